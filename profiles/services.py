@@ -1,0 +1,112 @@
+"""Writes to researcher records that are not a person's action: counters and trust scores."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from works.models import Authorship, WorkTopic
+
+from . import trust
+from .models import Researcher
+
+REFRESH_BATCH = 1000
+
+
+def public_verification_level(*, openalex_id: str | None, orcid: str) -> int:
+    """The level the open data alone supports: L1 with a persistent identifier, else L0."""
+    return 1 if (openalex_id or orcid) else 0
+
+
+def _batches(ids: Iterable[int], size: int):
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _close_collaborator_counts(researcher_ids: list[int]) -> dict[int, int]:
+    """Count co-authors sharing at least 2 works of at most 50 authors (TRUST.md)."""
+    limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
+    placeholders = ", ".join(["%s"] * len(researcher_ids))
+    sql = f"""
+        SELECT pairs.researcher_id, COUNT(*)
+        FROM (
+            SELECT mine.researcher_id, theirs.researcher_id AS other_id
+            FROM works_authorship mine
+            JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
+            JOIN works_authorship theirs
+              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
+            WHERE mine.researcher_id IN ({placeholders})
+            GROUP BY mine.researcher_id, theirs.researcher_id
+            HAVING COUNT(*) >= 2
+        ) pairs
+        GROUP BY pairs.researcher_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit, *researcher_ids])
+        return dict(cursor.fetchall())
+
+
+def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
+    """Recompute works, topics, cited-by and close-collaborator counts, then trust scores.
+
+    Works in batches so that an import touching a million researchers never holds them all.
+    Returns how many researchers were refreshed.
+    """
+    refreshed = 0
+    for batch in _batches(researcher_ids, REFRESH_BATCH):
+        with transaction.atomic():
+            works = dict(
+                Authorship.objects.filter(researcher_id__in=batch)
+                .values_list("researcher_id")
+                .annotate(n=models.Count("work_id"))
+            )
+            cited = dict(
+                Authorship.objects.filter(researcher_id__in=batch)
+                .values_list("researcher_id")
+                .annotate(n=models.Sum("work__cited_by_count"))
+            )
+            topics = dict(
+                WorkTopic.objects.filter(work__authorships__researcher_id__in=batch)
+                .values_list("work__authorships__researcher_id")
+                .annotate(n=models.Count("topic_id", distinct=True))
+            )
+            close = _close_collaborator_counts(batch)
+            researchers = list(
+                Researcher.objects.filter(pk__in=batch).prefetch_related("last_known_institutions")
+            )
+            for researcher in researchers:
+                researcher.works_count = works.get(researcher.pk, 0)
+                researcher.cited_by_count = cited.get(researcher.pk) or 0
+                researcher.topics_count = topics.get(researcher.pk, 0)
+                researcher.close_collaborators_count = close.get(researcher.pk, 0)
+                _apply_trust(researcher)
+            Researcher.objects.bulk_update(
+                researchers,
+                [
+                    "works_count",
+                    "cited_by_count",
+                    "topics_count",
+                    "close_collaborators_count",
+                    "trust_score",
+                    "trust_rubric_version",
+                ],
+            )
+            refreshed += len(researchers)
+    return refreshed
+
+
+def _apply_trust(researcher: Researcher) -> None:
+    breakdown = researcher.trust_breakdown()
+    researcher.trust_score = breakdown.total
+    researcher.trust_rubric_version = trust.RUBRIC_VERSION
+
+
+def researcher_trust_refresh(*, researcher: Researcher) -> Researcher:
+    """Recompute and store one record's trust score after one of its inputs changed."""
+    researcher = Researcher.objects.for_profile_page().get(pk=researcher.pk)
+    _apply_trust(researcher)
+    Researcher.objects.filter(pk=researcher.pk).update(
+        trust_score=researcher.trust_score, trust_rubric_version=researcher.trust_rubric_version
+    )
+    return researcher

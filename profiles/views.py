@@ -1,0 +1,5 @@
+def home(request):
+    raise NotImplementedError
+
+
+directory = researcher_detail = home

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run the whole suite against PostgreSQL and Redis (localhost unless DATABASE_URL/REDIS_URL say).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@localhost:5432/bzpeer}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
+export DEBUG="${DEBUG:-true}"
+
+scripts/services.sh
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Debian's chromium is missing (browser tests need it): run 'apt-get install chromium' or .ci/run" >&2
+  exit 1
+fi
+
+.venv/bin/ruff format --check --quiet . || { echo "ruff format: files need formatting (make format)" >&2; exit 1; }
+.venv/bin/ruff check --quiet .
+exec .venv/bin/pytest "$@"

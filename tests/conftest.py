@@ -1,0 +1,84 @@
+"""Shared fixtures: the personas every endpoint is tested with, and small data builders."""
+
+from pathlib import Path
+
+import pytest
+
+from bzpeer.celery import app as celery_app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+REAL_DATA = SHARED / "real-data"
+SEED_PAGE = SHARED / "seed" / "000_275a4833a3808574.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_runs_tasks_in_process():
+    """Tasks run in-process in tests; the worker integration test starts a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    counter = {"n": 0}
+
+    def make(email=None, password="correct-horse-battery", **extra):
+        counter["n"] += 1
+        email = email or f"user{counter['n']}@example.org"
+        return django_user_model.objects.create_user(
+            username=email, email=email, password=password, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    """A signed-in person who owns a researcher record (see `owned_researcher`)."""
+    return make_user("owner@example.org")
+
+
+@pytest.fixture
+def stranger(make_user):
+    """A signed-in person with no relation to the record under test."""
+    return make_user("stranger@example.org")
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("moderator@example.org", is_staff=True)
+
+
+@pytest.fixture
+def visitor_client(client):
+    """An anonymous visitor."""
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def stranger_client(client, stranger):
+    client.force_login(stranger)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    raw_id_fields = ["researcher"]
+    filter_horizontal = ["institutions"]
+
+
+class WorkTopicInline(admin.TabularInline):
+    model = WorkTopic
+    extra = 0
+    raw_id_fields = ["topic"]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["title", "type", "publication_year", "source", "cited_by_count", "openalex_id"]
+    list_filter = ["type"]
+    search_fields = ["title", "openalex_id", "doi"]
+    raw_id_fields = ["source"]
+    inlines = [AuthorshipInline, WorkTopicInline]
+    list_select_related = ["source"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "country_code", "type", "homepage_domain", "openalex_id"]
+    list_filter = ["type", "country_code"]
+    search_fields = ["display_name", "openalex_id", "ror", "homepage_domain"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "type", "issn_l", "openalex_id"]
+    search_fields = ["display_name", "openalex_id", "issn_l"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "subfield", "field", "domain", "openalex_id"]
+    search_fields = ["display_name", "openalex_id"]
+
+
+@admin.register(Authorship)
+class AuthorshipAdmin(admin.ModelAdmin):
+    list_display = ["work", "researcher", "position", "raw_author_name"]
+    raw_id_fields = ["work", "researcher"]
+    search_fields = ["raw_author_name", "work__title"]

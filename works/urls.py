@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "works"
+
+urlpatterns = [
+    path("works/<int:pk>/", views.work_detail, name="detail"),
+    path("topics/<int:pk>/", views.topic_detail, name="topic"),
+    path("institutions/<int:pk>/", views.institution_detail, name="institution"),
+]
