@@ -110,3 +110,13 @@ def researcher_trust_refresh(*, researcher: Researcher) -> Researcher:
         trust_score=researcher.trust_score, trust_rubric_version=researcher.trust_rubric_version
     )
     return researcher
+
+
+def researchers_changed(*, researcher_ids: Iterable[int]) -> None:
+    """Bring everything derived from these records up to date after their data changed.
+
+    The one hook that imports and corrections call: counters and trust scores now, and the
+    derived views of the records (graph slices) marked for rebuilding.
+    """
+    researcher_ids = list(researcher_ids)
+    researcher_counters_refresh(researcher_ids=researcher_ids)
