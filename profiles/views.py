@@ -1,5 +1,48 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from works.models import Work
+
+from .models import Researcher
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count by a stored counter, so a page never runs COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
 def home(request):
-    raise NotImplementedError
+    top = Researcher.objects.order_by("-trust_score", "-works_count", "id")[:6]
+    return render(request, "profiles/home.html", {"top_researchers": top})
 
 
-directory = researcher_detail = home
+def directory(request):
+    query = request.GET.get("q", "").strip()[:200]
+    researchers = Researcher.objects.search(query).order_by("-trust_score", "-works_count", "id")
+    paginator = Paginator(researchers, settings.BZPEER["DIRECTORY_PER_PAGE"])
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "profiles/directory.html", {"page": page, "query": query})
+
+
+def researcher_detail(request, pk):
+    researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
+    works = Work.objects.for_researcher(researcher)
+    paginator = CountedPaginator(
+        works, settings.BZPEER["PROFILE_WORKS_PER_PAGE"], count=researcher.works_count
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "researcher": researcher,
+        "institutions": list(researcher.last_known_institutions.all()),
+        "trust": researcher.trust_breakdown(),
+        "works_page": page,
+    }
+    return render(request, "profiles/researcher_detail.html", context)

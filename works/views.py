@@ -1,5 +1,49 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from profiles.models import Researcher
+
+from .models import Institution, Topic, Work
+
+
 def work_detail(request, pk):
-    raise NotImplementedError
+    work = get_object_or_404(Work.objects.for_work_page(), pk=pk)
+    return render(request, "works/work_detail.html", {"work": work})
 
 
-topic_detail = institution_detail = work_detail
+def topic_detail(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    researchers = Researcher.objects.filter(authorships__work__work_topics__topic=topic).distinct()
+    works = Work.objects.filter(work_topics__topic=topic).select_related("source")
+    return render(
+        request,
+        "works/topic_detail.html",
+        {
+            "topic": topic,
+            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "works_page": _page(request, works.order_by("-publication_year", "-id")),
+        },
+    )
+
+
+def institution_detail(request, pk):
+    institution = get_object_or_404(Institution, pk=pk)
+    researchers = Researcher.objects.filter(last_known_institutions=institution)
+    works = Work.objects.filter(authorships__institutions=institution).distinct()
+    return render(
+        request,
+        "works/institution_detail.html",
+        {
+            "institution": institution,
+            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "works_page": _page(
+                request, works.select_related("source").order_by("-publication_year", "-id")
+            ),
+        },
+    )
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, settings.BZPEER["PROFILE_WORKS_PER_PAGE"])
+    return paginator.get_page(request.GET.get("page"))
