@@ -54,9 +54,14 @@ def tier_for(total: int) -> str:
     return TIERS[-1][1]
 
 
+def round_half_up(value: float) -> int:
+    """Round as TRUST.md's arithmetic does (4.5 -> 5); Python's round() would give 4."""
+    return math.floor(value + 0.5)
+
+
 def _log_points(count: int, maximum: int) -> int:
     # log10(1 + n) / 3 reaches 1 at n = 999: a thousand works (or followers) hit the cap.
-    return min(maximum, round(maximum * math.log10(1 + max(count, 0)) / 3))
+    return min(maximum, round_half_up(maximum * math.log10(1 + max(count, 0)) / 3))
 
 
 def score(facts: TrustInputs) -> TrustBreakdown:
@@ -85,7 +90,7 @@ def score(facts: TrustInputs) -> TrustBreakdown:
         TrustPart(
             "collaboration",
             "Collaboration network",
-            round(15 * min(max(facts.close_collaborators, 0), 10) / 10),
+            round_half_up(15 * min(max(facts.close_collaborators, 0), 10) / 10),
             15,
             f"{facts.close_collaborators} close collaborator"
             f"{'s' if facts.close_collaborators != 1 else ''}",
