@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from collaboration.models import Follow
 from works.models import Work
 
 from .models import Researcher
@@ -44,5 +45,7 @@ def researcher_detail(request, pk):
         "institutions": list(researcher.last_known_institutions.all()),
         "trust": researcher.trust_breakdown(),
         "works_page": page,
+        "is_following": request.user.is_authenticated
+        and Follow.objects.filter(user=request.user, researcher=researcher).exists(),
     }
     return render(request, "profiles/researcher_detail.html", context)
