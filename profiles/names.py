@@ -1,0 +1,70 @@
+"""Real-name handling for display and search: a pure module, no Django.
+
+Imported records write "Haris, Muhammad" as often as "Muhammad Haris", and "Frédéric" as often as
+"Frederic"; people search for "F. Monier". Every name is reduced to a few lookup keys so that a
+search is a handful of indexed equality lookups, with trigram similarity for typos on top.
+"""
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# Letters that do not decompose into base + accent but that people type plainly.
+_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+                       "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})  # fmt: skip
+
+
+def display_form(name: str) -> str:
+    """Return "Given Family" for a name stored as "Family, Given"; other names unchanged."""
+    name = _SPACES.sub(" ", name or "").strip()
+    if name.count(",") == 1:
+        family, given = (part.strip() for part in name.split(","))
+        # "Smith, Jr." is a suffix, not a given name; keep such names as they are.
+        if family and given and not re.fullmatch(r"(jr|sr|ii|iii|iv)\.?", given, re.IGNORECASE):
+            return f"{given} {family}"
+    return name
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, collapse spaces: "Frédéric" -> "frederic"."""
+    text = (text or "").translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _NON_WORD.sub(" ", stripped.replace("-", " ").replace("'", ""))
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def tokens(name: str) -> list[str]:
+    return fold(display_form(name)).split()
+
+
+def name_keys(name: str) -> set[str]:
+    """The lookup keys of one name.
+
+    - the tokens in order and sorted ("frederic monier"), so word order does not matter;
+    - each token's initial beside the family name ("f monier"), for "F. Monier" and "F Monier".
+    """
+    parts = tokens(name)
+    if not parts:
+        return set()
+    keys = {" ".join(parts), " ".join(sorted(parts))}
+    if len(parts) >= 2:
+        family = parts[-1]
+        initials = [p[0] for p in parts[:-1]]
+        keys.add(" ".join(sorted([initials[0], family])))
+        keys.add(" ".join(sorted([*initials, family])))
+    return keys
+
+
+def query_keys(query: str) -> set[str]:
+    """The keys a search query can match: the query's tokens, sorted, in any order."""
+    parts = fold(query).split()
+    if not parts:
+        return set()
+    return {" ".join(sorted(parts))}
+
+
+def search_text(names: list[str]) -> str:
+    """Folded text of all a record's names, for trigram similarity."""
+    return " | ".join(fold(display_form(n)) for n in names if n and fold(n))
