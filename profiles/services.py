@@ -5,9 +5,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from graph.services import graph_slices_mark_stale
 from works.models import Authorship, WorkTopic
 
-from . import trust
+from . import page_cache, trust
 from .models import Researcher
 
 REFRESH_BATCH = 1000
@@ -92,6 +93,7 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
                     "trust_rubric_version",
                 ],
             )
+            page_cache.invalidate(batch)
             refreshed += len(researchers)
     return refreshed
 
@@ -103,12 +105,17 @@ def _apply_trust(researcher: Researcher) -> None:
 
 
 def researcher_trust_refresh(*, researcher: Researcher) -> Researcher:
-    """Recompute and store one record's trust score after one of its inputs changed."""
+    """Recompute and store one record's trust score after one of its inputs changed.
+
+    Every change a visitor can see on a profile passes through here or through the counter
+    refresh, so both retire the cached page.
+    """
     researcher = Researcher.objects.for_profile_page().get(pk=researcher.pk)
     _apply_trust(researcher)
     Researcher.objects.filter(pk=researcher.pk).update(
         trust_score=researcher.trust_score, trust_rubric_version=researcher.trust_rubric_version
     )
+    page_cache.invalidate([researcher.pk])
     return researcher
 
 
@@ -120,3 +127,4 @@ def researchers_changed(*, researcher_ids: Iterable[int]) -> None:
     """
     researcher_ids = list(researcher_ids)
     researcher_counters_refresh(researcher_ids=researcher_ids)
+    graph_slices_mark_stale(researcher_ids=researcher_ids)

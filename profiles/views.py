@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from collaboration.models import Follow
 from works.models import Work
 
+from . import page_cache
 from .models import Researcher
 
 
@@ -34,6 +38,24 @@ def directory(request):
 
 
 def researcher_detail(request, pk):
+    # Visitors all see the same page: serve it from the cache until the record changes.
+    cache_key = None
+    if (
+        not request.user.is_authenticated
+        and set(request.GET) <= {"page"}
+        and not len(messages.get_messages(request))  # a flash message is for one reader only
+    ):
+        cache_key = page_cache.page_key(pk, request.GET.get("page", "1")[:10])
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return HttpResponse(cached)
+    response = _render_researcher_detail(request, pk)
+    if cache_key:
+        cache.set(cache_key, response.content, timeout=page_cache.PAGE_TIMEOUT)
+    return response
+
+
+def _render_researcher_detail(request, pk):
     researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
     works = Work.objects.for_researcher(researcher)
     paginator = CountedPaginator(
