@@ -1,0 +1,510 @@
+"""Write parsed OpenAlex records to the database: batched, idempotent upserts.
+
+The OpenAlex id is the natural key. Each batch is written in one transaction with a handful of
+bulk statements, so a failing batch leaves nothing behind and a large import stays fast.
+
+A record's own entity (an institution record, a source record, an author record) is the
+authority on its row and updates it. The short copies of an entity embedded in other records (the
+institutions of an authorship, the source of a work) only create the row when it is missing:
+they carry fewer fields, and must not blank what the entity's own record filled in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, models, transaction
+
+from profiles.models import Researcher
+from profiles.services import public_verification_level, researchers_changed
+
+from . import openalex
+from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
+
+# Values per IN (...) list: far below SQLite's limit on bound variables.
+LOOKUP_CHUNK = 5000
+MAX_KEPT_ERRORS = 1000
+
+_KIND_NAMES = {
+    openalex.WorkRecord: "works",
+    openalex.AuthorRecord: "authors",
+    openalex.InstitutionRecord: "institutions",
+    openalex.SourceRecord: "sources",
+    openalex.TopicRecord: "topics",
+}
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    # Records written, by kind ("works", "authors", ...).
+    counts: Counter = field(default_factory=Counter)
+    # Valid records of kinds BZPEER does not store, by kind ("funder", ...).
+    skipped: Counter = field(default_factory=Counter)
+    duplicate_files: list[tuple[Path, Path]] = field(default_factory=list)
+    error_count: int = 0
+    errors: list[openalex.ParseError] = field(default_factory=list)  # the first ones
+    researchers_changed: int = 0
+
+    def add_error(self, error: openalex.ParseError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+
+
+def openalex_import(
+    *,
+    paths: Sequence[Path | str],
+    batch_size: int | None = None,
+    on_error: Callable[[openalex.ParseError], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import OpenAlex files and folders; report bad records and carry on with the rest.
+
+    Afterwards the counters and trust scores of every researcher whose works changed are
+    refreshed, once for the whole import.
+    """
+    batch_size = batch_size or settings.BZPEER["IMPORT_BATCH_SIZE"]
+    files, duplicates = openalex.find_input_files(paths)
+    result = ImportResult(files=len(files), duplicate_files=duplicates)
+    touched: set[int] = set()
+
+    def report(error: openalex.ParseError) -> None:
+        result.add_error(error)
+        if on_error:
+            on_error(error)
+
+    def flush(batch: list[openalex.Parsed]) -> None:
+        try:
+            with transaction.atomic():
+                touched.update(_write_batch([item.record for item in batch]))
+        except DatabaseError as exc:
+            first, last = batch[0], batch[-1]
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            report(
+                openalex.ParseError(
+                    first.path,
+                    first.line,
+                    f"batch of {len(batch)} records (to {last.path}:{last.line}) "
+                    f"not written: {reason}",
+                )
+            )
+        else:
+            result.counts.update(_KIND_NAMES[type(item.record)] for item in batch)
+        if on_progress:
+            on_progress(len(batch))
+
+    batch: list[openalex.Parsed] = []
+    for item in openalex.read_paths(files):
+        if isinstance(item, openalex.ParseError):
+            report(item)
+        elif isinstance(item.record, openalex.Skipped):
+            result.skipped[item.record.kind] += 1
+        else:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush(batch)
+                batch = []
+    if batch:
+        flush(batch)
+
+    if touched:
+        researchers_changed(researcher_ids=touched)
+    result.researchers_changed = len(touched)
+    return result
+
+
+# --- One batch ----------------------------------------------------------------------------
+
+
+def _chunks(values: Sequence, size: int = LOOKUP_CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _pk_map(model: type[models.Model], openalex_ids: Iterable[str]) -> dict[str, int]:
+    ids = list(openalex_ids)
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        found.update(model.objects.filter(openalex_id__in=chunk).values_list("openalex_id", "pk"))
+    return found
+
+
+def _write_batch(records: list[openalex.Record]) -> set[int]:
+    """Upsert one batch of records; return the ids of the researchers whose data changed."""
+    # The same id twice in one INSERT ... ON CONFLICT DO UPDATE is an error: the last wins.
+    by_kind: dict[type, dict[str, openalex.Record]] = {kind: {} for kind in _KIND_NAMES}
+    for record in records:
+        by_kind[type(record)][record.openalex_id] = record
+    works = list(by_kind[openalex.WorkRecord].values())
+    authors = list(by_kind[openalex.AuthorRecord].values())
+
+    institution_stubs = [
+        inst for work in works for a in work.authorships for inst in a.institutions
+    ] + [inst for author in authors for inst in author.last_known_institutions or ()]
+    institutions = _upsert_institutions(
+        full=by_kind[openalex.InstitutionRecord].values(), stubs=institution_stubs
+    )
+    sources = _upsert_sources(
+        full=by_kind[openalex.SourceRecord].values(),
+        stubs=[work.source for work in works if work.source],
+    )
+    topics = _upsert_topics(
+        full=by_kind[openalex.TopicRecord].values(),
+        stubs=[wt.topic for work in works for wt in work.topics],
+    )
+    researchers = _upsert_researchers(
+        full=authors,
+        stubs=[a.author for work in works for a in work.authorships if a.author],
+    )
+    _sync_last_known_institutions(authors, researchers, institutions)
+
+    touched = {researchers[author.openalex_id] for author in authors}
+    if works:
+        work_pks = _upsert_works(works, sources)
+        _sync_work_topics(works, work_pks, topics)
+        touched |= authorships_sync(
+            work_ids=list(work_pks.values()),
+            desired=_desired_authorships(works, work_pks, researchers, institutions),
+        )
+    return touched
+
+
+def _upsert(model: type[models.Model], rows: list[models.Model], update_fields: list[str]) -> None:
+    if rows:
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["openalex_id"], update_fields=update_fields
+        )
+
+
+def _insert_missing(model: type[models.Model], rows: Iterable[models.Model], skip: set[str]):
+    """Create the rows whose id is not there yet; leave existing rows as they are."""
+    unique = {row.openalex_id: row for row in rows if row.openalex_id not in skip}
+    if unique:
+        model.objects.bulk_create(list(unique.values()), ignore_conflicts=True)
+
+
+_INSTITUTION_FIELDS = [
+    "display_name",
+    "ror",
+    "country_code",
+    "type",
+    "homepage_url",
+    "homepage_domain",
+]
+
+
+def _institution_row(record: openalex.InstitutionRecord) -> Institution:
+    return Institution(
+        openalex_id=record.openalex_id, **{f: getattr(record, f) for f in _INSTITUTION_FIELDS}
+    )
+
+
+def _upsert_institutions(*, full, stubs) -> dict[str, int]:
+    full = list(full)
+    _upsert(Institution, [_institution_row(r) for r in full], _INSTITUTION_FIELDS)
+    _insert_missing(Institution, map(_institution_row, stubs), {r.openalex_id for r in full})
+    return _pk_map(Institution, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
+
+
+_SOURCE_FIELDS = ["display_name", "issn_l", "type", "host_organization_name"]
+
+
+def _source_row(record: openalex.SourceRecord) -> Source:
+    return Source(openalex_id=record.openalex_id, **{f: getattr(record, f) for f in _SOURCE_FIELDS})
+
+
+def _upsert_sources(*, full, stubs) -> dict[str, int]:
+    full = list(full)
+    _upsert(Source, [_source_row(r) for r in full], _SOURCE_FIELDS)
+    _insert_missing(Source, map(_source_row, stubs), {r.openalex_id for r in full})
+    return _pk_map(Source, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
+
+
+_TOPIC_FIELDS = ["display_name", "subfield", "field", "domain"]
+
+
+def _topic_row(record: openalex.TopicRecord) -> Topic:
+    return Topic(openalex_id=record.openalex_id, **{f: getattr(record, f) for f in _TOPIC_FIELDS})
+
+
+def _upsert_topics(*, full, stubs) -> dict[str, int]:
+    full = list(full)
+    _upsert(Topic, [_topic_row(r) for r in full], _TOPIC_FIELDS)
+    _insert_missing(Topic, map(_topic_row, stubs), {r.openalex_id for r in full})
+    return _pk_map(Topic, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
+
+
+def _new_researcher(openalex_id: str, display_name: str, orcid: str, **extra) -> Researcher:
+    return Researcher(
+        openalex_id=openalex_id,
+        display_name=display_name,
+        orcid=orcid,
+        verification_level=public_verification_level(openalex_id=openalex_id, orcid=orcid),
+        **extra,
+    )
+
+
+def _upsert_researchers(
+    *, full: list[openalex.AuthorRecord], stubs: list[openalex.AuthorRef]
+) -> dict[str, int]:
+    """Create or update researchers; return their pks by OpenAlex id.
+
+    Only the fields open data owns are updated. The owner, claim status, headline, the
+    open-to-collaborate flag and the verification level are left alone on existing records: a
+    claimed record keeps its level, and an imported record always has an OpenAlex id, so the
+    level open data supports (L1) never changes for it.
+    """
+    _upsert(
+        Researcher,
+        [
+            _new_researcher(
+                r.openalex_id,
+                r.display_name,
+                r.orcid,
+                display_name_alternatives=list(r.display_name_alternatives),
+            )
+            for r in full
+        ],
+        ["display_name", "display_name_alternatives", "orcid"],
+    )
+    full_ids = {r.openalex_id for r in full}
+    _insert_missing(
+        Researcher,
+        (_new_researcher(s.openalex_id, s.display_name, s.orcid) for s in stubs),
+        full_ids,
+    )
+    # An authorship may know an ORCID iD that an earlier import did not: fill it in, never
+    # replace one.
+    orcids = {s.openalex_id: s.orcid for s in stubs if s.orcid and s.openalex_id not in full_ids}
+    pks: dict[str, int] = {}
+    missing_orcid: list[Researcher] = []
+    for chunk in _chunks(list(full_ids | {s.openalex_id for s in stubs})):
+        for openalex_id, pk, orcid in Researcher.objects.filter(openalex_id__in=chunk).values_list(
+            "openalex_id", "pk", "orcid"
+        ):
+            pks[openalex_id] = pk
+            if not orcid and orcids.get(openalex_id):
+                missing_orcid.append(Researcher(pk=pk, orcid=orcids[openalex_id]))
+    if missing_orcid:
+        Researcher.objects.bulk_update(missing_orcid, ["orcid"])
+    return pks
+
+
+def _sync_links(
+    through: type[models.Model], owner: str, target: str, desired: dict[int, set[int]]
+) -> None:
+    """Make the many-to-many links of each owner in ``desired`` exactly the given targets."""
+    if not desired:
+        return
+    owner_id, target_id = f"{owner}_id", f"{target}_id"
+    existing: dict[int, dict[int, int]] = {}  # owner -> target -> through row pk
+    for chunk in _chunks(list(desired)):
+        for pk, o, t in through.objects.filter(**{f"{owner_id}__in": chunk}).values_list(
+            "pk", owner_id, target_id
+        ):
+            existing.setdefault(o, {})[t] = pk
+    stale = [
+        pk
+        for o, targets in existing.items()
+        for t, pk in targets.items()
+        if t not in desired.get(o, ())
+    ]
+    for chunk in _chunks(stale):
+        through.objects.filter(pk__in=chunk).delete()
+    through.objects.bulk_create(
+        through(**{owner_id: o, target_id: t})
+        for o, targets in desired.items()
+        for t in targets
+        if t not in existing.get(o, {})
+    )
+
+
+def _sync_last_known_institutions(
+    authors: list[openalex.AuthorRecord], researchers: dict[str, int], institutions: dict[str, int]
+) -> None:
+    _sync_links(
+        Researcher.last_known_institutions.through,
+        "researcher",
+        "institution",
+        {
+            researchers[a.openalex_id]: {
+                institutions[i.openalex_id] for i in a.last_known_institutions
+            }
+            for a in authors
+            if a.last_known_institutions is not None  # the record did not say: keep what is stored
+        },
+    )
+
+
+_WORK_FIELDS = [
+    "doi",
+    "title",
+    "abstract",
+    "type",
+    "publication_year",
+    "publication_date",
+    "source",
+    "cited_by_count",
+    "language",
+    "referenced_works",
+    "authors_count",
+]
+
+
+def _upsert_works(works: list[openalex.WorkRecord], sources: dict[str, int]) -> dict[str, int]:
+    rows = [
+        Work(
+            openalex_id=w.openalex_id,
+            doi=w.doi,
+            title=w.title,
+            abstract=w.abstract,
+            type=w.type,
+            publication_year=w.publication_year,
+            publication_date=w.publication_date,
+            source_id=sources[w.source.openalex_id] if w.source else None,
+            cited_by_count=w.cited_by_count,
+            language=w.language,
+            referenced_works=list(w.referenced_works),
+            authors_count=w.authors_count,
+        )
+        for w in works
+    ]
+    # Timestamps are left out on purpose: importing the same record again changes nothing.
+    _upsert(Work, rows, _WORK_FIELDS)
+    return _pk_map(Work, (w.openalex_id for w in works))
+
+
+def _sync_work_topics(
+    works: list[openalex.WorkRecord], work_pks: dict[str, int], topics: dict[str, int]
+) -> None:
+    desired = {
+        (work_pks[w.openalex_id], topics[wt.topic.openalex_id]): wt.score
+        for w in works
+        for wt in w.topics
+    }
+    existing = {
+        (work_id, topic_id): (pk, score)
+        for pk, work_id, topic_id, score in WorkTopic.objects.filter(
+            work_id__in=list(work_pks.values())
+        ).values_list("pk", "work_id", "topic_id", "score")
+    }
+    stale = [pk for key, (pk, _) in existing.items() if key not in desired]
+    for chunk in _chunks(stale):
+        WorkTopic.objects.filter(pk__in=chunk).delete()
+    changed = [
+        WorkTopic(work_id=work_id, topic_id=topic_id, score=score)
+        for (work_id, topic_id), score in desired.items()
+        if existing.get((work_id, topic_id), (None, None))[1] != score
+    ]
+    if changed:
+        WorkTopic.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["work", "topic"],
+            update_fields=["score"],
+        )
+
+
+# --- Authorships --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesiredAuthorship:
+    researcher_id: int
+    order: int
+    position: str
+    raw_author_name: str
+    institution_ids: frozenset[int]
+
+
+def _desired_authorships(
+    works: list[openalex.WorkRecord],
+    work_pks: dict[str, int],
+    researchers: dict[str, int],
+    institutions: dict[str, int],
+) -> dict[int, list[DesiredAuthorship]]:
+    desired: dict[int, list[DesiredAuthorship]] = {}
+    for work in works:
+        rows: dict[int, DesiredAuthorship] = {}
+        for a in work.authorships:
+            if a.author is None:
+                continue  # no author id, no natural key: counted in authors_count only
+            researcher_id = researchers[a.author.openalex_id]
+            # OpenAlex sometimes lists one author twice on a work; one authorship per person
+            # (the database says so too): the first place in the byline wins.
+            rows.setdefault(
+                researcher_id,
+                DesiredAuthorship(
+                    researcher_id=researcher_id,
+                    order=a.order,
+                    position=a.position,
+                    raw_author_name=a.raw_author_name,
+                    institution_ids=frozenset(institutions[i.openalex_id] for i in a.institutions),
+                ),
+            )
+        desired[work_pks[work.openalex_id]] = list(rows.values())
+    return desired
+
+
+def authorships_sync(
+    *, work_ids: list[int], desired: dict[int, list[DesiredAuthorship]]
+) -> set[int]:
+    """Make each work's authorships exactly those of its imported record.
+
+    Authorships no longer in the record are removed; the others are created or updated, with
+    their institutions. This is the one place where a re-import replaces a work's author list.
+    Returns the ids of every researcher who gained, kept or lost an authorship on these works.
+    """
+    existing = {
+        (work_id, researcher_id): (pk, order, position, raw_name)
+        for pk, work_id, researcher_id, order, position, raw_name in Authorship.objects.filter(
+            work_id__in=work_ids
+        ).values_list("pk", "work_id", "researcher_id", "order", "position", "raw_author_name")
+    }
+    wanted = {
+        (work_id, row.researcher_id): row for work_id, rows in desired.items() for row in rows
+    }
+    touched = {researcher_id for _, researcher_id in existing.keys() | wanted.keys()}
+
+    stale = [pk for key, (pk, *_) in existing.items() if key not in wanted]
+    for chunk in _chunks(stale):
+        Authorship.objects.filter(pk__in=chunk).delete()
+
+    changed = [
+        Authorship(
+            work_id=work_id,
+            researcher_id=row.researcher_id,
+            order=row.order,
+            position=row.position,
+            raw_author_name=row.raw_author_name,
+        )
+        for (work_id, _), row in wanted.items()
+        if existing.get((work_id, row.researcher_id), (None,))[1:]
+        != (row.order, row.position, row.raw_author_name)
+    ]
+    if changed:
+        Authorship.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["work", "researcher"],
+            update_fields=["order", "position", "raw_author_name"],
+        )
+
+    authorship_pks = {
+        (work_id, researcher_id): pk
+        for pk, work_id, researcher_id in Authorship.objects.filter(
+            work_id__in=work_ids
+        ).values_list("pk", "work_id", "researcher_id")
+    }
+    _sync_links(
+        Authorship.institutions.through,
+        "authorship",
+        "institution",
+        {authorship_pks[key]: set(row.institution_ids) for key, row in wanted.items()},
+    )
+    return touched
