@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "allauth",
+    "allauth.account",
+    # Installed always so its tables exist in every environment; providers are added below.
+    "allauth.socialaccount",
     "profiles",
     "works",
     "graph",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "bzpeer.urls"
@@ -218,7 +223,37 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
-LOGIN_URL = "/admin/login/"
+# Accounts (django-allauth): the email address is the login and must be confirmed by a link.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+# No username field is shown; allauth fills the model's username from the address.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BZPEER] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Sign-in with ORCID, switched on only when both are set (register the app at
+# https://orcid.org/developer-tools; redirect URI <SITE_URL>/accounts/orcid/login/callback/):
+#   ORCID_CLIENT_ID      the client id, e.g. APP-XXXXXXXXXXXXXXXX
+#   ORCID_CLIENT_SECRET  its secret
+#   ORCID_BASE_DOMAIN    optional, "sandbox.orcid.org" for ORCID's test registry
+ORCID_CLIENT_ID = env_str("ORCID_CLIENT_ID")
+ORCID_CLIENT_SECRET = env_str("ORCID_CLIENT_SECRET")
+ORCID_ENABLED = bool(ORCID_CLIENT_ID and ORCID_CLIENT_SECRET)
+SOCIALACCOUNT_PROVIDERS = {}
+if ORCID_ENABLED:
+    INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
+    SOCIALACCOUNT_PROVIDERS["orcid"] = {
+        "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
+        "MEMBER_API": False,
+        "APPS": [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}],
+    }
 
 # BZPEER's own knobs.
 BZPEER = {

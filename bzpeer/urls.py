@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

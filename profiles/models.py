@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import trust
 
@@ -31,6 +33,71 @@ class ResearcherQuerySet(models.QuerySet):
         return self.filter(
             models.Q(display_name__icontains=query) | models.Q(openalex_id__iexact=query)
         )
+
+    def possible_duplicates_of(self, researcher: "Researcher"):
+        """Other records with the same name (case-folded) sharing a co-author or an institution.
+
+        One query, bounded: the name index picks at most DUPLICATE_CANDIDATES records, and each
+        check walks indexed authorships and institution links. Two records on the same byline
+        are two people, so those are never offered as duplicates.
+        """
+        from works.models import Authorship
+
+        limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
+        candidates = (
+            Researcher.objects.alias(name_key=Lower("display_name"))
+            .filter(name_key=Lower(models.Value(researcher.display_name)))
+            .exclude(pk=researcher.pk)
+            .order_by("pk")
+            .values("pk")[:DUPLICATE_CANDIDATES]
+        )
+        last_known = Researcher.last_known_institutions.through.objects
+        on_authorships = Authorship.institutions.through.objects
+        institutions = (
+            last_known.filter(researcher_id=researcher.pk)
+            .values("institution_id")
+            .union(
+                on_authorships.filter(authorship__researcher_id=researcher.pk).values(
+                    "institution_id"
+                )
+            )
+        )
+        coauthors = (
+            Authorship.objects.filter(
+                work__authorships__researcher_id=researcher.pk, work__authors_count__lte=limit
+            )
+            .exclude(researcher_id=researcher.pk)
+            .values("researcher_id")
+        )
+        shares_coauthor = models.Exists(
+            Authorship.objects.filter(
+                work__authorships__researcher_id=models.OuterRef("pk"),
+                work__authors_count__lte=limit,
+                researcher_id__in=coauthors,
+            ).exclude(researcher_id=models.OuterRef("pk"))
+        )
+        shares_institution = models.Exists(
+            last_known.filter(researcher_id=models.OuterRef("pk"), institution_id__in=institutions)
+        ) | models.Exists(
+            on_authorships.filter(
+                authorship__researcher_id=models.OuterRef("pk"), institution_id__in=institutions
+            )
+        )
+        same_byline = models.Exists(
+            Authorship.objects.filter(
+                researcher_id=models.OuterRef("pk"), work__authorships__researcher_id=researcher.pk
+            )
+        )
+        return (
+            self.filter(pk__in=candidates)
+            .filter(shares_coauthor | shares_institution)
+            .exclude(same_byline)
+            .order_by("pk")
+        )
+
+
+# Same-name records examined per profile for the "Possible duplicate" badge.
+DUPLICATE_CANDIDATES = 20
 
 
 class Researcher(models.Model):
@@ -108,6 +175,8 @@ class Researcher(models.Model):
         ]
         indexes = [
             models.Index(fields=["-trust_score", "-works_count"], name="researcher_rank_idx"),
+            # Serves the same-name lookup behind the "Possible duplicate" badge.
+            models.Index(Lower("display_name"), name="researcher_name_lower_idx"),
         ]
 
     def __str__(self):
@@ -145,3 +214,235 @@ class Researcher(models.Model):
         """Explain the stored score; uses the prefetched institutions."""
         has_affiliation = bool(self.last_known_institutions.all())
         return trust.score(self.trust_inputs(has_affiliation=has_affiliation))
+
+    @cached_property
+    def claim_history(self) -> list["ClaimEvent"]:
+        """The latest public claim events, newest first (one query)."""
+        return list(self.claim_events.order_by("-created_at", "-id")[:CLAIM_HISTORY_SHOWN])
+
+    @cached_property
+    def possible_duplicate(self) -> "Researcher | None":
+        return Researcher.objects.possible_duplicates_of(self).first()
+
+
+CLAIM_HISTORY_SHOWN = 10
+
+
+class Claim(models.Model):
+    """A person's request to own a record, with the evidence they gave (TRUST.md)."""
+
+    class Status(models.TextChoices):
+        EMAIL_PENDING = "email_pending", "Email address not yet confirmed"
+        AWAITING_MODERATOR = "awaiting_moderator", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REVOKED = "revoked", "Revoked"
+
+    OPEN = (Status.EMAIL_PENDING, Status.AWAITING_MODERATOR)
+    OWNING = (Status.APPROVED, Status.VERIFIED)
+    # What the profile says for a record whose claim is in each state.
+    PUBLIC_STATUS = {
+        Status.EMAIL_PENDING: Researcher.ClaimStatus.PENDING.label,
+        Status.AWAITING_MODERATOR: Researcher.ClaimStatus.PENDING.label,
+        Status.APPROVED: Researcher.ClaimStatus.CLAIMED.label,
+        Status.VERIFIED: Researcher.ClaimStatus.VERIFIED.label,
+        Status.REJECTED: "Rejected",
+        Status.WITHDRAWN: "Withdrawn",
+        Status.REVOKED: "Revoked",
+    }
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.EMAIL_PENDING)
+    # Evidence. The address is private: only the claimant and moderators ever see it.
+    email = models.EmailField("email address to confirm", max_length=254)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True)
+    url = models.URLField("public URL", max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    # sha256 of the single-use link's token; NULL once used, so a leaked table grants nothing.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The institution whose homepage domain matched the address (automatic approval).
+    matched_institution = models.ForeignKey(
+        "works.Institution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Why a moderator rejected or revoked it; shown to the claimant, not on the public page.
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one owning claim per record, whatever the code above it does.
+            models.UniqueConstraint(
+                fields=["researcher"],
+                condition=models.Q(status__in=["approved", "verified"]),
+                name="claim_one_owning_per_researcher",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "researcher"],
+                condition=models.Q(status__in=["email_pending", "awaiting_moderator"]),
+                name="claim_one_open_per_user_researcher",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "email_pending",
+                        "awaiting_moderator",
+                        "approved",
+                        "verified",
+                        "rejected",
+                        "withdrawn",
+                        "revoked",
+                    ]
+                ),
+                name="claim_status_valid",
+            ),
+            # A confirmation token exists exactly while the address is unconfirmed.
+            models.CheckConstraint(
+                condition=models.Q(status="email_pending", token_hash__isnull=False)
+                | (~models.Q(status="email_pending") & models.Q(token_hash__isnull=True)),
+                name="claim_token_only_while_email_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="claim_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.pk} on {self.researcher_id} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_owning(self) -> bool:
+        return self.status in self.OWNING
+
+    @property
+    def public_status(self) -> str:
+        return self.PUBLIC_STATUS[self.status]
+
+
+class Dispute(models.Model):
+    """Someone signed in says a claimed record is not its owner's. Only moderators act on it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld"
+        DISMISSED = "dismissed", "Dismissed"
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="disputes")
+    # The owning claim under dispute; NULL when the owner was set without a claim.
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="disputes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disputes"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "researcher"],
+                condition=models.Q(status="open"),
+                name="dispute_one_open_per_user_researcher",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "upheld", "dismissed"]),
+                name="dispute_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="dispute_queue_idx")]
+
+    def __str__(self):
+        return f"Dispute {self.pk} on {self.researcher_id} ({self.status})"
+
+
+class ClaimEvent(models.Model):
+    """One row of a record's public claim history. People appear by role, never by address."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Claim submitted"
+        CONFIRMED = "confirmed", "Email address confirmed"
+        APPROVED = "approved", "Claim approved"
+        VERIFIED = "verified", "Identity verified"
+        REJECTED = "rejected", "Claim rejected"
+        WITHDRAWN = "withdrawn", "Claim withdrawn"
+        DISPUTED = "disputed", "Claim disputed"
+        DISPUTE_DISMISSED = "dispute_dismissed", "Dispute dismissed"
+        REVOKED = "revoked", "Claim revoked"
+
+    class Role(models.TextChoices):
+        CLAIMANT = "claimant", "the claimant"
+        MODERATOR = "moderator", "a moderator"
+        MEMBER = "member", "a signed-in member"
+        SYSTEM = "system", "BZPEER"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="claim_events"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor_role = models.CharField(max_length=10, choices=Role.choices)
+    # Who acted, for moderators' audit; never rendered on the public page.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Public wording only, e.g. "the address belongs to Example University".
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["researcher", "-created_at"], name="claimevent_history_idx"),
+        ]
+
+    def __str__(self):
+        return self.sentence
+
+    @property
+    def sentence(self) -> str:
+        """The history line: "Claim approved by a moderator (reason)."."""
+        text = f"{self.get_kind_display()} by {self.get_actor_role_display()}"
+        if self.actor_role == self.Role.SYSTEM:
+            text = f"{self.get_kind_display()} automatically"
+        return f"{text}: {self.detail}." if self.detail else f"{text}."
