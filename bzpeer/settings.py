@@ -266,6 +266,30 @@ BZPEER = {
     "CONSORTIUM_AUTHOR_LIMIT": 50,
 }
 
+# The research graph (graph/): how much a slice reads, how much it keeps, how builds are retried.
+GRAPH = {
+    # Candidate works read per slice: this many newest plus this many most cited.
+    "WORKS_READ": env_int("GRAPH_WORKS_READ", 60, minimum=1),
+    # Candidate co-authors read per slice, the ones sharing most works first.
+    "COAUTHORS_READ": env_int("GRAPH_COAUTHORS_READ", 60, minimum=1),
+    # Nodes kept per type after ranking (about 80 in all for the inline slice).
+    "CAPS": {
+        "researcher": env_int("GRAPH_CAP_RESEARCHERS", 25, minimum=1),
+        "work": env_int("GRAPH_CAP_WORKS", 30, minimum=0),
+        "topic": env_int("GRAPH_CAP_TOPICS", 12, minimum=0),
+        "institution": env_int("GRAPH_CAP_INSTITUTIONS", 12, minimum=0),
+    },
+    # Nodes returned when the explorer expands one node.
+    "NEIGHBOURS_LIMIT": env_int("GRAPH_NEIGHBOURS_LIMIT", 25, minimum=1),
+    # A build queued or running for longer than this is taken as lost (a killed worker).
+    "STUCK_AFTER_SECONDS": env_int("GRAPH_STUCK_AFTER_SECONDS", 600, minimum=1),
+    # Transient database errors are retried this many times, backing off up to the maximum.
+    "BUILD_MAX_RETRIES": env_int("GRAPH_BUILD_MAX_RETRIES", 3, minimum=0),
+    "BUILD_RETRY_BACKOFF_MAX": env_int("GRAPH_BUILD_RETRY_BACKOFF_MAX", 60, minimum=1),
+    # How long the page waits before asking again for a slice that is being built.
+    "POLL_SECONDS": env_int("GRAPH_POLL_SECONDS", 2, minimum=1),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

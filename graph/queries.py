@@ -1,0 +1,218 @@
+"""Read the bounded neighbourhoods the graph is built from.
+
+Every query here starts from one researcher (or one node) and goes through an index: the
+authorship (researcher, work) and (work, researcher) indexes, the work-topic and
+institution link tables. None grows with the size of the database, only with the researcher's
+own record, and the lists handed to the builder are capped.
+"""
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from profiles.models import Researcher
+from works.models import Authorship, Work, WorkTopic
+
+from .builder import CoauthorRow, Neighbour, Neighbourhood, WorkRow
+
+LastKnown = Researcher.last_known_institutions.through
+AuthorshipInstitution = Authorship.institutions.through
+
+
+def _consortium_limit() -> int:
+    return settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
+
+
+def read_works(researcher_id: int, per_order: int) -> tuple[list[WorkRow], int]:
+    """The researcher's newest and most cited works (up to 2 × per_order), and how many in all."""
+    ranked = (
+        Work.objects.filter(authorships__researcher_id=researcher_id)
+        .annotate(
+            recent_rank=Window(
+                RowNumber(),
+                order_by=[
+                    F("publication_date").desc(nulls_last=True),
+                    F("publication_year").desc(nulls_last=True),
+                    F("id").desc(),
+                ],
+            ),
+            cited_rank=Window(RowNumber(), order_by=[F("cited_by_count").desc(), F("id").desc()]),
+            total=Window(Count("id")),
+        )
+        .filter(Q(recent_rank__lte=per_order) | Q(cited_rank__lte=per_order))
+        .order_by("id")
+        .values_list("id", "title", "publication_year", "cited_by_count", "authors_count", "total")
+    )
+    rows = list(ranked)
+    works = [WorkRow(*row[:5]) for row in rows]
+    return works, (rows[0][5] if rows else 0)
+
+
+def read_coauthors(researcher_id: int, limit: int) -> tuple[list[CoauthorRow], int]:
+    """The co-authors sharing most works, and how many close collaborators there are in all.
+
+    The same definition as the stored counter (TRUST.md, profiles.services): shared works of at
+    most the consortium limit, close from 2 shared works. The window sum is taken before LIMIT.
+    """
+    sql = """
+        WITH shared AS (
+            SELECT theirs.researcher_id, COUNT(*) AS n
+            FROM works_authorship mine
+            JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
+            JOIN works_authorship theirs
+              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
+            WHERE mine.researcher_id = %s
+            GROUP BY theirs.researcher_id
+        )
+        SELECT s.researcher_id, r.display_name, s.n,
+               SUM(CASE WHEN s.n >= 2 THEN 1 ELSE 0 END) OVER () AS close_total
+        FROM shared s
+        JOIN profiles_researcher r ON r.id = s.researcher_id
+        ORDER BY s.n DESC, s.researcher_id
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_consortium_limit(), researcher_id, limit])
+        rows = cursor.fetchall()
+    coauthors = [CoauthorRow(id=pk, name=name, shared_works=n) for pk, name, n, _ in rows]
+    return coauthors, (int(rows[0][3]) if rows else 0)
+
+
+def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
+    """Everything one slice is built from, in a fixed number of bounded queries."""
+    caps = settings.GRAPH
+    rid = researcher.pk
+    works, works_total = read_works(rid, caps["WORKS_READ"])
+    coauthors, close_total = read_coauthors(rid, caps["COAUTHORS_READ"])
+    topics_total = WorkTopic.objects.filter(work__authorships__researcher_id=rid).aggregate(
+        n=Count("topic_id", distinct=True)
+    )["n"]
+
+    work_ids = [w.id for w in works]
+    people_work_ids = [w.id for w in works if w.authors_count <= _consortium_limit()]
+    coauthor_ids = [c.id for c in coauthors]
+
+    authorships = list(
+        Authorship.objects.filter(work_id__in=people_work_ids, researcher_id__in=coauthor_ids)
+        .order_by("work_id", "researcher_id")
+        .values_list("work_id", "researcher_id")
+    )
+    topics: dict[int, str] = {}
+    work_topics = []
+    for work_id, topic_id, name, score in (
+        WorkTopic.objects.filter(work_id__in=work_ids)
+        .order_by("work_id", "topic_id")
+        .values_list("work_id", "topic_id", "topic__display_name", "score")
+    ):
+        topics[topic_id] = name
+        work_topics.append((work_id, topic_id, score))
+
+    institutions: dict[int, str] = {}
+    affiliations = []
+    for person_id, institution_id, name in (
+        LastKnown.objects.filter(researcher_id__in=[rid, *coauthor_ids])
+        .order_by("researcher_id", "institution_id")
+        .values_list("researcher_id", "institution_id", "institution__display_name")
+    ):
+        institutions[institution_id] = name
+        affiliations.append((person_id, institution_id, 1))
+    # The researcher's own affiliations as printed on the works read, weighted by how often.
+    for institution_id, name, n in (
+        AuthorshipInstitution.objects.filter(
+            authorship__researcher_id=rid, authorship__work_id__in=work_ids
+        )
+        .values_list("institution_id", "institution__display_name")
+        .annotate(n=Count("authorship_id"))
+        .order_by("institution_id")
+    ):
+        institutions[institution_id] = name
+        affiliations.append((rid, institution_id, n))
+
+    return Neighbourhood(
+        researcher_id=rid,
+        researcher_name=researcher.display_name,
+        works=works,
+        coauthors=coauthors,
+        authorships=authorships,
+        topics=topics,
+        work_topics=work_topics,
+        institutions=institutions,
+        affiliations=affiliations,
+        counts={
+            "works": works_total,
+            "close_collaborators": close_total,
+            "topics": topics_total,
+        },
+        consortium_limit=_consortium_limit(),
+    )
+
+
+def read_neighbours(node_type: str, pk: int, limit: int) -> tuple[list[Neighbour], bool]:
+    """Up to `limit` nodes next to one node, and whether there were more.
+
+    Each branch reads one node's links through an index with a LIMIT, so expanding a topic with
+    a million works costs the same as expanding one with ten.
+    """
+    reader = {
+        "researcher": _researcher_neighbours,
+        "work": _work_neighbours,
+        "topic": _topic_neighbours,
+        "institution": _institution_neighbours,
+    }[node_type]
+    found = reader(pk, limit + 1)
+    return found[:limit], len(found) > limit
+
+
+def _researcher_neighbours(pk: int, limit: int) -> list[Neighbour]:
+    share = max(limit // 2, 1)
+    coauthors, _ = read_coauthors(pk, share)
+    found = [
+        Neighbour("researcher", c.id, c.name, "coauthor", float(c.shared_works)) for c in coauthors
+    ]
+    works = Work.objects.for_researcher(pk).values_list("id", "title")[: limit - len(found)]
+    found += [Neighbour("work", wid, title or f"Work {wid}", "authored") for wid, title in works]
+    institutions = LastKnown.objects.filter(researcher_id=pk).values_list(
+        "institution_id", "institution__display_name"
+    )[:limit]
+    found += [Neighbour("institution", iid, name, "affiliated") for iid, name in institutions]
+    return found
+
+
+def _work_neighbours(pk: int, limit: int) -> list[Neighbour]:
+    authors = (
+        Authorship.objects.filter(work_id=pk)
+        .order_by("order", "id")
+        .values_list("researcher_id", "researcher__display_name")[:limit]
+    )
+    found = [Neighbour("researcher", rid, name, "authored") for rid, name in authors]
+    topics = (
+        WorkTopic.objects.filter(work_id=pk)
+        .order_by("-score", "topic_id")
+        .values_list("topic_id", "topic__display_name", "score")[:limit]
+    )
+    found += [Neighbour("topic", tid, name, "about", score) for tid, name, score in topics]
+    return found
+
+
+def _topic_neighbours(pk: int, limit: int) -> list[Neighbour]:
+    # Newest rows first along the (topic, work) index: no sort over the whole topic.
+    works = (
+        WorkTopic.objects.filter(topic_id=pk)
+        .order_by("-work_id")
+        .values_list("work_id", "work__title", "score")[:limit]
+    )
+    return [
+        Neighbour("work", wid, title or f"Work {wid}", "about", score)
+        for wid, title, score in works
+    ]
+
+
+def _institution_neighbours(pk: int, limit: int) -> list[Neighbour]:
+    # No ORDER BY: the LIMIT then stops the index scan early, however big the institution.
+    people = (
+        LastKnown.objects.filter(institution_id=pk)
+        .order_by()
+        .values_list("researcher_id", "researcher__display_name")[:limit]
+    )
+    return [Neighbour("researcher", rid, name, "affiliated") for rid, name in people]
