@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand
+
+from profiles.models import Researcher
+from works import synthetic
+from works.models import Work
+
+DEMO_WORKS = 1200
+DEMO_SEED = synthetic.DEFAULT_SEED
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a small synthetic world for the demo site, once: a database that already holds "
+        "works or researchers is left as it is."
+    )
+
+    def handle(self, *args, verbosity, **options):
+        if Work.objects.filter(doi__startswith=synthetic.DOI_PREFIX).exists():
+            self.stdout.write("Demo data is already loaded; nothing to add.")
+            return
+        if not synthetic.database_is_empty():
+            # Never mix invented people into a database of real records.
+            works, researchers = Work.objects.count(), Researcher.objects.count()
+            self.stdout.write(
+                f"The database already holds {works:,} works and {researchers:,} researchers; "
+                "the demo is only loaded into an empty database."
+            )
+            return
+        summary = synthetic.generate(works=DEMO_WORKS, seed=DEMO_SEED)
+        if verbosity >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the demo: {summary.works:,} works, {summary.researchers:,} "
+                    f"researchers, {summary.topics:,} topics, {summary.institutions:,} "
+                    f"institutions ({summary.seconds:.1f} s)."
+                )
+            )
