@@ -16,23 +16,23 @@ def link(node_type, pk):
 
 def neighbourhood(**fields) -> Neighbourhood:
     """Ada (1) wrote works 10-13; Bob (2) shares three of them, Cy (3) one."""
-    base = dict(
-        researcher_id=1,
-        researcher_name="Ada Lovelace",
-        works=[
+    base = {
+        "researcher_id": 1,
+        "researcher_name": "Ada Lovelace",
+        "works": [
             WorkRow(10, "Engines", 2020, 40, 2),
             WorkRow(11, "Notes", 2021, 3, 3),
             WorkRow(12, "Tables", 2022, 0, 2),
             WorkRow(13, "Alone", 2023, 0, 1),
         ],
-        coauthors=[CoauthorRow(2, "Bob", 3), CoauthorRow(3, "Cy", 1)],
-        authorships=[(10, 2), (11, 2), (11, 3), (12, 2)],
-        topics={100: "Computing", 101: "Poetry"},
-        work_topics=[(10, 100, 0.9), (11, 100, 0.8), (13, 101, 0.7)],
-        institutions={500: "Analytical Society", 501: "Bob's College"},
-        affiliations=[(1, 500, 1), (2, 501, 1)],
-        counts={"works": 4, "close_collaborators": 1, "topics": 2},
-    )
+        "coauthors": [CoauthorRow(2, "Bob", 3), CoauthorRow(3, "Cy", 1)],
+        "authorships": [(10, 2), (11, 2), (11, 3), (12, 2)],
+        "topics": {100: "Computing", 101: "Poetry"},
+        "work_topics": [(10, 100, 0.9), (11, 100, 0.8), (13, 101, 0.7)],
+        "institutions": {500: "Analytical Society", 501: "Bob's College"},
+        "affiliations": [(1, 500, 1), (2, 501, 1)],
+        "counts": {"works": 4, "close_collaborators": 1, "topics": 2},
+    }
     base.update(fields)
     return Neighbourhood(**base)
 
