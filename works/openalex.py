@@ -17,7 +17,7 @@ it is read here:
   ``x_concepts`` and ``topics`` of an author are not read (BZPEER derives them from works);
 - ORCID from ``orcid`` or ``ids.orcid``; DOI from ``doi`` or ``ids.doi``;
 - abstracts from ``abstract_inverted_index``, also in its early ``{"IndexLength",
-  "InvertedIndex"}`` wrapping.
+  "InvertedIndex"}`` wrapping, else from a plain ``abstract`` that some tools write.
 
 A record that cannot be read (bad JSON, not an object, no id, a field of the wrong type) becomes
 a ``ParseError`` with its file and line; reading carries on. Strings are cut to the lengths of
@@ -518,7 +518,9 @@ def parse_work(record: dict, openalex_id: str) -> WorkRecord:
         openalex_id=openalex_id,
         title=clean_text(title, TITLE_MAX),
         doi=normalize_doi(_field(record, "doi", str) or ids.get("doi")),
-        abstract=rebuild_abstract(record.get("abstract_inverted_index")),
+        # Tools that rebuild the abstract themselves (openalexPro's JSON Lines) store it as text.
+        abstract=rebuild_abstract(record.get("abstract_inverted_index"))
+        or clean_text(_field(record, "abstract", str), ABSTRACT_MAX),
         type=clean_text(_field(record, "type", str), TYPE_MAX),
         publication_year=year,
         publication_date=publication_date,
@@ -619,7 +621,7 @@ def _expand(value: Any, path: str, line: int) -> Iterator[Parsed | ParseError]:
 def _decode(raw: bytes) -> Any:
     """Parse one JSON value; raise ValueError (with a short reason) if it is not one."""
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ValueError("not valid UTF-8") from None
     except json.JSONDecodeError as exc:

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 paths=paths,
                 batch_size=batch_size,
                 on_error=on_error,
-                on_progress=bar.update if bar else None,
+                on_progress=bar.update if bar is not None else None,
             )
         finally:
             if bar is not None:
