@@ -766,6 +766,8 @@ def generate(
     """
     if works < 1:
         raise ValueError("works must be at least 1")
+    if not append and not database_is_empty():
+        raise ValueError("the database already holds works or researchers; pass append=True")
     started = time.monotonic()
     log = log or (lambda message: None)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -773,6 +775,9 @@ def generate(
         if postgres:
             # The close-collaborator count aggregates millions of pairs; let it hash in memory.
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            # Run the caller's pending deferred checks now: PostgreSQL refuses to alter a table
+            # that still has some.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             foreign_keys = _drop_foreign_keys(cursor)
             writer = _CopyWriter(cursor)
         else:
