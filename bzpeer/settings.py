@@ -61,6 +61,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A host name whose root serves the OpenAlex-compatible API (e.g. "api.bzpeer.example"), for
+# clients such as openalexR that keep only the host of a base URL. Empty: /openalex/ only.
+OPENALEX_API_HOST = env_str("OPENALEX_API_HOST").strip().lower()
+if OPENALEX_API_HOST and OPENALEX_API_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(OPENALEX_API_HOST)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +76,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # Scripts sign in with a token; only its hash is stored (profiles.tokens).
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # Swagger UI served from our own static files: no CDN.
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     # Installed always so its tables exist in every environment; providers are added below.
@@ -84,6 +94,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: it picks the URLconf for the OpenAlex API host name.
+    "works.openalex_api.middleware.OpenAlexHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -215,12 +227,47 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as "120/minute" (DRF reads the number and the period's first letter)."""
+    raw = env_str(name, default).strip()
+    number, _, period = raw.partition("/")
+    if not number.isdigit() or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(f"{name} must look like 120/minute, got {raw!r}")
+    return raw
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that an anonymous request is answered 401 with a WWW-Authenticate header.
+        "profiles.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
+        "user": env_rate("API_THROTTLE_USER", "600/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BZPEER API",
+    "DESCRIPTION": (
+        "Researcher profiles, works, topics and institutions; following; and an "
+        "OpenAlex-compatible read API under /openalex/. Scripts authenticate with "
+        "`Authorization: Token <token>` (create one at /account/tokens/)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Accounts (django-allauth): the email address is the login and must be confirmed by a link.

@@ -1,0 +1,379 @@
+"""Answer OpenAlex-style list, group, sample, autocomplete and single-entity requests."""
+
+import datetime as dt
+import hashlib
+import json
+import random
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Mod
+
+from . import filters as f
+from . import ids
+from .entities import Entity
+from .filters import QueryError
+
+KNOWN_PARAMS = {
+    "filter",
+    "search",
+    "sort",
+    "select",
+    "per-page",
+    "per_page",
+    "page",
+    "cursor",
+    "group-by",
+    "group_by",
+    "sample",
+    "seed",
+    # Sent by clients for OpenAlex's own bookkeeping; meaningless here, so ignored.
+    "mailto",
+    "email",
+    "api_key",
+    "format",
+}
+DEFAULT_PER_PAGE = 25
+MAX_GROUPS = 200
+AUTOCOMPLETE_SIZE = 10
+CURSOR_SALT = "bzpeer.openalex.cursor"
+# For `sample`: rows ordered by a seeded hash of their key, computed in the database.
+# (pk mod P + seed) mod P < 2**31 and the multiplier < 2**31 keep the product inside bigint.
+SAMPLE_PRIME = 2_147_483_647
+SAMPLE_MULTIPLIER = 1_103_515_245
+
+
+@dataclass
+class ListParams:
+    filter_raw: str
+    clauses: list[f.Clause]
+    search: str
+    sort: list[tuple[str, bool]]
+    sort_raw: str
+    select: list[str] | None
+    per_page: int
+    page: int | None
+    cursor: str | None
+    group_by: tuple[str, bool] | None
+    sample: int | None
+    seed: int | None
+
+
+def _one(params, *names):
+    values = [params.get(name) for name in names if params.get(name) is not None]
+    if len(values) > 1:
+        raise QueryError(f"give only one of {' or '.join(names)}")
+    return values[0] if values else None
+
+
+def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
+    unknown = sorted(set(params) - KNOWN_PARAMS)
+    if unknown:
+        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
+    for name in params:
+        f._check_text(name, params.get(name) or "")
+    filter_raw = f.raw_query_param(query_string, "filter") or ""
+    search = " ".join((params.get("search") or "").split())[:500]
+    sort_raw = params.get("sort") or ""
+    allowed_sorts = set(entity.sorts) | ({"relevance_score"} if search else set())
+    sort = f.parse_sort(sort_raw, allowed_sorts) if sort_raw else []
+    if not sort and search:
+        sort = [("relevance_score", True)]
+    select_raw = params.get("select")
+    group_raw = _one(params, "group-by", "group_by")
+    cursor = params.get("cursor")
+    page = f.parse_int("page", params.get("page"), default=None, low=1, high=f.MAX_PAGED_RESULTS)
+    per_page_raw = _one(params, "per-page", "per_page")
+    default_per_page = MAX_GROUPS if group_raw else DEFAULT_PER_PAGE
+    per_page = f.parse_int(
+        "per-page", per_page_raw, default=default_per_page, low=1, high=f.MAX_PER_PAGE
+    )
+    sample = f.parse_int("sample", params.get("sample"), default=None, low=1, high=f.MAX_SAMPLE)
+    seed = f.parse_int("seed", params.get("seed"), default=None, low=0, high=f.MAX_SEED)
+    if cursor is not None and page is not None:
+        raise QueryError("use either cursor or page, not both")
+    if cursor is not None and sample is not None:
+        raise QueryError("sample cannot be paged with a cursor; use page")
+    if page is not None and page * per_page > f.MAX_PAGED_RESULTS:
+        raise QueryError(
+            f"page and per-page reach past result {f.MAX_PAGED_RESULTS}; use the cursor to go on"
+        )
+    if group_raw is not None and sample is not None:
+        raise QueryError("group-by and sample cannot be combined")
+    return ListParams(
+        filter_raw=filter_raw,
+        clauses=f.parse_filter(filter_raw) if filter_raw else [],
+        search=search,
+        sort=sort,
+        sort_raw=sort_raw,
+        select=f.parse_select(select_raw, set(entity.fields)) if select_raw is not None else None,
+        per_page=per_page,
+        page=page,
+        cursor=cursor,
+        group_by=f.parse_group_by(group_raw, set(entity.groups)) if group_raw else None,
+        sample=sample,
+        seed=seed,
+    )
+
+
+def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
+    query = Q()
+    for clause in params.clauses:
+        build = entity.filters.get(clause.key)
+        if build is None:
+            raise QueryError(
+                f"{clause.key[:60]!r} is not a valid filter for {entity.name}; "
+                f"use one of {', '.join(sorted(entity.filters))}",
+                "Invalid filter",
+            )
+        for group in clause.groups:
+            any_of = Q()
+            for alternative in group:
+                condition = build(alternative.text)
+                any_of |= ~condition if alternative.negate else condition
+            query &= any_of
+    if params.search:
+        query &= entity.search(params.search)
+    return entity.model.objects.filter(query)
+
+
+def _relevance(entity: Entity, text: str):
+    from .entities import relevance
+
+    return relevance(entity.relevance_fields, text)
+
+
+def _fingerprint(entity: Entity, params: ListParams) -> str:
+    described = json.dumps([entity.name, params.filter_raw, params.search, params.sort_raw])
+    return hashlib.sha256(described.encode()).hexdigest()[:16]
+
+
+def _cursor_values(entity: Entity, params: ListParams, row, names) -> list:
+    values = []
+    for (key, _), name in zip(params.sort, names, strict=True):
+        value = getattr(row, name)
+        if key != "relevance_score" and entity.sorts[key].kind == "date":
+            value = value.isoformat()
+        values.append(value)
+    return values
+
+
+def _decode_cursor(entity: Entity, params: ListParams, cursor: str) -> tuple[list, int]:
+    try:
+        payload = signing.loads(cursor, salt=CURSOR_SALT)
+        if payload["f"] != _fingerprint(entity, params):
+            raise QueryError("this cursor belongs to another query", "Invalid cursor")
+        values, last_pk = list(payload["k"]), int(payload["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise QueryError("the cursor is not one this API gave out", "Invalid cursor") from None
+    if len(values) != len(params.sort):
+        raise QueryError("the cursor is not one this API gave out", "Invalid cursor")
+    for index, (key, _) in enumerate(params.sort):
+        if key != "relevance_score" and entity.sorts[key].kind == "date":
+            values[index] = dt.date.fromisoformat(values[index])
+    return values, last_pk
+
+
+def _ordered(entity: Entity, queryset, params: ListParams):
+    """Annotate the sort keys as sort_0, sort_1, ... and order by them, then by pk."""
+    annotations, order, names = {}, [], []
+    for index, (key, descending) in enumerate(params.sort):
+        name = f"sort_{index}"
+        if key == "relevance_score":
+            expression = models.F("relevance_score")
+        else:
+            spec = entity.sorts[key]
+            expression = models.F(spec.field)
+            if spec.null_as is not None:
+                expression = Coalesce(expression, models.Value(spec.null_as))
+        annotations[name] = expression
+        order.append(models.F(name).desc() if descending else models.F(name).asc())
+        names.append(name)
+    return queryset.annotate(**annotations).order_by(*order, "pk"), names
+
+
+def _after(names, descending, values, last_pk) -> Q:
+    """Rows after the cursor's row in (sort keys..., pk) order: a keyset condition."""
+    condition = Q(pk__gt=last_pk)
+    for name, desc, value in reversed(list(zip(names, descending, values, strict=True))):
+        beyond = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
+        condition = beyond | (Q(**{name: value}) & condition)
+    return condition
+
+
+def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
+    results = []
+    for row in rows:
+        data = entity.serialize(row)
+        if params.search:
+            data["relevance_score"] = getattr(row, "relevance_score", None)
+        if params.select:
+            data = {key: data.get(key) for key in params.select}
+        results.append(data)
+    return results
+
+
+def list_response(entity: Entity, params: ListParams) -> dict:
+    started = time.monotonic()
+    queryset = filtered(entity, params)
+    count = queryset.count()
+    meta = {"count": count, "db_response_time_ms": 0, "page": None, "per_page": params.per_page}
+    meta.update({"next_cursor": None, "groups_count": None})
+    if params.group_by:
+        groups = _groups(entity, queryset, params)
+        meta["groups_count"] = len(groups)
+        meta["page"] = None if params.cursor else 1
+        results = []
+    elif params.sample:
+        results, meta["count"] = _sample(entity, queryset, params)
+        meta["page"] = params.page or 1
+        groups = []
+    else:
+        if params.search:
+            queryset = queryset.annotate(relevance_score=_relevance(entity, params.search))
+        queryset, names = _ordered(entity, queryset, params)
+        if params.cursor is not None:
+            if params.cursor != "*":
+                values, last_pk = _decode_cursor(entity, params, params.cursor)
+                queryset = queryset.filter(
+                    _after(names, [d for _, d in params.sort], values, last_pk)
+                )
+            rows = list(entity.load(queryset)[: params.per_page + 1])
+            if len(rows) > params.per_page:
+                rows = rows[: params.per_page]
+                last = rows[-1]
+                payload = {
+                    "f": _fingerprint(entity, params),
+                    "k": _cursor_values(entity, params, last, names),
+                    "p": last.pk,
+                }
+                meta["next_cursor"] = signing.dumps(payload, salt=CURSOR_SALT, compress=True)
+        else:
+            page = params.page or 1
+            start = (page - 1) * params.per_page
+            rows = list(entity.load(queryset)[start : start + params.per_page])
+            meta["page"] = page
+        results = _shape(entity, rows, params)
+        groups = []
+    meta["db_response_time_ms"] = round((time.monotonic() - started) * 1000)
+    return {"meta": meta, "results": results, "group_by": groups}
+
+
+def _sample(entity: Entity, queryset, params: ListParams):
+    seed = params.seed if params.seed is not None else random.randrange(f.MAX_SEED)
+    mixed = Mod(
+        (Mod(Mod(models.F("pk"), SAMPLE_PRIME) + seed, SAMPLE_PRIME)) * SAMPLE_MULTIPLIER,
+        SAMPLE_PRIME,
+    )
+    chosen = list(
+        queryset.annotate(sample_key=mixed)
+        .order_by("sample_key", "pk")
+        .values_list("pk", flat=True)[: params.sample]
+    )
+    page = params.page or 1
+    page_pks = chosen[(page - 1) * params.per_page : page * params.per_page]
+    rows = entity.load(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
+    return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params), len(chosen)
+
+
+def _groups(entity: Entity, queryset, params: ListParams) -> list[dict]:
+    key_name, include_unknown = params.group_by
+    group = entity.groups[key_name]
+    columns = [group.key, *filter(None, [group.label, group.openalex])]
+    rows = (
+        group.rows(queryset)
+        .values(*columns)
+        .annotate(group_count=models.Count(group.count, distinct=True))
+        .order_by("-group_count", group.key)
+    )
+    # At most one NULL and one blank group exist: fetch two more, drop them if unwanted.
+    groups = []
+    for row in rows[: MAX_GROUPS + 2]:
+        value = row[group.key]
+        if value is None or value == "":
+            if include_unknown:
+                groups.append({"key": "unknown", "key_display_name": "unknown"})
+                groups[-1]["count"] = row["group_count"]
+            continue
+        if group.entity:
+            target = SimpleNamespace(pk=value, openalex_id=row[group.openalex])
+            key = ids.full_id(group.entity, target)
+        else:
+            key = group.prefix + (str(value).lower() if isinstance(value, bool) else str(value))
+        label = row[group.label] if group.label else str(value)
+        groups.append({"key": key, "key_display_name": label, "count": row["group_count"]})
+    return groups[:MAX_GROUPS]
+
+
+def autocomplete_response(entity: Entity, params) -> dict:
+    started = time.monotonic()
+    unknown = sorted(set(params) - {"q", "mailto", "email", "api_key", "format"})
+    if unknown:
+        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
+    text = " ".join((params.get("q") or "").split())[:200]
+    f._check_text("q", text)
+    if not text:
+        raise QueryError("q is required: the text to complete")
+    queryset = entity.model.objects.filter(entity.search(text))
+    count = queryset.count()
+    rows = entity.load(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
+    results = []
+    for row in rows:
+        data = entity.serialize(row)
+        results.append(
+            {
+                "id": data["id"],
+                "short_id": f"{entity.name}/{ids.short_id(entity.name, row)}",
+                "display_name": data.get("display_name"),
+                "hint": entity.hint(row),
+                "cited_by_count": data.get("cited_by_count"),
+                "works_count": data.get("works_count"),
+                "entity_type": entity.entity_type,
+                "external_id": entity.external_id(row),
+            }
+        )
+    meta = {
+        "count": count,
+        "db_response_time_ms": round((time.monotonic() - started) * 1000),
+        "page": 1,
+        "per_page": AUTOCOMPLETE_SIZE,
+    }
+    return {"meta": meta, "results": results}
+
+
+def entity_lookup(entity: Entity, key: str):
+    """The row with this id, DOI, ORCID iD, ROR id or ISSN; None when there is none."""
+    key = key.strip()
+    f._check_text("id", key)
+    objects = entity.model.objects
+    if key.lower() == "random":
+        last = objects.order_by("-pk").values_list("pk", flat=True).first()
+        if last is None:
+            return None
+        pk = random.randint(1, last)
+        return entity.load(objects.filter(pk__gte=pk).order_by("pk")).first()
+    # DOIs and the like first: a DOI may end in something that looks like an id ("10.1/W1").
+    condition = entity.lookup(key)
+    if condition is None:
+        parsed = ids.parse_id(entity.name, key)
+        condition = Q(**{parsed[0]: parsed[1]}) if parsed else None
+    if condition is None:
+        return None
+    return entity.load(objects.filter(condition).order_by("pk")).first()
+
+
+def entity_response(entity: Entity, key: str, params) -> dict | None:
+    unknown = sorted(set(params) - {"select", "mailto", "email", "api_key", "format"})
+    if unknown:
+        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
+    select_raw = params.get("select")
+    select = f.parse_select(select_raw, set(entity.fields)) if select_raw is not None else None
+    row = entity_lookup(entity, key)
+    if row is None:
+        return None
+    data = entity.serialize(row)
+    return {k: data.get(k) for k in select} if select else data

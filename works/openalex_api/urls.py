@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from . import views
+from .entities import ENTITIES
+
+app_name = "openalex"
+
+urlpatterns = []
+for name in ENTITIES:
+    urlpatterns += [
+        path(name, views.EntityList.as_view(entity_name=name), name=f"{name}-list"),
+        path(
+            f"autocomplete/{name}",
+            views.Autocomplete.as_view(entity_name=name),
+            name=f"{name}-autocomplete",
+        ),
+        # `path`: a DOI arrives percent-encoded, and decoded it holds slashes.
+        path(f"{name}/<path:key>", views.EntityDetail.as_view(entity_name=name), name=name),
+    ]
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", views.not_found))
