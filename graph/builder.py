@@ -30,9 +30,12 @@ MAX_ITERATIONS = 100
 
 # Layout: works on the inner ring, co-authors next, topics and institutions outside.
 RING_OF_TYPE = {"work": 0, "researcher": 1, "topic": 2, "institution": 2}
-RING_RADIUS = 170.0
-RING_GAP = 150.0
-NODE_SPACING = 60.0
+RING_RADIUS = 130.0
+RING_GAP = 120.0
+NODE_SPACING = 48.0
+# Rings with nothing to aim at start a golden angle further round, so that a tiny slice does
+# not line up on one ray from the center.
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 LinkFor = Callable[[str, int], str]
 
@@ -246,7 +249,8 @@ def layout(graph: nx.Graph, center: str) -> dict[str, tuple[float, float]]:
         offset = _mean_angle(
             wanted[n] - i * step for i, n in enumerate(members) if wanted[n] is not None
         )
-        offset = offset if offset is not None else -math.pi / 2
+        if offset is None:
+            offset = -math.pi / 2 + ring * GOLDEN_ANGLE
         radius = max(
             radius + (RING_RADIUS if ring == 0 else RING_GAP),
             len(members) * NODE_SPACING / (2 * math.pi),
@@ -278,7 +282,8 @@ def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = 
     kept = select_nodes(graph, rank, center, caps)
     sub = graph.subgraph(kept)
     positions = layout(sub, center)
-    top = max(rank[n] for n in kept)
+    # Sizes compare the other nodes with each other; the center is drawn apart anyway.
+    top = max((rank[n] for n in kept if n != center), default=1.0) or 1.0
 
     nodes = []
     for n in kept:
@@ -288,7 +293,7 @@ def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = 
             "id": n,
             "type": data["type"],
             "label": data["label"],
-            "weight": round(rank[n] / top, 4),
+            "weight": 1.0 if n == center else round(min(rank[n] / top, 1.0), 4),
             "position": {"x": round(x, 1), "y": round(y, 1)},
             "link": link(data["type"], data["pk"]) if link else "",
             "center": n == center,

@@ -98,18 +98,19 @@ function styles() {
       style: {
         "background-color": "data(colour)",
         shape: "data(shape)",
-        width: "mapData(weight, 0, 1, 14, 46)",
-        height: "mapData(weight, 0, 1, 14, 46)",
+        width: "mapData(weight, 0, 1, 16, 52)",
+        height: "mapData(weight, 0, 1, 16, 52)",
         label: "data(short)",
         color: text,
-        "font-size": 9,
+        "font-size": 13,
         "text-valign": "bottom",
-        "text-margin-y": 3,
+        "text-margin-y": 4,
+        // Labels too small to read are left out until the reader zooms in.
         "min-zoomed-font-size": 7,
       },
     },
-    { selector: "node[?center]", style: { width: 58, height: 58, "font-size": 12, "font-weight": "bold" } },
-    { selector: "node[type = 'work']", style: { "min-zoomed-font-size": 11 } },
+    { selector: "node[?center]", style: { width: 64, height: 64, "font-size": 20, "font-weight": "bold" } },
+    { selector: "node[type = 'work']", style: { "min-zoomed-font-size": 9 } },
     {
       selector: "edge",
       style: {
@@ -188,10 +189,11 @@ export function setStatus(root, state, title, text, { visible = state !== "ready
   if (text) box.querySelector("[data-graph-status-text]").textContent = text;
 }
 
+const LOADING_TEXT = "BZPEER is loading the nearby papers, people, topics and institutions for this page.";
+
 export function waitingText(body) {
-  return body.status === "building"
-    ? "A worker is building this graph slice now."
-    : body.detail || "BZPEER is loading the nearby papers, people, topics and institutions for this page.";
+  if (body.status === "pending" || body.status === "building") return LOADING_TEXT;
+  return body.detail || LOADING_TEXT;
 }
 
 /** After drawing: say when the drawing is the last built slice while a newer one is built. */

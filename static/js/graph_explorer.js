@@ -11,7 +11,7 @@ import {
   waitingText,
 } from "./graph.js";
 
-const EXPAND_RADIUS = 110;
+const EXPAND_RADIUS = 90;
 
 function nodesOf(cy) {
   const order = { researcher: 0, work: 1, topic: 2, institution: 3 };
