@@ -6,6 +6,7 @@ from profiles import token_views
 
 urlpatterns = [
     path("", include("profiles.urls")),
+    path("", include("profiles.claim_urls")),
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),

@@ -75,8 +75,8 @@ def test_profile_query_count_does_not_grow_with_works(client):
 
 def test_profile_query_count_is_pinned_for_visitors(client):
     person = _researcher_with_works(5)
-    # researcher, its institutions, one page of works
-    assert _profile_queries(client, person) == 3
+    # researcher, its institutions, one page of works, the claim history, the duplicate check
+    assert _profile_queries(client, person) == 5
 
 
 def test_profile_paginates_works(client, settings):

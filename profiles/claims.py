@@ -1,0 +1,625 @@
+"""Claiming a record, verifying it, disputing it: the rules of TRUST.md as service functions.
+
+Every write locks the researcher row first, so all changes to one record's ownership happen one
+after another; the conditional owner update and the partial unique constraints on Claim stay as
+the last line of defence. Each event leaves a public ClaimEvent and recomputes the trust score.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from works.models import Authorship, Institution
+
+from .models import Claim, ClaimEvent, Dispute, Researcher, User
+from .services import public_verification_level, researcher_trust_refresh
+
+logger = logging.getLogger(__name__)
+
+CONFIRMATION_TTL = timedelta(days=3)
+NOTE_MAX = 2000
+REASON_MAX = 1000
+HEADLINE_MAX = 300
+ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+Status = Claim.Status
+Kind = ClaimEvent.Kind
+Role = ClaimEvent.Role
+
+
+class ClaimError(Exception):
+    """A claim action that cannot happen; the message is written for the person who tried."""
+
+
+# --- Reads: permission-checked accessors that views start with ---------------------------
+
+
+def is_moderator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def claim_get_for_user(user, claim_id: int) -> Claim:
+    """The claimant's own claim, or 404 (someone else's claim ids do not exist for them)."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Claim.objects.select_related("researcher").get(pk=claim_id, user=user)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+
+
+def claim_get_for_moderator(user, claim_id: int) -> Claim:
+    _require_moderator(user)
+    try:
+        return Claim.objects.select_related("researcher", "user").get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+
+
+def dispute_get_for_moderator(user, dispute_id: int) -> Dispute:
+    _require_moderator(user)
+    try:
+        return Dispute.objects.select_related("researcher", "claim").get(pk=dispute_id)
+    except Dispute.DoesNotExist:
+        raise Http404("No such dispute.") from None
+
+
+def researcher_get_for_owner(user, researcher_id: int) -> Researcher:
+    """A record the user owns, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Researcher.objects.get(pk=researcher_id, owner=user)
+    except Researcher.DoesNotExist:
+        raise Http404("You do not own this record.") from None
+
+
+def claim_for_token(token: str) -> Claim | None:
+    """The unconfirmed claim a link's token belongs to, without using the token up."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        Claim.objects.select_related("researcher")
+        .filter(token_hash=_hash(token), status=Status.EMAIL_PENDING)
+        .first()
+    )
+
+
+def matching_institution(*, researcher: Researcher, email: str) -> Institution | None:
+    """An institution on the record whose homepage domain is the address's domain or a parent.
+
+    "On the record" means the last known institutions and the institutions on the record's
+    authorships: OpenAlex often leaves the first empty (the seed page shows "Affiliation not
+    imported") while the bylines of the person's own papers name where they worked, and an
+    address at any of those is the same kind of evidence. Only the address's domain and its
+    parent domains are looked up, through the homepage_domain index, so the query stays small
+    however many works the record has.
+    """
+    domain = email.rsplit("@", 1)[-1].strip().rstrip(".").lower()
+    labels = domain.split(".")
+    # "cs.uni.edu" -> "cs.uni.edu", "uni.edu"; never a bare top-level domain.
+    suffixes = {".".join(labels[i:]) for i in range(len(labels) - 1)}
+    if not suffixes:
+        return None
+    candidates = suffixes | {f"www.{suffix}" for suffix in suffixes}
+    on_record = models.Q(
+        pk__in=Researcher.last_known_institutions.through.objects.filter(
+            researcher_id=researcher.pk
+        ).values("institution_id")
+    ) | models.Q(
+        pk__in=Authorship.institutions.through.objects.filter(
+            authorship__researcher_id=researcher.pk
+        ).values("institution_id")
+    )
+    return (
+        Institution.objects.filter(homepage_domain__in=candidates)
+        .filter(on_record)
+        .order_by("pk")
+        .first()
+    )
+
+
+def normalise_orcid(value: str) -> str:
+    """Return "0000-0002-1825-0097" from that or its orcid.org URL; check the checksum."""
+    value = value.strip()
+    for prefix in ("https://orcid.org/", "http://orcid.org/", "orcid.org/"):
+        if value.lower().startswith(prefix):
+            value = value[len(prefix) :]
+    value = value.upper()
+    if not ORCID_RE.match(value):
+        raise ClaimError("An ORCID iD looks like 0000-0002-1825-0097.")
+    digits = value.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        raise ClaimError("That ORCID iD has a typing error: its check digit does not match.")
+    return value
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    user: User,
+    researcher: Researcher,
+    email: str,
+    orcid: str = "",
+    url: str = "",
+    note: str = "",
+) -> Claim:
+    """Open a claim and mail a single-use confirmation link to the given address."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ClaimError("Enter a valid email address to confirm.") from None
+    orcid = normalise_orcid(orcid) if orcid.strip() else ""
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ClaimError("Enter a full public web address, starting with https://.") from None
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ClaimError(f"Keep the note under {NOTE_MAX} characters.")
+
+    researcher = _lock_researcher(researcher.pk)
+    if researcher.owner_id == user.pk:
+        raise ClaimError("You already own this record.")
+    if researcher.owner_id is not None:
+        raise ClaimError(
+            "This record already has an owner. If you believe it is yours, dispute the claim."
+        )
+    if Claim.objects.filter(user=user, researcher=researcher, status__in=Claim.OPEN).exists():
+        raise ClaimError("You already have a claim on this record in progress.")
+
+    token, token_hash = _new_token()
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                researcher=researcher,
+                user=user,
+                email=email,
+                orcid=orcid,
+                url=url,
+                note=note,
+                token_hash=token_hash,
+                token_expires_at=timezone.now() + CONFIRMATION_TTL,
+            )
+    except IntegrityError:
+        raise ClaimError("You already have a claim on this record in progress.") from None
+    _record(claim, Kind.SUBMITTED, Role.CLAIMANT, user)
+    _sync_unowned_status(researcher)
+    _after_event(researcher)
+    _mail_confirmation_on_commit(claim, token)
+    return claim
+
+
+@transaction.atomic
+def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
+    """Replace the claim's link with a new one (the old one stops working) and mail it."""
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    _require_claimant(claim, user)
+    if claim.status != Status.EMAIL_PENDING:
+        raise ClaimError("This claim's address is already confirmed.")
+    token, claim.token_hash = _new_token()
+    claim.token_expires_at = timezone.now() + CONFIRMATION_TTL
+    claim.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
+    claim.researcher = researcher
+    _mail_confirmation_on_commit(claim, token)
+    return claim
+
+
+@transaction.atomic
+def claim_confirm_email(*, token: str) -> Claim:
+    """Use a confirmation link: approve at L2 when the domain matches, else queue for review."""
+    found = claim_for_token(token)
+    if found is None:
+        raise ClaimError("This confirmation link is not valid or has already been used.")
+    researcher = _lock_researcher(found.researcher_id)
+    claim = (
+        Claim.objects.select_for_update()
+        .filter(pk=found.pk, token_hash=_hash(token), status=Status.EMAIL_PENDING)
+        .first()
+    )
+    if claim is None:  # used by a concurrent request a moment ago
+        raise ClaimError("This confirmation link is not valid or has already been used.")
+    if claim.token_expires_at <= timezone.now():
+        raise ClaimError("This confirmation link has expired. Open your claim to get a new link.")
+    claim.researcher = researcher
+    claim.token_hash = None
+    claim.token_expires_at = None
+    claim.email_confirmed_at = timezone.now()
+    claim.status = Status.AWAITING_MODERATOR
+    claim.save()
+    _record(claim, Kind.CONFIRMED, Role.CLAIMANT, claim.user)
+
+    institution = matching_institution(researcher=researcher, email=claim.email)
+    if institution is not None and researcher.owner_id is None:
+        claim.matched_institution = institution
+        claim.save(update_fields=["matched_institution", "updated_at"])
+        _take_ownership(
+            claim,
+            researcher,
+            role=Role.SYSTEM,
+            actor=None,
+            detail=f"the confirmed address belongs to {institution.display_name}"[:300],
+        )
+    _sync_unowned_status(researcher)
+    _after_event(researcher)
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, moderator: User) -> Claim:
+    """A moderator accepts the evidence: the claimant owns the record at L2."""
+    _require_moderator(moderator)
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    if claim.status != Status.AWAITING_MODERATOR:
+        raise ClaimError(
+            f"Only a claim waiting for a moderator can be approved; "
+            f"this one is {claim.get_status_display().lower()}."
+        )
+    _take_ownership(claim, researcher, role=Role.MODERATOR, actor=moderator)
+    _after_event(researcher)
+    return claim
+
+
+@transaction.atomic
+def claim_verify(*, claim: Claim, moderator: User) -> Claim:
+    """A moderator confirmed stronger evidence: the record becomes Verified (L3)."""
+    _require_moderator(moderator)
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    if claim.status == Status.AWAITING_MODERATOR:
+        _take_ownership(claim, researcher, role=Role.MODERATOR, actor=moderator)
+    if claim.status != Status.APPROVED:
+        raise ClaimError(
+            f"Only an approved claim can be verified; "
+            f"this one is {claim.get_status_display().lower()}."
+        )
+    updated = Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
+        verification_level=Researcher.VerificationLevel.L3,
+        claim_status=Researcher.ClaimStatus.VERIFIED,
+    )
+    if not updated:
+        raise ClaimError("The claimant no longer owns this record.")
+    _set_status(claim, Status.VERIFIED, moderator)
+    _record(claim, Kind.VERIFIED, Role.MODERATOR, moderator)
+    _after_event(researcher)
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, moderator: User, reason: str) -> Claim:
+    """A moderator turns down an open claim; the record stays as it was."""
+    _require_moderator(moderator)
+    reason = _clean_reason(reason)
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    if not claim.is_open:
+        raise ClaimError(
+            f"Only an open claim can be rejected; this one is {claim.get_status_display().lower()}."
+        )
+    claim.token_hash = None
+    claim.token_expires_at = None
+    _set_status(claim, Status.REJECTED, moderator, reason=reason)
+    _record(claim, Kind.REJECTED, Role.MODERATOR, moderator)
+    _sync_unowned_status(researcher)
+    _after_event(researcher)
+    _notify_claimant_on_commit(claim, f"Your claim on {researcher} was not accepted", reason)
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, user: User) -> Claim:
+    """The claimant takes the claim back; an owner giving up a record loses ownership."""
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    _require_claimant(claim, user)
+    if not (claim.is_open or claim.is_owning):
+        raise ClaimError(
+            f"This claim is already {claim.get_status_display().lower()}; "
+            f"there is nothing to withdraw."
+        )
+    if claim.is_owning:
+        _release_ownership(claim, researcher)
+    claim.token_hash = None
+    claim.token_expires_at = None
+    _set_status(claim, Status.WITHDRAWN, None)
+    _record(claim, Kind.WITHDRAWN, Role.CLAIMANT, user)
+    _sync_unowned_status(researcher)
+    _after_event(researcher)
+    return claim
+
+
+@transaction.atomic
+def claim_revoke(*, claim: Claim, moderator: User, reason: str) -> Claim:
+    """A moderator ends an approved claim: the level drops back to what open data supports."""
+    _require_moderator(moderator)
+    reason = _clean_reason(reason)
+    researcher = _lock_researcher(claim.researcher_id)
+    claim = _lock_claim(claim.pk)
+    _revoke(claim, researcher, moderator=moderator, reason=reason)
+    _after_event(researcher)
+    return claim
+
+
+@transaction.atomic
+def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Dispute:
+    """Tell the moderators a claimed record is not its owner's. Ownership does not change."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    reason = _clean_reason(reason)
+    researcher = _lock_researcher(researcher.pk)
+    if researcher.owner_id is None:
+        raise ClaimError("Only a claimed record can be disputed. You can claim this one instead.")
+    if researcher.owner_id == user.pk:
+        raise ClaimError("You own this record; there is nothing to dispute.")
+    owning = Claim.objects.filter(researcher=researcher, status__in=Claim.OWNING).first()
+    try:
+        with transaction.atomic():
+            dispute = Dispute.objects.create(
+                researcher=researcher, claim=owning, user=user, reason=reason
+            )
+    except IntegrityError:
+        raise ClaimError("You already have an open dispute on this record.") from None
+    ClaimEvent.objects.create(
+        researcher=researcher, claim=owning, kind=Kind.DISPUTED, actor_role=Role.MEMBER, actor=user
+    )
+    _after_event(researcher)
+    return dispute
+
+
+@transaction.atomic
+def dispute_resolve(*, dispute: Dispute, moderator: User, upheld: bool, note: str) -> Dispute:
+    """A moderator decides a dispute; upholding it revokes the disputed claim."""
+    _require_moderator(moderator)
+    note = _clean_reason(note)
+    researcher = _lock_researcher(dispute.researcher_id)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if dispute.status != Dispute.Status.OPEN:
+        raise ClaimError(f"This dispute is already {dispute.get_status_display().lower()}.")
+    if upheld:
+        claim = _lock_claim(dispute.claim_id) if dispute.claim_id else None
+        if claim is not None and claim.is_owning:
+            # Resolves this dispute and any other open one on the same claim.
+            _revoke(claim, researcher, moderator=moderator, reason=note, after_dispute=True)
+        else:
+            _close_dispute(dispute, Dispute.Status.UPHELD, moderator, note)
+    else:
+        _close_dispute(dispute, Dispute.Status.DISMISSED, moderator, note)
+        ClaimEvent.objects.create(
+            researcher=researcher,
+            claim_id=dispute.claim_id,
+            kind=Kind.DISPUTE_DISMISSED,
+            actor_role=Role.MODERATOR,
+            actor=moderator,
+        )
+    _after_event(researcher)
+    dispute.refresh_from_db()
+    return dispute
+
+
+@transaction.atomic
+def researcher_profile_update(
+    *, researcher: Researcher, user: User, headline: str, open_to_collaborate: bool
+) -> Researcher:
+    """The owner writes the headline and says whether they take collaboration invites."""
+    headline = " ".join(headline.split())
+    if len(headline) > HEADLINE_MAX:
+        raise ClaimError(f"Keep the headline under {HEADLINE_MAX} characters.")
+    researcher = _lock_researcher(researcher.pk)
+    if researcher.owner_id != user.pk:
+        raise PermissionDenied
+    researcher.headline = headline
+    researcher.open_to_collaborate = open_to_collaborate
+    researcher.save(update_fields=["headline", "open_to_collaborate", "updated_at"])
+    # The owner's headline is a trust input (profile completeness).
+    return _after_event(researcher)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _hash(token)
+
+
+def _require_moderator(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied("Only moderators can do that.")
+
+
+def _require_claimant(claim: Claim, user) -> None:
+    if claim.user_id != getattr(user, "pk", None):
+        raise PermissionDenied("Only the claimant can do that.")
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClaimError("Give a reason; the claimant and the moderators will read it.")
+    if len(reason) > REASON_MAX:
+        raise ClaimError(f"Keep the reason under {REASON_MAX} characters.")
+    return reason
+
+
+def _lock_researcher(researcher_id: int) -> Researcher:
+    try:
+        return Researcher.objects.select_for_update().get(pk=researcher_id)
+    except Researcher.DoesNotExist:
+        raise Http404("No such researcher.") from None
+
+
+def _lock_claim(claim_id: int) -> Claim:
+    return Claim.objects.select_for_update().get(pk=claim_id)
+
+
+def _record(claim: Claim, kind: str, role: str, actor: User | None, detail: str = "") -> None:
+    ClaimEvent.objects.create(
+        researcher_id=claim.researcher_id,
+        claim=claim,
+        kind=kind,
+        actor_role=role,
+        actor=actor,
+        detail=detail,
+    )
+
+
+def _set_status(claim: Claim, status: str, decided_by: User | None, *, reason: str = "") -> None:
+    claim.status = status
+    if decided_by is not None:
+        claim.decided_by = decided_by
+        claim.decided_at = timezone.now()
+    if reason:
+        claim.decision_reason = reason
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # Only the one-owning-claim constraint can fire here: another claim won the record.
+        raise ClaimError("This record already has an owner.") from None
+
+
+def _take_ownership(
+    claim: Claim, researcher: Researcher, *, role: str, actor: User | None, detail: str = ""
+) -> None:
+    # Conditional update: whichever approval reaches an ownerless row first wins it.
+    updated = Researcher.objects.filter(pk=researcher.pk, owner__isnull=True).update(
+        owner_id=claim.user_id,
+        claim_status=Researcher.ClaimStatus.CLAIMED,
+        verification_level=max(researcher.verification_level, Researcher.VerificationLevel.L2),
+    )
+    if not updated:
+        raise ClaimError("This record already has an owner.")
+    researcher.owner_id = claim.user_id
+    _set_status(claim, Status.APPROVED, actor)
+    _record(claim, Kind.APPROVED, role, actor, detail)
+    _notify_claimant_on_commit(
+        claim,
+        f"Your claim on {researcher} was approved",
+        f"You now own the record {researcher} on BZPEER.",
+    )
+
+
+def _release_ownership(claim: Claim, researcher: Researcher) -> None:
+    """Drop the owner, the owner's headline and the level back to what open data supports."""
+    Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
+        owner=None,
+        headline="",
+        claim_status=Researcher.ClaimStatus.UNCLAIMED,
+        verification_level=public_verification_level(
+            openalex_id=researcher.openalex_id, orcid=researcher.orcid
+        ),
+    )
+    researcher.owner_id = None
+
+
+def _revoke(
+    claim: Claim,
+    researcher: Researcher,
+    *,
+    moderator: User,
+    reason: str,
+    after_dispute: bool = False,
+) -> None:
+    if not claim.is_owning:
+        raise ClaimError(
+            f"Only an approved claim can be revoked; "
+            f"this one is {claim.get_status_display().lower()}."
+        )
+    _release_ownership(claim, researcher)
+    _set_status(claim, Status.REVOKED, moderator, reason=reason)
+    _record(
+        claim,
+        Kind.REVOKED,
+        Role.MODERATOR,
+        moderator,
+        "a dispute was upheld" if after_dispute else "",
+    )
+    for dispute in Dispute.objects.select_for_update().filter(
+        claim=claim, status=Dispute.Status.OPEN
+    ):
+        _close_dispute(dispute, Dispute.Status.UPHELD, moderator, reason)
+    _sync_unowned_status(researcher)
+    _notify_claimant_on_commit(claim, f"Your claim on {researcher} was revoked", reason)
+
+
+def _close_dispute(dispute: Dispute, status: str, moderator: User, note: str) -> None:
+    dispute.status = status
+    dispute.resolved_by = moderator
+    dispute.resolved_at = timezone.now()
+    dispute.resolution_note = note
+    dispute.save()
+
+
+def _sync_unowned_status(researcher: Researcher) -> None:
+    """An ownerless record reads "Claim pending" while any claim is open, else "Unclaimed"."""
+    pending = Claim.objects.filter(researcher_id=researcher.pk, status__in=Claim.OPEN).exists()
+    Researcher.objects.filter(pk=researcher.pk, owner__isnull=True).update(
+        claim_status=Researcher.ClaimStatus.PENDING if pending else Researcher.ClaimStatus.UNCLAIMED
+    )
+
+
+def _after_event(researcher: Researcher) -> Researcher:
+    """Every claim event and profile edit recomputes the stored trust score."""
+    return researcher_trust_refresh(researcher=researcher)
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _mail_confirmation_on_commit(claim: Claim, token: str) -> None:
+    context = {
+        "researcher": claim.researcher,
+        "confirm_url": _site_url(reverse("claims:confirm", args=[token])),
+        "expires_at": claim.token_expires_at,
+    }
+    subject = f"Confirm your claim on {claim.researcher} (BZPEER)"
+    body = render_to_string("profiles/claims/email/confirm.txt", context)
+    transaction.on_commit(lambda: _send(subject, body, claim.email))
+
+
+def _notify_claimant_on_commit(claim: Claim, subject: str, message: str) -> None:
+    context = {"claim": claim, "message": message, "claim_url": _site_url(claim.get_absolute_url())}
+    body = render_to_string("profiles/claims/email/decision.txt", context)
+    recipient = claim.user.email
+    if recipient:
+        transaction.on_commit(lambda: _send(f"{subject} (BZPEER)", body, recipient))
+
+
+def _send(subject: str, body: str, recipient: str) -> None:
+    # The claim is already saved; a mail server that is down must not turn that into an error.
+    # The claimant can ask for the link again from the claim's page.
+    try:
+        send_mail(subject, body, None, [recipient])
+    except Exception:
+        logger.exception("could not send claim mail to %s", recipient.rsplit("@", 1)[-1])
