@@ -254,13 +254,13 @@ class _Generator:
             for field, names in fields.items()
             for subfield in names
         ]
-        names_seen = set()
+        # Each subfield deals its topics from its own shuffled adjective-noun pairs: no repeats.
+        pairs = [(a, b) for a in TOPIC_ADJECTIVES for b in TOPIC_NOUNS]
+        decks = [rng.sample(pairs, len(pairs)) for _ in subfields]
         for i in range(min(max(n // 250, 40), 4000)):
             domain, field, subfield = subfields[i % len(subfields)]
-            name = f"{rng.choice(TOPIC_ADJECTIVES)} {rng.choice(TOPIC_NOUNS)} in {subfield}"
-            if name in names_seen:
-                name = f"{name} {len(names_seen)}"
-            names_seen.add(name)
+            adjective, noun = decks[i % len(subfields)][i // len(subfields)]
+            name = f"{adjective} {noun} in {subfield}"
             pk = self.ids.pk[Topic] + i
             ordinal = self.ids.ordinal[Topic] + i
             topic_rows.append((pk, synthetic_id("T", ordinal), name, subfield, field, domain))
@@ -270,16 +270,22 @@ class _Generator:
 
         institution_rows = []
         names_seen = set()
+
+        def place():
+            return rng.choice(PLACE_HEADS) + rng.choice(PLACE_TAILS)
+
         types, weights = zip(*INSTITUTION_TYPES, strict=True)
         for i in range(min(max(n // 400, 12), 3000)):
             kind = rng.choices(types, weights)[0]
-            place = rng.choice(PLACE_HEADS) + rng.choice(PLACE_TAILS)
-            name = rng.choice(INSTITUTION_NAMES[kind]).format(p=place)
+            town = place()
+            name = rng.choice(INSTITUTION_NAMES[kind]).format(p=town)
+            if name in names_seen:
+                name = f"{name} at {place()}"
             if name in names_seen:
                 name = f"{name}, Site {i}"
             names_seen.add(name)
             ordinal = self.ids.ordinal[Institution] + i
-            domain_name = f"{place.lower()}-{ordinal}.synthetic.example"
+            domain_name = f"{town.lower()}-{ordinal}.synthetic.example"
             institution_rows.append((self.ids.pk[Institution] + i, synthetic_id("I", ordinal),
                                      name, rng.choice(COUNTRIES), kind,
                                      f"https://{domain_name}/", domain_name))  # fmt: skip
@@ -300,11 +306,12 @@ class _Generator:
                 kind = "repository"
             else:
                 field = fields[i % len(fields)]
-                place = rng.choice(PLACE_HEADS) + rng.choice(PLACE_TAILS)
                 name = rng.choice(
-                    [f"Synthetic Journal of {field}", f"{place} Letters in {field} (Synthetic)",
-                     f"Annals of Synthetic {field}", f"Synthetic Reviews of {field}"]
+                    [f"Synthetic Journal of {field}", f"Annals of Synthetic {field}",
+                     f"Synthetic Reviews of {field}", f"{place()} Letters in {field} (Synthetic)"]
                 )  # fmt: skip
+                if name in names_seen:
+                    name = f"{place()} Journal of {field} (Synthetic)"
                 if name in names_seen:
                     name = f"{name}, Series {i}"
                 host, kind = "Synthetic Academic Press", "journal"
@@ -602,20 +609,24 @@ class _BulkWriter:
         self.cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
-# PostgreSQL checks a foreign key row by row on insert, which costs more than the COPY itself at
-# this size. Its manual ("Populating a Database") advises dropping the constraints for a bulk load
-# and adding them back: adding one checks the whole table in a single join. All of it happens in
-# the generator's transaction, so the schema is never seen without them.
+# PostgreSQL checks foreign keys row by row and updates every index on each insert, which costs
+# more than the COPY itself at this size. Its manual ("Populating a Database") advises dropping
+# foreign keys and secondary indexes for a bulk load and adding them back afterwards: one join
+# checks a whole constraint, one sort builds a whole index. It all happens in the generator's
+# transaction, so no other session ever sees the tables without them.
 WRITTEN_MODELS = [Researcher, ResearcherInstitution, Work, Authorship, AuthorshipInstitution,
                   WorkTopic]  # fmt: skip
 
 
+def _written_tables() -> list[str]:
+    return [model._meta.db_table for model in WRITTEN_MODELS]
+
+
 def _drop_foreign_keys(cursor) -> list[tuple[str, str, str]]:
-    tables = [model._meta.db_table for model in WRITTEN_MODELS]
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-        [tables],
+        [_written_tables()],
     )
     foreign_keys = cursor.fetchall()
     for table, name, _ in foreign_keys:
@@ -627,6 +638,25 @@ def _restore_foreign_keys(cursor, foreign_keys) -> None:
     for table, name, definition in foreign_keys:
         quoted = connection.ops.quote_name(name)
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+
+
+def _drop_secondary_indexes(cursor) -> list[tuple[str, str]]:
+    """Drop the indexes that no primary key or unique constraint owns; return their definitions."""
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) ORDER BY 1",
+        [_written_tables()],
+    )
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return indexes
+
+
+def _restore_indexes(cursor, indexes) -> None:
+    for _, definition in indexes:
+        cursor.execute(definition)
 
 
 # --- Counters ---------------------------------------------------------------------------------
@@ -769,16 +799,22 @@ def generate(
     if not append and not database_is_empty():
         raise ValueError("the database already holds works or researchers; pass append=True")
     started = time.monotonic()
-    log = log or (lambda message: None)
+
+    def step(message):
+        if log:
+            log(f"{message} ({time.monotonic() - started:.0f} s)")
+
     with transaction.atomic(), connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
         if postgres:
-            # The close-collaborator count aggregates millions of pairs; let it hash in memory.
+            # Sorting for new indexes and hashing millions of co-author pairs need room.
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             # Run the caller's pending deferred checks now: PostgreSQL refuses to alter a table
             # that still has some.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             foreign_keys = _drop_foreign_keys(cursor)
+            indexes = _drop_secondary_indexes(cursor)
             writer = _CopyWriter(cursor)
         else:
             writer = _BulkWriter(cursor)
@@ -795,11 +831,14 @@ def generate(
             if progress:
                 progress(done)
         if postgres:
-            log("Checking foreign keys…")
+            step("Checking foreign keys")
             _restore_foreign_keys(cursor, foreign_keys)
-        log("Computing counters and trust scores…")
+        step("Computing counters and trust scores")
         pruned = _prune_researchers_without_works(cursor, ids.pk[Researcher])
         _refresh_counters(writer, cursor, ids.pk[Researcher])
+        if postgres:
+            step("Building indexes")
+            _restore_indexes(cursor, indexes)
         reset = connection.ops.sequence_reset_sql(
             no_style(), [Topic, Institution, Source, Researcher, Work, Authorship]
         )

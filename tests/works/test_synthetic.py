@@ -198,18 +198,21 @@ def test_primary_key_sequences_continue_after_generated_rows():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL bulk-load path")
-def test_postgres_foreign_keys_are_back_after_generation():
-    def foreign_keys():
+def test_postgres_constraints_and_indexes_are_back_after_generation():
+    def schema():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+                "FROM pg_constraint ORDER BY 1, 2"
             )
-            return cursor.fetchall()
+            constraints = cursor.fetchall()
+            cursor.execute("SELECT tablename, indexdef FROM pg_indexes ORDER BY 1, 2")
+            return constraints, cursor.fetchall()
 
-    before = foreign_keys()
+    before = schema()
+    assert any("authorship_researcher_idx" in index for _, index in before[1])
     synthetic.generate(works=300, seed=2)
-    assert foreign_keys() == before
+    assert schema() == before
 
 
 def test_generate_synthetic_refuses_a_database_with_data():

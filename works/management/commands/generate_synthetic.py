@@ -39,7 +39,11 @@ class Command(BaseCommand):
         )
         with bar:
             summary = synthetic.generate(
-                works=works, seed=seed, append=append, progress=bar.update, log=bar.write
+                works=works,
+                seed=seed,
+                append=append,
+                progress=bar.update,
+                log=bar.write if verbosity >= 1 else None,
             )
         if verbosity >= 1:
             self.stdout.write(
