@@ -37,13 +37,16 @@ class ResearcherQuerySet(models.QuerySet):
     def possible_duplicates_of(self, researcher: "Researcher"):
         """Other records with the same name (case-folded) sharing a co-author or an institution.
 
-        One query, bounded: the name index picks at most DUPLICATE_CANDIDATES records, and each
-        check walks indexed authorships and institution links. Two records on the same byline
-        are two people, so those are never offered as duplicates.
+        One query, and bounded: the name index yields at most DUPLICATE_CANDIDATES records, and
+        every join starts either from those candidates or from this researcher's own rows, so
+        nothing scans a big institution's or a prolific co-author's authorships. Two records
+        on the same byline are two people, so those are never offered as duplicates.
         """
         from works.models import Authorship
 
-        limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
+        small = {"work__authors_count__lte": settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]}
+        last_known = Researcher.last_known_institutions.through.objects
+        on_authorships = Authorship.institutions.through.objects
         candidates = (
             Researcher.objects.alias(name_key=Lower("display_name"))
             .filter(name_key=Lower(models.Value(researcher.display_name)))
@@ -51,8 +54,7 @@ class ResearcherQuerySet(models.QuerySet):
             .order_by("pk")
             .values("pk")[:DUPLICATE_CANDIDATES]
         )
-        last_known = Researcher.last_known_institutions.through.objects
-        on_authorships = Authorship.institutions.through.objects
+        # This researcher's side, each bounded by their own works.
         institutions = (
             last_known.filter(researcher_id=researcher.pk)
             .values("institution_id")
@@ -63,35 +65,28 @@ class ResearcherQuerySet(models.QuerySet):
             )
         )
         coauthors = (
-            Authorship.objects.filter(
-                work__authorships__researcher_id=researcher.pk, work__authors_count__lte=limit
-            )
+            Authorship.objects.filter(work__authorships__researcher_id=researcher.pk, **small)
             .exclude(researcher_id=researcher.pk)
             .values("researcher_id")
         )
-        shares_coauthor = models.Exists(
-            Authorship.objects.filter(
-                work__authorships__researcher_id=models.OuterRef("pk"),
-                work__authors_count__lte=limit,
-                researcher_id__in=coauthors,
-            ).exclude(researcher_id=models.OuterRef("pk"))
-        )
-        shares_institution = models.Exists(
-            last_known.filter(researcher_id=models.OuterRef("pk"), institution_id__in=institutions)
-        ) | models.Exists(
-            on_authorships.filter(
-                authorship__researcher_id=models.OuterRef("pk"), institution_id__in=institutions
-            )
-        )
-        same_byline = models.Exists(
-            Authorship.objects.filter(
-                researcher_id=models.OuterRef("pk"), work__authorships__researcher_id=researcher.pk
-            )
-        )
+        works = Authorship.objects.filter(researcher_id=researcher.pk).values("work_id")
+        # The candidates' side, driven by their few ids.
+        via_coauthor = Authorship.objects.filter(
+            researcher_id__in=candidates, work__authorships__researcher_id__in=coauthors, **small
+        ).values("researcher_id")
+        via_last_known = last_known.filter(
+            researcher_id__in=candidates, institution_id__in=institutions
+        ).values("researcher_id")
+        via_authorship = on_authorships.filter(
+            authorship__researcher_id__in=candidates, institution_id__in=institutions
+        ).values("authorship__researcher_id")
+        same_byline = Authorship.objects.filter(
+            researcher_id__in=candidates, work_id__in=works
+        ).values("researcher_id")
         return (
             self.filter(pk__in=candidates)
-            .filter(shares_coauthor | shares_institution)
-            .exclude(same_byline)
+            .filter(pk__in=via_coauthor.union(via_last_known, via_authorship))
+            .exclude(pk__in=same_byline)
             .order_by("pk")
         )
 

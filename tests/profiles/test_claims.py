@@ -946,3 +946,54 @@ def test_profile_query_count_stays_constant_with_a_long_claim_history(
         return len(ctx.captured_queries)
 
     assert count(quiet) == count(busy)
+
+
+# --- Django admin --------------------------------------------------------------------------
+
+
+def test_admin_configuration_passes_the_system_checks():
+    from django.core import checks
+
+    assert [e for e in checks.run_checks() if e.level >= checks.ERROR] == []
+
+
+def test_moderator_approves_and_rejects_from_the_admin(
+    claim_for, stranger, owner, moderator, record
+):
+    approve_me = confirmed(claim_for, stranger, record)
+    reject_me = confirmed(claim_for, owner, factories.researcher(), "o@gmail.example")
+    admin_client = Client()
+    admin_client.force_login(moderator)
+    changelist = reverse("admin:profiles_claim_changelist")
+    assert admin_client.get(changelist).status_code == 200
+
+    admin_client.post(changelist, {"action": "approve", "_selected_action": [approve_me.pk]})
+    assert state(record) == (stranger.pk, "claimed", 2)
+
+    asked = admin_client.post(changelist, {"action": "reject", "_selected_action": [reject_me.pk]})
+    assert asked.status_code == 200 and b"The claimant will read this reason" in asked.content
+    reject_me.refresh_from_db()
+    assert reject_me.status == S.AWAITING_MODERATOR
+    admin_client.post(
+        changelist,
+        {
+            "action": "reject",
+            "_selected_action": [reject_me.pk],
+            "apply": "1",
+            "reason": "No evidence.",
+        },
+    )
+    reject_me.refresh_from_db()
+    assert (reject_me.status, reject_me.decision_reason) == (S.REJECTED, "No evidence.")
+
+    # Acting twice is refused with a message, not a crash.
+    response = admin_client.post(
+        changelist, {"action": "approve", "_selected_action": [approve_me.pk]}, follow=True
+    )
+    assert b"waiting for a moderator" in response.content
+
+
+def test_the_admin_is_closed_to_non_staff(stranger_client):
+    response = stranger_client.get(reverse("admin:profiles_claim_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

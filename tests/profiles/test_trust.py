@@ -219,3 +219,115 @@ def test_trust_refresh_counts_affiliation_and_owner_headline(owner):
     researcher_trust_refresh(researcher=record)
     record.refresh_from_db()
     assert record.trust_score == 25 + 5 + 2 + 3
+
+
+# --- The trust snapshot and the data-gap badges on the profile -----------------------------
+
+
+@pytest.mark.django_db
+def test_snapshot_explains_every_part_out_of_its_maximum(client):
+    seed = factories.researcher(display_name="Hongxia Yang")
+    for _ in range(3):
+        factories.work(authors=[seed])
+    factories.refresh(seed)
+    html = client.get(seed.get_absolute_url()).content.decode()
+    assert "<summary>Why this score?</summary>" in html
+    for label, points in [
+        ("Identity", "5 / 40"),
+        ("Publication record", "4 / 20"),
+        ("Collaboration network", "0 / 15"),
+        ("Community", "0 / 15"),
+        ("Profile completeness", "0 / 10"),
+    ]:
+        assert re.search(rf"<th scope=\"row\">{label}</th><td>{points}</td>", html), label
+    assert "trust rubric version 1" in html
+    assert f"Trust {seed.trust_score} - Emerging" in html
+    assert "Verification L1" in html and "Unclaimed author" in html
+
+
+@pytest.mark.django_db
+def test_snapshot_says_when_the_l2_gate_capped_the_total(client):
+    capped = factories.researcher(
+        orcid="0000-0002-1825-0097", works_count=1000, close_collaborators_count=10
+    )
+    capped.last_known_institutions.add(factories.institution())
+    Researcher.objects.filter(pk=capped.pk).update(followers_count=1000)
+    researcher_trust_refresh(researcher=capped)
+    html = client.get(capped.get_absolute_url()).content.decode()
+    assert "Trust 54 - Established" in html
+    assert "the total is capped at 54" in html
+
+
+@pytest.mark.django_db
+def test_no_orcid_badge(client):
+    without = factories.researcher()
+    with_orcid = factories.researcher(orcid="0000-0002-1825-0097")
+    assert "No ORCID iD" in client.get(without.get_absolute_url()).content.decode()
+    assert "No ORCID iD" not in client.get(with_orcid.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def twins(db):
+    """Two records of the same name, plus a helper to link them."""
+    first = factories.researcher(display_name="Wei Zhang")
+    second = factories.researcher(display_name="wei zhang")
+    return first, second
+
+
+def duplicates(researcher):
+    return list(Researcher.objects.possible_duplicates_of(researcher))
+
+
+def test_same_name_and_a_shared_co_author_is_a_possible_duplicate(client, twins):
+    first, second = twins
+    shared = factories.researcher()
+    factories.work(authors=[first, shared])
+    factories.work(authors=[second, shared])
+    assert duplicates(first) == [second]
+    assert duplicates(second) == [first]
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert re.search(rf'<a href="{second.get_absolute_url()}"[^>]*>Possible duplicate</a>', html)
+
+
+def test_same_name_and_a_shared_institution_is_a_possible_duplicate(twins):
+    first, second = twins
+    place = factories.institution()
+    first.last_known_institutions.add(place)
+    factories.work(authors=[second]).authorships.get().institutions.add(place)
+    assert duplicates(first) == [second]
+    assert duplicates(second) == [first]
+
+
+def test_same_name_alone_is_not_a_duplicate(client, twins):
+    first, second = twins
+    factories.work(authors=[first, factories.researcher()])
+    factories.work(authors=[second, factories.researcher()])
+    first.last_known_institutions.add(factories.institution())
+    second.last_known_institutions.add(factories.institution())
+    assert duplicates(first) == []
+    assert "Possible duplicate" not in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_two_names_on_one_byline_are_two_people(twins):
+    first, second = twins
+    shared = factories.researcher()
+    factories.work(authors=[first, second, shared])
+    factories.work(authors=[second, shared])
+    assert duplicates(first) == []
+
+
+def test_a_shared_co_author_on_a_consortium_paper_does_not_count(twins):
+    first, second = twins
+    shared = factories.researcher()
+    factories.work(authors=[first, shared], authors_count=3000)
+    factories.work(authors=[second, shared], authors_count=3000)
+    assert duplicates(first) == []
+
+
+def test_a_different_name_is_never_a_duplicate(twins):
+    first, _ = twins
+    other = factories.researcher(display_name="Wei Zhan")
+    shared = factories.researcher()
+    factories.work(authors=[first, shared])
+    factories.work(authors=[other, shared])
+    assert duplicates(first) == []

@@ -1,0 +1,147 @@
+"""Sign up, confirm, claim with an institutional address, and see the record Claimed at L2."""
+
+import os
+import re
+
+import pytest
+from django.core import mail
+
+from profiles import trust
+from profiles.models import Researcher
+from tests import factories
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 20_000
+PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def site(live_server, settings):
+    # Links in mails point at the test server; mail stays in memory (mail.outbox).
+    settings.SITE_URL = live_server.url
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return live_server.url
+
+
+@pytest.fixture
+def record():
+    """Like the seed page's record, but its last known institution is the University of Example."""
+    person = factories.researcher(display_name="Hongxia Yang")
+    person.last_known_institutions.add(
+        factories.institution(
+            display_name="University of Example", homepage_domain="uni-example.edu"
+        )
+    )
+    for _ in range(2):
+        co_author = factories.researcher()
+        factories.work(authors=[person, co_author])
+        factories.work(authors=[person, co_author])
+    for _ in range(6):
+        factories.work(authors=[person])
+    factories.refresh(person)
+    return person
+
+
+def last_link(pattern: str) -> str:
+    assert mail.outbox, "no mail was sent"
+    return re.search(rf"https?://\S*{pattern}\S*/", mail.outbox[-1].body).group(0)
+
+
+def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
+    before = record.trust_breakdown()
+    assert (before.total, record.claim_status) == (record.trust_score, "unclaimed")
+
+    page.goto(f"{site}{record.get_absolute_url()}")
+    assert page.get_by_text(f"Trust {before.total} - {before.tier}").is_visible()
+    assert page.get_by_text("Unclaimed author").is_visible()
+    assert page.get_by_role("link", name="Log in to claim").is_visible()
+
+    # Sign up from the header, then confirm the address from the mail.
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("input[name=email]", "hongxia@mail.example")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert mail.outbox[-1].to == ["hongxia@mail.example"]
+
+    page.goto(last_link("/accounts/confirm-email/"))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Log out").is_visible()
+
+    # Claim the record with an institutional address.
+    page.goto(f"{site}{record.get_absolute_url()}")
+    page.get_by_role("link", name="Claim this record").click()
+    page.get_by_label("Email address to confirm").fill("h.yang@cs.uni-example.edu")
+    page.get_by_label("Note for the moderators (optional)").fill("This is my record.")
+    page.get_by_role("button", name="Send the confirmation link").click()
+    assert page.get_by_text("We sent a confirmation link to h.yang@cs.uni-example.edu").is_visible()
+    assert mail.outbox[-1].to == ["h.yang@cs.uni-example.edu"]
+
+    # The link from the mail, then the automatic approval.
+    page.goto(last_link("/claims/confirm/"))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(f"**{record.get_absolute_url()}")
+
+    record.refresh_from_db()
+    after = Researcher.objects.for_profile_page().get(pk=record.pk).trust_breakdown()
+    assert (record.claim_status, record.verification_level) == ("claimed", 2)
+    assert after.total == record.trust_score == before.total + 20
+    assert after.total == trust.score(record.trust_inputs(has_affiliation=True)).total
+
+    assert page.get_by_text("the record is now yours").is_visible()
+    snapshot = page.locator(".profile__trust")
+    assert snapshot.get_by_text("Claimed", exact=True).is_visible()
+    assert snapshot.get_by_text("Verification L2", exact=True).is_visible()
+    assert snapshot.get_by_text(f"Trust {after.total} - {after.tier}").is_visible()
+    assert page.get_by_text("This is your profile.").is_visible()
+
+    # The score explains itself part by part.
+    page.get_by_text("Why this score?").click()
+    identity = snapshot.locator('tr[data-part="identity"]')
+    assert identity.get_by_text("25 / 40").is_visible()
+    assert snapshot.get_by_text("trust rubric version 1").is_visible()
+
+    # The public history names roles, never the address.
+    history = page.locator(".claim-history")
+    assert history.get_by_text("Claim submitted by the claimant.").is_visible()
+    assert history.get_by_text("Claim approved automatically").is_visible()
+    assert "h.yang@" not in page.content()
