@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from profiles import token_views
+from works.api import not_found as api_not_found
 
 urlpatterns = [
     path("", include("profiles.urls")),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("api/", include("collaboration.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ (a malformed id, say) is a JSON 404, not the HTML page.
+    re_path(r"^api/", api_not_found),
     path("openalex/", include("works.openalex_api.urls")),
     path("account/tokens/", token_views.token_list, name="account-tokens"),
     path(

@@ -1,8 +1,9 @@
 """The REST API for works, topics and institutions, a researcher's works, and their exports."""
 
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -329,3 +330,9 @@ class ResearcherWorksExport(APIView):
             f'attachment; filename="bzpeer-researcher-{researcher.pk}-works.{extension}"'
         )
         return response
+
+
+@csrf_exempt  # it changes nothing; CSRF's HTML 403 would hide the JSON 404
+def not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ (e.g. a non-numeric id) answer JSON like the rest of the API."""
+    return JsonResponse({"detail": "Not found."}, status=404)

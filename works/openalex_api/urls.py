@@ -17,4 +17,5 @@ for name in ENTITIES:
         # `path`: a DOI arrives percent-encoded, and decoded it holds slashes.
         path(f"{name}/<path:key>", views.EntityDetail.as_view(entity_name=name), name=name),
     ]
-urlpatterns.append(re_path(r"^(?P<rest>.*)$", views.not_found))
+# [\s\S]: a path may hold a newline, which "." would not match.
+urlpatterns.append(re_path(r"^(?P<rest>[\s\S]*)$", views.not_found))
