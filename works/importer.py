@@ -146,16 +146,26 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
     institution_stubs = [
         inst for work in works for a in work.authorships for inst in a.institutions
     ] + [inst for author in authors for inst in author.last_known_institutions or ()]
-    institutions = _upsert_institutions(
-        full=by_kind[openalex.InstitutionRecord].values(), stubs=institution_stubs
+    institutions = _upsert_entities(
+        Institution,
+        by_kind[openalex.InstitutionRecord].values(),
+        institution_stubs,
+        _institution_row,
+        _INSTITUTION_FIELDS,
     )
-    sources = _upsert_sources(
-        full=by_kind[openalex.SourceRecord].values(),
-        stubs=[work.source for work in works if work.source],
+    sources = _upsert_entities(
+        Source,
+        by_kind[openalex.SourceRecord].values(),
+        [work.source for work in works if work.source],
+        _source_row,
+        _SOURCE_FIELDS,
     )
-    topics = _upsert_topics(
-        full=by_kind[openalex.TopicRecord].values(),
-        stubs=[wt.topic for work in works for wt in work.topics],
+    topics = _upsert_entities(
+        Topic,
+        by_kind[openalex.TopicRecord].values(),
+        [wt.topic for work in works for wt in work.topics],
+        _topic_row,
+        _TOPIC_FIELDS,
     )
     researchers = _upsert_researchers(
         full=authors,
@@ -174,18 +184,44 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
     return touched
 
 
-def _upsert(model: type[models.Model], rows: list[models.Model], update_fields: list[str]) -> None:
-    if rows:
-        model.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["openalex_id"], update_fields=update_fields
-        )
+def _upsert(
+    model: type[models.Model], rows: list[models.Model], update_fields: list[str]
+) -> dict[str, int]:
+    """Insert or update rows by OpenAlex id; return their pks by OpenAlex id."""
+    if not rows:
+        return {}
+    saved = model.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["openalex_id"], update_fields=update_fields
+    )
+    # PostgreSQL and SQLite return the pks of upserted rows; other databases need a lookup.
+    if all(row.pk for row in saved):
+        return {row.openalex_id: row.pk for row in saved}
+    return _pk_map(model, (row.openalex_id for row in rows))
 
 
-def _insert_missing(model: type[models.Model], rows: Iterable[models.Model], skip: set[str]):
-    """Create the rows whose id is not there yet; leave existing rows as they are."""
-    unique = {row.openalex_id: row for row in rows if row.openalex_id not in skip}
-    if unique:
-        model.objects.bulk_create(list(unique.values()), ignore_conflicts=True)
+def _ensure(model: type[models.Model], records: dict, make_row: Callable) -> dict[str, int]:
+    """Create the rows whose OpenAlex id is missing, leave the others; return all their pks.
+
+    Looking first means rows that exist (most of them, once a database is filled) cost one
+    SELECT and no INSERT. The insert still ignores conflicts: a parallel import may have created
+    the same row in between.
+    """
+    pks = _pk_map(model, records)
+    missing = [
+        make_row(record) for openalex_id, record in records.items() if openalex_id not in pks
+    ]
+    if missing:
+        model.objects.bulk_create(missing, ignore_conflicts=True)
+        pks.update(_pk_map(model, (row.openalex_id for row in missing)))
+    return pks
+
+
+def _upsert_entities(model, full, stubs, make_row, update_fields) -> dict[str, int]:
+    """Upsert an entity's own records, then create what their short copies name."""
+    pks = _upsert(model, [make_row(record) for record in full], update_fields)
+    rest = {stub.openalex_id: stub for stub in stubs if stub.openalex_id not in pks}
+    pks.update(_ensure(model, rest, make_row))
+    return pks
 
 
 _INSTITUTION_FIELDS = [
@@ -196,6 +232,8 @@ _INSTITUTION_FIELDS = [
     "homepage_url",
     "homepage_domain",
 ]
+_SOURCE_FIELDS = ["display_name", "issn_l", "type", "host_organization_name"]
+_TOPIC_FIELDS = ["display_name", "subfield", "field", "domain"]
 
 
 def _institution_row(record: openalex.InstitutionRecord) -> Institution:
@@ -204,39 +242,12 @@ def _institution_row(record: openalex.InstitutionRecord) -> Institution:
     )
 
 
-def _upsert_institutions(*, full, stubs) -> dict[str, int]:
-    full = list(full)
-    _upsert(Institution, [_institution_row(r) for r in full], _INSTITUTION_FIELDS)
-    _insert_missing(Institution, map(_institution_row, stubs), {r.openalex_id for r in full})
-    return _pk_map(Institution, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
-
-
-_SOURCE_FIELDS = ["display_name", "issn_l", "type", "host_organization_name"]
-
-
 def _source_row(record: openalex.SourceRecord) -> Source:
     return Source(openalex_id=record.openalex_id, **{f: getattr(record, f) for f in _SOURCE_FIELDS})
 
 
-def _upsert_sources(*, full, stubs) -> dict[str, int]:
-    full = list(full)
-    _upsert(Source, [_source_row(r) for r in full], _SOURCE_FIELDS)
-    _insert_missing(Source, map(_source_row, stubs), {r.openalex_id for r in full})
-    return _pk_map(Source, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
-
-
-_TOPIC_FIELDS = ["display_name", "subfield", "field", "domain"]
-
-
 def _topic_row(record: openalex.TopicRecord) -> Topic:
     return Topic(openalex_id=record.openalex_id, **{f: getattr(record, f) for f in _TOPIC_FIELDS})
-
-
-def _upsert_topics(*, full, stubs) -> dict[str, int]:
-    full = list(full)
-    _upsert(Topic, [_topic_row(r) for r in full], _TOPIC_FIELDS)
-    _insert_missing(Topic, map(_topic_row, stubs), {r.openalex_id for r in full})
-    return _pk_map(Topic, {r.openalex_id for r in full} | {s.openalex_id for s in stubs})
 
 
 def _new_researcher(openalex_id: str, display_name: str, orcid: str, **extra) -> Researcher:
@@ -259,7 +270,7 @@ def _upsert_researchers(
     claimed record keeps its level, and an imported record always has an OpenAlex id, so the
     level open data supports (L1) never changes for it.
     """
-    _upsert(
+    pks = _upsert(
         Researcher,
         [
             _new_researcher(
@@ -272,26 +283,23 @@ def _upsert_researchers(
         ],
         ["display_name", "display_name_alternatives", "orcid"],
     )
-    full_ids = {r.openalex_id for r in full}
-    _insert_missing(
-        Researcher,
-        (_new_researcher(s.openalex_id, s.display_name, s.orcid) for s in stubs),
-        full_ids,
-    )
+    rest = {stub.openalex_id: stub for stub in stubs if stub.openalex_id not in pks}
     # An authorship may know an ORCID iD that an earlier import did not: fill it in, never
     # replace one.
-    orcids = {s.openalex_id: s.orcid for s in stubs if s.orcid and s.openalex_id not in full_ids}
-    pks: dict[str, int] = {}
     missing_orcid: list[Researcher] = []
-    for chunk in _chunks(list(full_ids | {s.openalex_id for s in stubs})):
+    for chunk in _chunks(list(rest)):
         for openalex_id, pk, orcid in Researcher.objects.filter(openalex_id__in=chunk).values_list(
             "openalex_id", "pk", "orcid"
         ):
             pks[openalex_id] = pk
-            if not orcid and orcids.get(openalex_id):
-                missing_orcid.append(Researcher(pk=pk, orcid=orcids[openalex_id]))
+            if not orcid and rest[openalex_id].orcid:
+                missing_orcid.append(Researcher(pk=pk, orcid=rest[openalex_id].orcid))
     if missing_orcid:
         Researcher.objects.bulk_update(missing_orcid, ["orcid"])
+    new = {openalex_id: stub for openalex_id, stub in rest.items() if openalex_id not in pks}
+    pks.update(
+        _ensure(Researcher, new, lambda s: _new_researcher(s.openalex_id, s.display_name, s.orcid))
+    )
     return pks
 
 
@@ -375,8 +383,7 @@ def _upsert_works(works: list[openalex.WorkRecord], sources: dict[str, int]) -> 
         for w in works
     ]
     # Timestamps are left out on purpose: importing the same record again changes nothing.
-    _upsert(Work, rows, _WORK_FIELDS)
-    return _pk_map(Work, (w.openalex_id for w in works))
+    return _upsert(Work, rows, _WORK_FIELDS)
 
 
 def _sync_work_topics(
@@ -488,19 +495,22 @@ def authorships_sync(
         != (row.order, row.position, row.raw_author_name)
     ]
     if changed:
-        Authorship.objects.bulk_create(
+        changed = Authorship.objects.bulk_create(
             changed,
             update_conflicts=True,
             unique_fields=["work", "researcher"],
             update_fields=["order", "position", "raw_author_name"],
         )
-
-    authorship_pks = {
-        (work_id, researcher_id): pk
-        for pk, work_id, researcher_id in Authorship.objects.filter(
-            work_id__in=work_ids
-        ).values_list("pk", "work_id", "researcher_id")
-    }
+    authorship_pks = {key: pk for key, (pk, *_) in existing.items() if key in wanted}
+    authorship_pks.update({(a.work_id, a.researcher_id): a.pk for a in changed})
+    if not all(authorship_pks.values()) or len(authorship_pks) < len(wanted):
+        # A database that does not return the pks of upserted rows.
+        authorship_pks = {
+            (work_id, researcher_id): pk
+            for pk, work_id, researcher_id in Authorship.objects.filter(
+                work_id__in=work_ids
+            ).values_list("pk", "work_id", "researcher_id")
+        }
     _sync_links(
         Authorship.institutions.through,
         "authorship",

@@ -203,6 +203,8 @@ def normalize_openalex_id(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
+    if value.startswith("https://openalex.org/"):  # the usual form: skip the URL parser
+        value = value[21:]
     if "/" in value:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or parts.hostname not in _OPENALEX_HOSTS:
