@@ -727,6 +727,9 @@ def test_claim_through_the_pages(
 def test_claim_form_shows_a_clear_message_for_an_owned_record(
     stranger_client, stranger, owner, owned
 ):
+    page = stranger_client.get(reverse("claims:create", args=[owned.pk]))
+    assert b"This record already has an owner." in page.content
+    assert reverse("claims:dispute", args=[owned.pk]).encode() in page.content
     response = stranger_client.post(
         reverse("claims:create", args=[owned.pk]), {"email": "s@uni-example.edu"}
     )
