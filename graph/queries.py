@@ -24,8 +24,8 @@ def _consortium_limit() -> int:
     return settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
 
 
-def read_works(researcher_id: int, per_order: int) -> tuple[list[WorkRow], int]:
-    """The researcher's newest and most cited works (up to 2 × per_order), and how many in all."""
+def read_works(researcher_id: int, per_order: int) -> list[WorkRow]:
+    """The researcher's newest and most cited works: up to 2 × per_order, fewer on overlap."""
     ranked = (
         Work.objects.filter(authorships__researcher_id=researcher_id)
         .annotate(
@@ -38,25 +38,23 @@ def read_works(researcher_id: int, per_order: int) -> tuple[list[WorkRow], int]:
                 ],
             ),
             cited_rank=Window(RowNumber(), order_by=[F("cited_by_count").desc(), F("id").desc()]),
-            total=Window(Count("id")),
         )
         .filter(Q(recent_rank__lte=per_order) | Q(cited_rank__lte=per_order))
         .order_by("id")
-        .values_list("id", "title", "publication_year", "cited_by_count", "authors_count", "total")
+        .values_list("id", "title", "publication_year", "cited_by_count", "authors_count")
     )
-    rows = list(ranked)
-    works = [WorkRow(*row[:5]) for row in rows]
-    return works, (rows[0][5] if rows else 0)
+    return [WorkRow(*row) for row in ranked]
 
 
-def read_coauthors(researcher_id: int, limit: int) -> tuple[list[CoauthorRow], int]:
-    """The co-authors sharing most works, and how many close collaborators there are in all.
+def read_coauthors(researcher_id: int, limit: int) -> list[CoauthorRow]:
+    """The co-authors sharing most works with the researcher.
 
-    The same definition as the stored counter (TRUST.md, profiles.services): shared works of at
-    most the consortium limit, close from 2 shared works. The window sum is taken before LIMIT.
+    Shared works count as in the stored close-collaborator counter (TRUST.md,
+    profiles.services): only works of at most the consortium limit. Names are joined after
+    the LIMIT, so that only those rows touch the researcher table.
     """
     sql = """
-        WITH shared AS (
+        WITH top AS (
             SELECT theirs.researcher_id, COUNT(*) AS n
             FROM works_authorship mine
             JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
@@ -64,30 +62,25 @@ def read_coauthors(researcher_id: int, limit: int) -> tuple[list[CoauthorRow], i
               ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
             WHERE mine.researcher_id = %s
             GROUP BY theirs.researcher_id
+            ORDER BY n DESC, theirs.researcher_id
+            LIMIT %s
         )
-        SELECT s.researcher_id, r.display_name, s.n,
-               SUM(CASE WHEN s.n >= 2 THEN 1 ELSE 0 END) OVER () AS close_total
-        FROM shared s
-        JOIN profiles_researcher r ON r.id = s.researcher_id
-        ORDER BY s.n DESC, s.researcher_id
-        LIMIT %s
+        SELECT top.researcher_id, r.display_name, top.n
+        FROM top
+        JOIN profiles_researcher r ON r.id = top.researcher_id
+        ORDER BY top.n DESC, top.researcher_id
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [_consortium_limit(), researcher_id, limit])
-        rows = cursor.fetchall()
-    coauthors = [CoauthorRow(id=pk, name=name, shared_works=n) for pk, name, n, _ in rows]
-    return coauthors, (int(rows[0][3]) if rows else 0)
+        return [CoauthorRow(id=pk, name=name, shared_works=n) for pk, name, n in cursor]
 
 
 def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
     """Everything one slice is built from, in a fixed number of bounded queries."""
     caps = settings.GRAPH
     rid = researcher.pk
-    works, works_total = read_works(rid, caps["WORKS_READ"])
-    coauthors, close_total = read_coauthors(rid, caps["COAUTHORS_READ"])
-    topics_total = WorkTopic.objects.filter(work__authorships__researcher_id=rid).aggregate(
-        n=Count("topic_id", distinct=True)
-    )["n"]
+    works = read_works(rid, caps["WORKS_READ"])
+    coauthors = read_coauthors(rid, caps["COAUTHORS_READ"])
 
     work_ids = [w.id for w in works]
     people_work_ids = [w.id for w in works if w.authors_count <= _consortium_limit()]
@@ -139,10 +132,12 @@ def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
         work_topics=work_topics,
         institutions=institutions,
         affiliations=affiliations,
+        # The profile's own stored counters (TRUST.md definitions, kept by profiles.services),
+        # so that the page and its graph always show the same numbers.
         counts={
-            "works": works_total,
-            "close_collaborators": close_total,
-            "topics": topics_total,
+            "works": researcher.works_count,
+            "close_collaborators": researcher.close_collaborators_count,
+            "topics": researcher.topics_count,
         },
         consortium_limit=_consortium_limit(),
     )
@@ -166,7 +161,7 @@ def read_neighbours(node_type: str, pk: int, limit: int) -> tuple[list[Neighbour
 
 def _researcher_neighbours(pk: int, limit: int) -> list[Neighbour]:
     share = max(limit // 2, 1)
-    coauthors, _ = read_coauthors(pk, share)
+    coauthors = read_coauthors(pk, share)
     found = [
         Neighbour("researcher", c.id, c.name, "coauthor", float(c.shared_works)) for c in coauthors
     ]

@@ -126,17 +126,22 @@ def graph_slice_build(*, slice_id: int, force: bool = False) -> GraphSlice | Non
     build_ms = round((time.perf_counter() - started) * 1000)
 
     # Written only while this build still holds the claim.
-    GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING, started_at=now).update(
-        status=Status.READY,
-        payload=payload,
-        fingerprint=fingerprint,
-        built_at=timezone.now(),
-        build_ms=build_ms,
-        error="",
-        queued_at=None,
-        attempts=0,
-    )
-    graph_slice.refresh_from_db()
+    finished = {
+        "status": Status.READY,
+        "payload": payload,
+        "fingerprint": fingerprint,
+        "built_at": timezone.now(),
+        "build_ms": build_ms,
+        "error": "",
+        "queued_at": None,
+        "attempts": 0,
+    }
+    if not GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING, started_at=now).update(
+        **finished
+    ):
+        return None  # taken as lost and claimed by another build meanwhile
+    for field, value in finished.items():
+        setattr(graph_slice, field, value)
     return graph_slice
 
 

@@ -71,13 +71,20 @@ def test_slice_counts_agree_with_the_stored_counters():
     assert ada.close_collaborators_count == 1
     assert ada.topics_count == 3
 
-    counts = build(ada).payload["counts"]
+    graph_slice = build(ada)
 
-    assert counts == {
+    assert graph_slice.payload["counts"] == {
         "works": ada.works_count,
         "close_collaborators": ada.close_collaborators_count,
         "topics": ada.topics_count,
     }
+    # The nodes follow the same definitions as the counters: one close collaborator, shown as
+    # such, the one-off co-author shown but not close, and the three topics.
+    nodes = {node["id"]: node for node in graph_slice.payload["nodes"]}
+    close_nodes = {n for n, node in nodes.items() if node.get("close")}
+    assert close_nodes == {f"researcher:{close.pk}"}
+    assert nodes[f"researcher:{once.pk}"]["close"] is False
+    assert len(node_ids(graph_slice, "topic")) == ada.topics_count
 
 
 def test_consortium_coauthors_are_not_read_as_people():
