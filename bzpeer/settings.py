@@ -307,7 +307,8 @@ if ORCID_ENABLED:
 # BZPEER's own knobs.
 BZPEER = {
     # Works per page on the profile; the page reads one page, never the whole list.
-    "PROFILE_WORKS_PER_PAGE": env_int("PROFILE_WORKS_PER_PAGE", 20, minimum=1),
+    # 50 shows a typical record whole, as the seed page shows its 36 works.
+    "PROFILE_WORKS_PER_PAGE": env_int("PROFILE_WORKS_PER_PAGE", 50, minimum=1),
     "DIRECTORY_PER_PAGE": env_int("DIRECTORY_PER_PAGE", 25, minimum=1),
     # Rows per transaction in the importer; a failing batch rolls back whole.
     "IMPORT_BATCH_SIZE": env_int("IMPORT_BATCH_SIZE", 500, minimum=1),

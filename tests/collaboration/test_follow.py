@@ -38,7 +38,7 @@ def test_htmx_follow_returns_the_section_and_the_new_count(stranger_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="follow-section"' in html
-    assert '<dd id="followers-count" hx-swap-oob="true">1</dd>' in html
+    assert 'id="followers-count" hx-swap-oob="true">1</span>' in html
 
 
 def test_following_twice_is_harmless(stranger, stranger_client):

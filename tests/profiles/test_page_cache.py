@@ -32,7 +32,7 @@ def test_a_new_follower_shows_at_once(client, stranger, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         collaboration_services.follow_create(user=stranger, researcher=person)
     html, _ = _visit(client, person)
-    assert '<dd id="followers-count">1</dd>' in html
+    assert '<span class="stats__value" id="followers-count">1</span>' in html
 
 
 def test_an_imported_work_shows_at_once(client, django_capture_on_commit_callbacks):
