@@ -73,3 +73,23 @@ def test_unknown_id_is_an_error():
 def test_one_choice_is_required():
     with pytest.raises(CommandError):
         run()
+
+
+def test_bench_results_replace_their_own_table_and_keep_the_rest(tmp_path):
+    from graph.management.commands.bench_graph import _replace_section
+
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(
+        "# Benchmarks\n\n## Profile pages\n\nfast\n\n## Graph slices\n\nold\n\n## Imports\n\nslow\n"
+    )
+    _replace_section(doc, ["### 1,000,000 works", "", "| big, first run |"])
+    _replace_section(doc, ["### 100,000 works", "", "| small |"])
+    _replace_section(doc, ["### 1,000,000 works", "", "| big, second run |"])
+
+    text = doc.read_text()
+    assert text.count("## Graph slices") == 1
+    assert "## Profile pages\n\nfast" in text and "## Imports\n\nslow" in text
+    assert "big, first run" not in text
+    assert "old" not in text
+    assert text.index("| small |") < text.index("| big, second run |")
+    assert text.index("## Profile pages") < text.index("## Graph slices") < text.index("## Imports")
