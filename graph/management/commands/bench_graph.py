@@ -52,12 +52,13 @@ class Command(BaseCommand):
         researcher_total = Researcher.objects.count()
         median = self._median_works()
 
-        rows = []
+        rows, seen = [], set()
         for target in (*TARGETS, median):
             researcher = self._researcher_near(target)
-            if researcher is None:
-                continue
-            label = "median researcher" if target == median else f"~{target:,} works"
+            if researcher is None or researcher.pk in seen:
+                continue  # a small database's most prolific researcher may be nearest twice
+            seen.add(researcher.pk)
+            label = "median researcher" if target == median else f"nearest {target:,} works"
             rows.append((label, researcher, *self._time(researcher, repeat)))
 
         lines = self._report(rows, work_total, researcher_total, repeat)
