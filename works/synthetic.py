@@ -830,11 +830,13 @@ def generate(
                 writer.write(model, columns, rows)
             if progress:
                 progress(done)
+        # Prune before the foreign keys are back: each deleted row would otherwise be checked
+        # against authorships that have no researcher index yet.
+        pruned = _prune_researchers_without_works(cursor, ids.pk[Researcher])
         if postgres:
             step("Checking foreign keys")
             _restore_foreign_keys(cursor, foreign_keys)
         step("Computing counters and trust scores")
-        pruned = _prune_researchers_without_works(cursor, ids.pk[Researcher])
         _refresh_counters(writer, cursor, ids.pk[Researcher])
         if postgres:
             step("Building indexes")
