@@ -56,7 +56,6 @@ def site(live_server, settings):
     # Links in mails point at the test server; mail stays in memory (mail.outbox).
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return live_server.url
 
 

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def link_in(message, pattern: str) -> str:
     return re.search(rf"https?://[^/\s]+({pattern})", message.body).group(1)
 

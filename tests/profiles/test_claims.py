@@ -25,12 +25,6 @@ S = Claim.Status
 DOMAIN = "uni-example.edu"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The personas' passwords play no part here; the default hasher costs ~0.3 s per account.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def institution():
     return factories.institution(display_name="University of Example", homepage_domain=DOMAIN)
