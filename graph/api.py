@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -69,6 +70,9 @@ class GraphSliceSerializer(serializers.Serializer):
 class GraphSliceView(APIView):
     """200 with the slice (`stale` while a rebuild runs), 202 while the first build runs."""
 
+    @extend_schema(
+        responses={200: GraphSliceSerializer, 202: GraphSliceSerializer, 503: GraphSliceSerializer}
+    )
     def get(self, request, pk):
         researcher = get_object_or_404(Researcher, pk=pk)
         graph_slice = services.graph_slice_request(researcher=researcher)
@@ -90,9 +94,17 @@ class NeighboursQuerySerializer(serializers.Serializer):
         return min(value, settings.GRAPH["NEIGHBOURS_LIMIT"])
 
 
+class ExpansionSerializer(serializers.Serializer):
+    node = serializers.CharField(help_text='The expanded node, such as "work:34".')
+    nodes = serializers.ListField(child=serializers.DictField())
+    edges = serializers.ListField(child=serializers.DictField())
+    more = serializers.BooleanField(help_text="The node has more neighbours than were returned.")
+
+
 class NodeNeighboursView(APIView):
     """Up to NEIGHBOURS_LIMIT nodes next to one node, for the explorer's expand-on-click."""
 
+    @extend_schema(parameters=[NeighboursQuerySerializer], responses=ExpansionSerializer)
     def get(self, request, node):
         node_type, pk = builder.parse_node_id(node)  # the URL converter already checked it
         query = NeighboursQuerySerializer(data=request.query_params)
