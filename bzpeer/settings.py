@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -174,6 +175,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimu
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `celery -A bzpeer beat` runs these; each task is idempotent, so a repeated run is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "weekly-digest": {
+        "task": "collaboration.tasks.digests_send_weekly",
+        # Monday morning (UTC): the digest covers the week that ended at Monday 00:00.
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+}
 
 # Mail: files under var/mail/ when embedded, SMTP from the environment in production.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -314,6 +323,12 @@ BZPEER = {
     "IMPORT_BATCH_SIZE": env_int("IMPORT_BATCH_SIZE", 500, minimum=1),
     # Works with more authors than this make no collaborator or co-author edges (TRUST.md).
     "CONSORTIUM_AUTHOR_LIMIT": 50,
+    # Collaboration invites (collaboration/invites.py): the longest message or reply, the invites
+    # one sender may send in 24 hours (counted in the database), and the attempts a minute one
+    # account may make on the invite endpoint (a cache counter against scripted bursts).
+    "INVITE_MESSAGE_MAX": env_int("INVITE_MESSAGE_MAX", 2000, minimum=1),
+    "INVITE_DAILY_CAP": env_int("INVITE_DAILY_CAP", 10, minimum=1),
+    "INVITE_RATE_PER_MINUTE": env_int("INVITE_RATE_PER_MINUTE", 5, minimum=1),
 }
 
 # The research graph (graph/): how much a slice reads, how much it keeps, how builds are retried.

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,25 @@ app_name = "collaboration"
 urlpatterns = [
     path("researchers/<int:pk>/follow/", views.follow, name="follow"),
     path("following/", views.following, name="following"),
+    path("following/digest/", views.digest_preference, name="digest"),
+    path("researchers/<int:pk>/invite/", views.invite_create, name="invite_create"),
+    path("invites/", views.inbox, name="inbox"),
+    path("invites/<int:invite_id>/", views.invite_detail, name="invite"),
+    re_path(
+        r"^invites/(?P<invite_id>\d+)/(?P<action>accept|decline)/$",
+        views.invite_answer,
+        name="invite_answer",
+    ),
+    path("invites/<int:invite_id>/block/", views.invite_block, name="invite_block"),
+    path("blocks/<int:block_id>/delete/", views.block_delete, name="block_delete"),
+    path(
+        "conversations/<int:conversation_id>/",
+        views.conversation_detail,
+        name="conversation",
+    ),
+    path(
+        "conversations/<int:conversation_id>/archive/",
+        views.conversation_archive,
+        name="conversation_archive",
+    ),
 ]

@@ -1,14 +1,23 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from profiles.models import Researcher
 from works.models import Work
 
-from . import services
-from .models import Follow
+from . import invites, ratelimit, services
+from .forms import InviteForm, MessageForm
+from .invites import InviteError
+from .models import Conversation, DigestPreference, Follow, Invite
+
+# Rows per list on the inbox page, and messages shown on a conversation page (the newest).
+INBOX_SIZE = 50
+THREAD_SIZE = 200
+CLAIM_FIRST = "Claim this author entity first to unlock direct invitations."
 
 
 @require_POST
@@ -46,4 +55,178 @@ def following(request):
     page = Paginator(feed, settings.BZPEER["PROFILE_WORKS_PER_PAGE"]).get_page(
         request.GET.get("page")
     )
-    return render(request, "collaboration/following.html", {"follows": follows, "works_page": page})
+    digest_on = DigestPreference.objects.filter(user=request.user, weekly_digest=True).exists()
+    return render(
+        request,
+        "collaboration/following.html",
+        {"follows": follows, "works_page": page, "digest_on": digest_on},
+    )
+
+
+@require_POST
+@login_required
+def digest_preference(request):
+    weekly = request.POST.get("weekly_digest") == "on"
+    services.digest_preference_set(user=request.user, weekly=weekly)
+    if weekly:
+        messages.success(
+            request, "You will get a weekly email of new works from people you follow."
+        )
+    else:
+        messages.success(request, "You will no longer get the weekly email.")
+    return redirect("collaboration:following")
+
+
+# --- Invites --------------------------------------------------------------------------------
+
+
+def _why_no_invite(user, researcher) -> str:
+    """Why this record takes no invitation from this person; empty when it may."""
+    if researcher.owner_id is None:
+        return CLAIM_FIRST
+    if researcher.owner_id == user.pk:
+        return "This is your own record: invitations to you arrive in your inbox."
+    if not researcher.open_to_collaborate:
+        return "This researcher is not taking collaboration invitations right now."
+    return ""
+
+
+@login_required
+def invite_create(request, pk):
+    researcher = get_object_or_404(Researcher, pk=pk)
+    form = InviteForm(
+        request.POST or None,
+        topics=invites.recipient_topics(researcher),
+        works=invites.recipient_works(researcher),
+    )
+    status = 200
+    if request.method == "POST":
+        if ratelimit.invite_attempt_limited(request.user):
+            form.add_error(None, "Too many attempts in a short time. Wait a minute and try again.")
+            status = 429
+        elif form.is_valid():
+            try:
+                invite = invites.invite_send(
+                    sender=request.user, researcher=researcher, **form.invite_fields()
+                )
+            except InviteError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Your invitation to {researcher} is sent.")
+                return redirect(invite)
+        if status == 200 and form.errors:
+            status = 400
+    context = {
+        "researcher": researcher,
+        "form": form,
+        "reason": _why_no_invite(request.user, researcher),
+        "email_confirmed": invites.has_confirmed_email(request.user),
+    }
+    return render(request, "collaboration/invite_form.html", context, status=status)
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    show_archived = request.GET.get("archived") == "1"
+    threads = Conversation.objects.for_list().order_by("-last_activity_at", "-id")
+    threads = threads.archived_for(user) if show_archived else threads.active_for(user)
+    context = {
+        "received": Invite.objects.for_list().filter(recipient=user)[:INBOX_SIZE],
+        "sent": Invite.objects.for_list().filter(sender=user)[:INBOX_SIZE],
+        "conversations": threads[:INBOX_SIZE],
+        "show_archived": show_archived,
+        "blocks": user.blocks_made.select_related("blocked").prefetch_related(
+            "blocked__owned_researchers"
+        )[:INBOX_SIZE],
+    }
+    return render(request, "collaboration/inbox.html", context)
+
+
+@login_required
+def invite_detail(request, invite_id):
+    invite = invites.invite_get_for_user(request.user, invite_id)
+    invites.invite_mark_read(invite=invite, user=request.user)
+    return render(request, "collaboration/invite_detail.html", {"invite": invite})
+
+
+@require_POST
+@login_required
+def invite_answer(request, invite_id, action):
+    invite = invites.invite_get_for_user(request.user, invite_id)
+    try:
+        if action == "accept":
+            conversation = invites.invite_accept(invite=invite, user=request.user)
+        else:  # decline; the URL pattern allows nothing else
+            invites.invite_decline(invite=invite, user=request.user)
+    except InviteError as exc:
+        messages.error(request, str(exc))
+        return redirect(invite)
+    if action == "accept":
+        messages.success(request, "Invitation accepted: write your first message below.")
+        return redirect(conversation)
+    messages.success(request, "Invitation declined.")
+    return redirect("collaboration:inbox")
+
+
+@require_POST
+@login_required
+def invite_block(request, invite_id):
+    invite = invites.invite_get_for_user(request.user, invite_id)
+    if invite.recipient_id != request.user.pk:
+        messages.error(request, "Only the person invited can block its sender.")
+        return redirect(invite)
+    invites.block_create(blocker=request.user, blocked=invite.sender)
+    messages.success(request, f"{invite.sender_name} cannot send you invitations any more.")
+    return redirect("collaboration:inbox")
+
+
+@require_POST
+@login_required
+def block_delete(request, block_id):
+    block = get_object_or_404(request.user.blocks_made, pk=block_id)
+    invites.block_delete(blocker=request.user, blocked=block.blocked)
+    messages.success(request, "Unblocked: this person can invite you again.")
+    return redirect("collaboration:inbox")
+
+
+@login_required
+def conversation_detail(request, conversation_id):
+    conversation = invites.conversation_get_for_user(request.user, conversation_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invites.conversation_message_send(
+                conversation=conversation, author=request.user, body=form.cleaned_data["body"]
+            )
+        except InviteError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return redirect(
+                reverse("collaboration:conversation", args=[conversation.pk]) + "#reply"
+            )
+    invites.conversation_mark_read(conversation=conversation, user=request.user)
+    newest = conversation.messages.order_by("-created_at", "-id")[:THREAD_SIZE]
+    context = {
+        "conversation": conversation,
+        "invite": conversation.invite,
+        "thread": [(m, conversation.name_of(m.author_id)) for m in reversed(newest)],
+        "form": form,
+        "is_party": conversation.side(request.user) is not None,
+        "archived": conversation.is_archived_for(request.user),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/conversation.html", context, status=status)
+
+
+@require_POST
+@login_required
+def conversation_archive(request, conversation_id):
+    conversation = invites.conversation_get_for_user(request.user, conversation_id)
+    archived = request.POST.get("action") != "restore"
+    invites.conversation_archive(conversation=conversation, user=request.user, archived=archived)
+    if archived:
+        messages.success(request, "Conversation archived. It is back when a new message arrives.")
+        return redirect("collaboration:inbox")
+    messages.success(request, "Conversation restored to your inbox.")
+    return redirect(conversation)

@@ -1,0 +1,327 @@
+"""Collaboration invites, blocks and conversations: the rules of issue 4 as service functions.
+
+A sender's invites are serialised by locking the sender's user row, so the daily cap is counted
+and the pending check made by one request at a time; the partial unique constraint on Invite
+(one pending invite per sender and recipient) stays as the last line of defence. Every rule is
+checked before anything is written, so a refused invite leaves nothing behind.
+"""
+
+import logging
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles.models import Researcher, User
+from works.models import Topic, Work
+
+from .models import Block, Conversation, Invite, Message, person_name
+
+logger = logging.getLogger(__name__)
+
+TOPIC_MAX = 200
+# The recipient's topics and works offered in the invite form (a bounded list, never all).
+TOPIC_CHOICES = 50
+WORK_CHOICES = 50
+CAP_WINDOW = timedelta(hours=24)
+
+
+class InviteError(Exception):
+    """An invite action that cannot happen; the message is written for the person who tried."""
+
+
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+# --- Reads: permission-checked accessors that views start with ---------------------------
+
+
+def invite_get_for_user(user, invite_id: int) -> Invite:
+    """An invite the user sent or received (staff: any), else 404: others' ids do not exist."""
+    if not user.is_authenticated:
+        raise Http404
+    invites = Invite.objects.for_list()
+    if not is_staff(user):
+        invites = invites.involving(user)
+    try:
+        return invites.get(pk=invite_id)
+    except Invite.DoesNotExist:
+        raise Http404("No such invitation.") from None
+
+
+def conversation_get_for_user(user, conversation_id: int) -> Conversation:
+    """A conversation the user takes part in (staff: any), else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    conversations = Conversation.objects.for_list()
+    if not is_staff(user):
+        conversations = conversations.involving(user)
+    try:
+        return conversations.get(pk=conversation_id)
+    except Conversation.DoesNotExist:
+        raise Http404("No such conversation.") from None
+
+
+def recipient_topics(researcher: Researcher) -> list[Topic]:
+    """The record's most frequent topics, for the invite form's choices."""
+    return list(
+        Topic.objects.filter(work_topics__work__authorships__researcher=researcher)
+        .annotate(uses=Count("work_topics"))
+        .order_by("-uses", "display_name", "id")[:TOPIC_CHOICES]
+    )
+
+
+def recipient_works(researcher: Researcher) -> list[Work]:
+    return list(Work.objects.for_researcher(researcher)[:WORK_CHOICES])
+
+
+def has_confirmed_email(user) -> bool:
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def unread_count(user) -> int:
+    """New invitations plus threads with unseen activity, in one query (the page header)."""
+    if not user.is_authenticated:
+        return 0
+    invites = Invite.objects.unread_for(user).values("pk")
+    threads = Conversation.objects.unread_for(user).values("pk")
+    return invites.union(threads, all=True).count()
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_send(
+    *,
+    sender: User,
+    researcher: Researcher,
+    topic: Topic | str,
+    message: str,
+    work: Work | None = None,
+) -> Invite:
+    """Send an invite to the owner of a claimed record open to collaboration; mail them."""
+    if not sender.is_authenticated:
+        raise PermissionDenied
+    message = _clean_text(message, what="message")
+    topic_text, topic_ref = _clean_topic(topic, researcher)
+    if not has_confirmed_email(sender):
+        raise InviteError("Confirm your email address before sending invitations.")
+
+    # One request at a time per sender: the cap and the pending check below cannot race.
+    # NO KEY UPDATE still lets rows that merely refer to the user (follows, claims) be written.
+    User.objects.select_for_update(no_key=True).filter(pk=sender.pk).first()
+    researcher = Researcher.objects.select_related("owner").get(pk=researcher.pk)
+    recipient = researcher.owner
+    if recipient is None:
+        raise InviteError(
+            "This author record is not claimed yet: invitations open once its researcher claims it."
+        )
+    if recipient.pk == sender.pk:
+        raise InviteError("This is your own record; you cannot invite yourself.")
+    if not researcher.open_to_collaborate:
+        raise InviteError("This researcher is not taking collaboration invitations right now.")
+    if Block.objects.filter(blocker=recipient, blocked=sender).exists():
+        raise InviteError("This researcher does not accept invitations from you.")
+    pending = Invite.objects.filter(
+        sender=sender, recipient=recipient, status=Invite.Status.PENDING
+    )
+    if pending.exists():
+        raise InviteError("You already have a pending invitation to this researcher.")
+    cap = settings.BZPEER["INVITE_DAILY_CAP"]
+    sent_today = Invite.objects.filter(
+        sender=sender, created_at__gte=timezone.now() - CAP_WINDOW
+    ).count()
+    if sent_today >= cap:
+        raise InviteError(
+            f"You have sent {cap} invitations in the last 24 hours, the most allowed. "
+            f"Try again tomorrow."
+        )
+    if work is not None and not work.authorships.filter(researcher=researcher).exists():
+        raise InviteError("Choose one of this researcher's own works, or none.")
+
+    try:
+        with transaction.atomic():
+            invite = Invite.objects.create(
+                sender=sender,
+                recipient=recipient,
+                researcher=researcher,
+                topic=topic_text,
+                topic_ref=topic_ref,
+                message=message,
+                work=work,
+            )
+    except IntegrityError:
+        # The partial unique constraint: a pending invite to this person already exists.
+        raise InviteError("You already have a pending invitation to this researcher.") from None
+    _mail_recipient_on_commit(invite)
+    return invite
+
+
+@transaction.atomic
+def invite_mark_read(*, invite: Invite, user: User) -> None:
+    """The recipient has seen the invite: it stops counting as unread."""
+    if user.pk == invite.recipient_id and invite.read_at is None:
+        invite.read_at = timezone.now()
+        Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
+
+
+@transaction.atomic
+def invite_accept(*, invite: Invite, user: User) -> Conversation:
+    """The recipient accepts: the invite opens a conversation between the two."""
+    invite = _lock_pending_for_recipient(invite, user)
+    now = timezone.now()
+    invite.status = Invite.Status.ACCEPTED
+    invite.decided_at = now
+    invite.read_at = invite.read_at or now
+    invite.save(update_fields=["status", "decided_at", "read_at"])
+    # New for the sender, already seen by the recipient who just opened it.
+    return Conversation.objects.create(invite=invite, last_activity_at=now, recipient_read_at=now)
+
+
+@transaction.atomic
+def invite_decline(*, invite: Invite, user: User) -> Invite:
+    invite = _lock_pending_for_recipient(invite, user)
+    now = timezone.now()
+    invite.status = Invite.Status.DECLINED
+    invite.decided_at = now
+    invite.read_at = invite.read_at or now
+    invite.save(update_fields=["status", "decided_at", "read_at"])
+    return invite
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> Block:
+    """Refuse further invitations from a person; their pending ones are declined."""
+    if blocker.pk == blocked.pk:
+        raise InviteError("You cannot block yourself.")
+    try:
+        with transaction.atomic():
+            block = Block.objects.create(blocker=blocker, blocked=blocked)
+    except IntegrityError:
+        block = Block.objects.get(blocker=blocker, blocked=blocked)
+    Invite.objects.filter(sender=blocked, recipient=blocker, status=Invite.Status.PENDING).update(
+        status=Invite.Status.DECLINED, decided_at=timezone.now()
+    )
+    return block
+
+
+@transaction.atomic
+def block_delete(*, blocker: User, blocked: User) -> bool:
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def conversation_message_send(*, conversation: Conversation, author: User, body: str) -> Message:
+    """Add a message; the other side sees the thread as unread, and back in its inbox."""
+    body = _clean_text(body, what="message")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    invite = Invite.objects.get(pk=conversation.invite_id)
+    conversation.invite = invite
+    side = conversation.side(author)
+    if side is None:
+        raise PermissionDenied("Only the two people in a conversation can write in it.")
+    other = invite.recipient_id if side == "sender" else invite.sender_id
+    if Block.objects.filter(blocker_id=other, blocked=author).exists():
+        raise InviteError("This researcher does not accept messages from you.")
+    message = Message.objects.create(conversation=conversation, author=author, body=body)
+    conversation.last_activity_at = message.created_at
+    setattr(conversation, f"{side}_read_at", message.created_at)
+    other_side = "recipient" if side == "sender" else "sender"
+    setattr(conversation, f"archived_by_{other_side}", False)
+    conversation.save()
+    return message
+
+
+@transaction.atomic
+def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
+    side = conversation.side(user)
+    if side is None:  # staff reading along marks nothing
+        return
+    field = f"{side}_read_at"
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
+    setattr(conversation, field, now)
+
+
+@transaction.atomic
+def conversation_archive(*, conversation: Conversation, user: User, archived: bool) -> None:
+    """Archive or restore the thread on the user's side only; the other side is untouched."""
+    side = conversation.side(user)
+    if side is None:
+        raise PermissionDenied("Only the two people in a conversation can archive it.")
+    field = f"archived_by_{side}"
+    Conversation.objects.filter(pk=conversation.pk).update(**{field: archived})
+    setattr(conversation, field, archived)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _clean_text(text: str, *, what: str) -> str:
+    text = (text or "").strip()
+    limit = settings.BZPEER["INVITE_MESSAGE_MAX"]
+    if not text:
+        raise InviteError(f"Write a {what}.")
+    if len(text) > limit:
+        raise InviteError(f"Keep the {what} under {limit} characters (it has {len(text)}).")
+    return text
+
+
+def _clean_topic(topic: Topic | str, researcher: Researcher) -> tuple[str, Topic | None]:
+    if isinstance(topic, Topic):
+        on_record = Topic.objects.filter(
+            pk=topic.pk, work_topics__work__authorships__researcher=researcher
+        ).exists()
+        if not on_record:
+            raise InviteError("Choose one of this researcher's topics, or write your own.")
+        return topic.display_name[:TOPIC_MAX], topic
+    text = " ".join((topic or "").split())
+    if not text:
+        raise InviteError("Give a topic: one of this researcher's topics, or your own words.")
+    if len(text) > TOPIC_MAX:
+        raise InviteError(f"Keep the topic under {TOPIC_MAX} characters.")
+    return text, None
+
+
+def _lock_pending_for_recipient(invite: Invite, user: User) -> Invite:
+    locked = Invite.objects.select_for_update().get(pk=invite.pk)
+    if locked.recipient_id != user.pk:
+        raise PermissionDenied("Only the person invited can answer an invitation.")
+    if locked.status != Invite.Status.PENDING:
+        raise InviteError(f"This invitation is already {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _mail_recipient_on_commit(invite: Invite) -> None:
+    recipient = invite.recipient.email
+    if not recipient:
+        return
+    context = {
+        "invite": invite,
+        "sender_name": person_name(invite.sender),
+        "invite_url": f"{settings.SITE_URL}{invite.get_absolute_url()}",
+        "inbox_url": f"{settings.SITE_URL}{reverse('collaboration:inbox')}",
+    }
+    # A name is imported data: a line break in it must not break the mail header.
+    subject = " ".join(f"{context['sender_name']} invites you to collaborate (BZPEER)".split())
+    body = render_to_string("collaboration/email/invite.txt", context)
+    transaction.on_commit(lambda: _send(subject, body, recipient))
+
+
+def _send(subject: str, body: str, recipient: str) -> None:
+    # The invite is saved and shows in the inbox; a mail server that is down must not undo that.
+    try:
+        send_mail(subject, body, None, [recipient])
+    except Exception:
+        logger.exception("could not send invite mail to %s", recipient.rsplit("@", 1)[-1])
