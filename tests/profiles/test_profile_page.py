@@ -122,3 +122,40 @@ def test_affiliation_badge_disappears_when_an_institution_is_known(client):
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Affiliation not imported" not in html
     assert "Test Polytechnic" in html
+
+
+def _jsonld(html):
+    import json
+
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match[1])
+
+
+def test_profile_carries_person_jsonld_with_works_as_scholarly_articles(client, settings):
+    settings.SITE_URL = "https://bzpeer.example.org"
+    person = factories.researcher(display_name="Linked Person", orcid="0000-0002-1825-0097")
+    factories.work(authors=[person], title="A linked result", doi="10.5555/linked.1")
+    factories.refresh(person)
+    html = client.get(person.get_absolute_url()).content.decode()
+    graph = _jsonld(html)["@graph"]
+    people = [node for node in graph if node["@type"] == "Person"]
+    articles = [node for node in graph if node["@type"] == "ScholarlyArticle"]
+    assert people[0]["name"] == "Linked Person"
+    assert people[0]["url"] == f"https://bzpeer.example.org/researchers/{person.pk}/"
+    assert "https://orcid.org/0000-0002-1825-0097" in people[0]["sameAs"]
+    assert [a["name"] for a in articles] == ["A linked result"]
+    assert articles[0]["sameAs"] == "https://doi.org/10.5555/linked.1"
+    assert articles[0]["author"] == {"@id": people[0]["@id"]}
+    assert '<meta property="og:title" content="Linked Person">' in html
+
+
+def test_jsonld_cannot_be_broken_out_of_by_imported_text(client):
+    person = factories.researcher(display_name="</script><script>alert(1)</script>")
+    factories.work(authors=[person], title="</script><img src=x onerror=alert(2)>")
+    factories.refresh(person)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    graph = _jsonld(html)["@graph"]
+    assert graph[0]["name"] == "</script><script>alert(1)</script>"

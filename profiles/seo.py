@@ -1,0 +1,58 @@
+"""What search engines and link previews read from a profile: schema.org JSON-LD."""
+
+from django.utils.html import json_script
+from django.utils.safestring import SafeString, mark_safe
+
+
+def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
+    """Return schema.org Person data, with the page's works as ScholarlyArticle."""
+    url = base_url + researcher.get_absolute_url()
+    same_as = [link for link in (researcher.orcid_url, researcher.openalex_url) if link]
+    person = {
+        "@type": "Person",
+        "@id": url + "#person",
+        "name": researcher.display_name,
+        "url": url,
+        "description": researcher.headline or researcher.default_headline,
+    }
+    if same_as:
+        person["sameAs"] = same_as
+    if researcher.orcid:
+        person["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "ORCID",
+            "value": researcher.orcid,
+        }
+    if institutions:
+        person["affiliation"] = [
+            {"@type": "Organization", "name": inst.display_name, "url": inst.homepage_url or None}
+            for inst in institutions
+        ]
+    articles = []
+    for work in works:
+        article = {
+            "@type": "ScholarlyArticle",
+            "headline": work.title[:110],
+            "name": work.title,
+            "url": base_url + work.get_absolute_url(),
+            "author": {"@id": person["@id"]},
+        }
+        if work.publication_year:
+            article["datePublished"] = (
+                work.publication_date.isoformat()
+                if work.publication_date
+                else str(work.publication_year)
+            )
+        if work.doi:
+            article["sameAs"] = work.doi_url
+        if work.source_id:
+            article["isPartOf"] = {"@type": "Periodical", "name": work.source.display_name}
+        articles.append(article)
+    return {"@context": "https://schema.org", "@graph": [person, *articles]}
+
+
+def jsonld_script(data: dict) -> SafeString:
+    """Render data as a JSON-LD script element, escaped so that no string can close it."""
+    # json_script escapes <, > and & inside the JSON; only the element's type changes.
+    script = json_script(data).replace('type="application/json"', 'type="application/ld+json"', 1)
+    return mark_safe(script)  # noqa: S308 - built by json_script above
