@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from collaboration.models import Follow
 from works.models import Work
@@ -51,18 +50,13 @@ def researcher_detail(request, pk):
         if cached is not None:
             return HttpResponse(cached)
     response = _render_researcher_detail(request, pk)
-    if cache_key and response.status_code == 200:  # a merged record's redirect is not a page
+    if cache_key and response.status_code == 200:
         cache.set(cache_key, response.content, timeout=page_cache.PAGE_TIMEOUT)
     return response
 
 
 def _render_researcher_detail(request, pk):
     researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
-    if researcher.merged_into_id:
-        # Checked on the row the page loads anyway, so cached and unmerged pages cost nothing.
-        url = reverse("profiles:detail", args=[researcher.merged_into_id])
-        query = request.GET.urlencode()
-        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     works = Work.objects.for_researcher(researcher)
     paginator = CountedPaginator(
         works, settings.BZPEER["PROFILE_WORKS_PER_PAGE"], count=researcher.works_count
