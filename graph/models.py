@@ -31,6 +31,9 @@ class GraphSlice(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     # When a worker claimed the build; a `building` row older than the timeout is retryable.
     started_at = models.DateTimeField(null=True, blank=True)
+    # The Celery worker (its node name, e.g. "celery@web1") holding a `building` row: when a
+    # worker of that name starts again, the builds its killed predecessor held are re-queued.
+    claimed_by = models.CharField(max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -54,6 +57,12 @@ class GraphSlice(models.Model):
                 fields=["id"],
                 condition=models.Q(stale=True) | ~models.Q(status="ready"),
                 name="graphslice_needs_build_idx",
+            ),
+            # The periodic sweep for lost builds reads only the few queued or running rows.
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(status__in=["pending", "building"]),
+                name="graphslice_in_flight_idx",
             ),
         ]
 

@@ -98,18 +98,23 @@ def graph_slices_mark_stale(*, researcher_ids: Iterable[int]) -> int:
     return marked
 
 
-def graph_slice_build(*, slice_id: int, force: bool = False) -> GraphSlice | None:
+def graph_slice_build(*, slice_id: int, force: bool = False, worker: str = "") -> GraphSlice | None:
     """Claim the slice, build it and store it; return None when another build holds it.
 
     The claim is a conditional update: a queued row, or a `building` row whose worker is
     taken as lost. `force` (the management command) also rebuilds ready and failed rows,
-    never one that a live worker is building.
+    never one that a live worker is building. `worker` names the Celery worker holding the
+    claim, so that the worker can hand it back if it is killed and started again.
     """
     now = timezone.now()
     stuck = Q(status=Status.BUILDING, started_at__lt=_stuck_before())
     claimable = (~Q(status=Status.BUILDING) if force else Q(status=Status.PENDING)) | stuck
     claimed = GraphSlice.objects.filter(claimable, pk=slice_id).update(
-        status=Status.BUILDING, started_at=now, stale=False, attempts=F("attempts") + 1
+        status=Status.BUILDING,
+        started_at=now,
+        claimed_by=worker,
+        stale=False,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
@@ -134,6 +139,7 @@ def graph_slice_build(*, slice_id: int, force: bool = False) -> GraphSlice | Non
         "build_ms": build_ms,
         "error": "",
         "queued_at": None,
+        "claimed_by": "",
         "attempts": 0,
     }
     if not GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING, started_at=now).update(
@@ -148,15 +154,70 @@ def graph_slice_build(*, slice_id: int, force: bool = False) -> GraphSlice | Non
 def graph_slice_release(*, slice_id: int, error: str) -> None:
     """Hand a claimed build back to the queue after a transient error; a retry follows."""
     GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING).update(
-        status=Status.PENDING, error=error[:1000]
+        status=Status.PENDING, claimed_by="", error=error[:1000]
     )
 
 
 def graph_slice_fail(*, slice_id: int, error: str) -> None:
     """Record a build that will not be retried; the next request after the timeout may retry."""
     GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING).update(
-        status=Status.FAILED, error=error[:1000]
+        status=Status.FAILED, claimed_by="", error=error[:1000]
     )
+
+
+def graph_slices_recover(*, worker: str) -> int:
+    """Re-queue the builds a killed worker of this name held; return how many.
+
+    A worker of the same name calls this as it starts, before it takes any task, so every
+    `building` row still claimed under its name was left by a predecessor that died mid-build
+    (its unacknowledged message would only come back after the broker's visibility timeout).
+    """
+    if not worker:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            GraphSlice.objects.select_for_update()
+            .filter(status=Status.BUILDING, claimed_by=worker)
+            .values_list("pk", flat=True)
+        )
+        GraphSlice.objects.filter(pk__in=ids).update(
+            status=Status.PENDING,
+            claimed_by="",
+            queued_at=now,
+            error="The worker building it stopped; queued again.",
+        )
+        for slice_id in ids:
+            transaction.on_commit(partial(_enqueue_build, slice_id, now))
+    return len(ids)
+
+
+def graph_slices_requeue_lost() -> int:
+    """Send again the builds whose queue message may be lost; return how many.
+
+    Redis keeps queue state that can be lost (a restart without persistence), and a build
+    queued then stays `pending` with nobody to run it. A second message is harmless: the
+    claim lets one copy build and the other finds the row taken. Each row is sent at most
+    once per REQUEUE_AFTER_SECONDS, and a build stuck in `building` past the timeout too.
+    """
+    now = timezone.now()
+    lost_before = now - timedelta(seconds=settings.GRAPH["REQUEUE_AFTER_SECONDS"])
+    lost = Q(status=Status.PENDING, queued_at__lt=lost_before) | Q(
+        status=Status.BUILDING, started_at__lt=_stuck_before()
+    )
+    with transaction.atomic():
+        ids = list(
+            GraphSlice.objects.select_for_update(skip_locked=True)
+            .filter(lost)
+            .order_by("queued_at")
+            .values_list("pk", flat=True)[:MARK_BATCH]
+        )
+        GraphSlice.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, claimed_by="", queued_at=now
+        )
+        for slice_id in ids:
+            transaction.on_commit(partial(_enqueue_build, slice_id, now))
+    return len(ids)
 
 
 def graph_slice_ensure(*, researcher_id: int) -> GraphSlice:

@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
@@ -21,7 +22,7 @@ def retry_countdown(retries: int) -> int:
 def build_graph_slice(self, slice_id: int) -> str:
     """Build one graph slice; a second copy of the task finds the row claimed and stops."""
     try:
-        built = services.graph_slice_build(slice_id=slice_id)
+        built = services.graph_slice_build(slice_id=slice_id, worker=self.request.hostname or "")
     except TRANSIENT_ERRORS as exc:
         if self.request.retries < self.max_retries:
             _record(services.graph_slice_release, slice_id, f"Retrying after: {exc}")
@@ -41,3 +42,22 @@ def _record(service, slice_id: int, error: str) -> None:
         service(slice_id=slice_id, error=error)
     except DatabaseError:
         logger.exception("Could not record the state of graph slice %s", slice_id)
+
+
+@shared_task
+def requeue_lost_graph_slices() -> int:
+    """Send again the builds whose queue message a Redis restart may have lost (celery beat)."""
+    return services.graph_slices_requeue_lost()
+
+
+@worker_ready.connect
+def requeue_builds_of_killed_predecessor(sender=None, **kwargs) -> None:
+    """On start, hand back the builds a killed worker of the same name left `building`."""
+    worker = getattr(sender, "hostname", "") or ""
+    try:
+        requeued = services.graph_slices_recover(worker=worker)
+    except DatabaseError:
+        logger.exception("Could not re-queue the graph slices left by %s", worker)
+        return
+    if requeued:
+        logger.warning("Re-queued %s graph slice builds left by a stopped %s", requeued, worker)
