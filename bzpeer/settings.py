@@ -150,10 +150,13 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that misses instead of failing while Redis is down.
+            "BACKEND": "profiles.page_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "bzpeer"),
             "TIMEOUT": 3600,
+            # A Redis that hangs must not hang the page: give up quickly and render without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -181,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaboration.tasks.digests_send_weekly",
         # Monday morning (UTC): the digest covers the week that ended at Monday 00:00.
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Graph builds whose queue message a Redis restart lost are sent again (graph/services.py).
+    "requeue-lost-graph-slices": {
+        "task": "graph.tasks.requeue_lost_graph_slices",
+        "schedule": 30.0,
     },
 }
 
@@ -233,6 +241,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks come over plain HTTP from inside the network; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -348,6 +358,9 @@ GRAPH = {
     "NEIGHBOURS_LIMIT": env_int("GRAPH_NEIGHBOURS_LIMIT", 25, minimum=1),
     # A build queued or running for longer than this is taken as lost (a killed worker).
     "STUCK_AFTER_SECONDS": env_int("GRAPH_STUCK_AFTER_SECONDS", 600, minimum=1),
+    # A build still queued after this long may have lost its message (a Redis restart); the
+    # beat sweep sends it again (a duplicate is harmless: the claim lets one copy build).
+    "REQUEUE_AFTER_SECONDS": env_int("GRAPH_REQUEUE_AFTER_SECONDS", 60, minimum=1),
     # Transient database errors are retried this many times, backing off up to the maximum.
     "BUILD_MAX_RETRIES": env_int("GRAPH_BUILD_MAX_RETRIES", 3, minimum=0),
     "BUILD_RETRY_BACKOFF_MAX": env_int("GRAPH_BUILD_RETRY_BACKOFF_MAX", 60, minimum=1),

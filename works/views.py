@@ -1,10 +1,19 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from profiles.models import Researcher
 
 from .models import Institution, Topic, Work
+
+
+@never_cache
+def healthz(request):
+    """Answer "ok" without touching the database or the cache."""
+    # For load balancers, docker-compose health checks and the benchmarks' reference view.
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def work_detail(request, pk):
