@@ -6,6 +6,8 @@ from profiles import token_views
 from works.api import not_found as api_not_found
 
 urlpatterns = [
+    # First: it redirects a merged record's sub-pages and API URLs before any view sees them.
+    path("", include("profiles.correction_urls")),
     path("", include("profiles.urls")),
     path("", include("profiles.claim_urls")),
     path("", include("works.urls")),

@@ -28,9 +28,10 @@ class ResearcherQuerySet(models.QuerySet):
     def search(self, query: str):
         """Filter by name; a plain case-insensitive match, ranked by trust and works."""
         query = " ".join(query.split())
+        # A merged record only redirects to its survivor: lists never show it.
         if not query:
-            return self
-        return self.filter(
+            return self.filter(merged_into__isnull=True)
+        return self.filter(merged_into__isnull=True).filter(
             models.Q(display_name__icontains=query) | models.Q(openalex_id__iexact=query)
         )
 
@@ -50,6 +51,7 @@ class ResearcherQuerySet(models.QuerySet):
         candidates = (
             Researcher.objects.alias(name_key=Lower("display_name"))
             .filter(name_key=Lower(models.Value(researcher.display_name)))
+            .filter(merged_into__isnull=True)
             .exclude(pk=researcher.pk)
             .order_by("pk")
             .values("pk")[:DUPLICATE_CANDIDATES]
@@ -146,6 +148,18 @@ class Researcher(models.Model):
     trust_score = models.PositiveSmallIntegerField(default=0)
     trust_rubric_version = models.PositiveSmallIntegerField(default=trust.RUBRIC_VERSION)
 
+    # Set when an owner (or OpenAlex) merged this duplicate into another record: the row stays
+    # so that its id and OpenAlex id keep resolving, and always points straight at the final
+    # survivor (profiles.corrections keeps every chain one hop long).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +180,15 @@ class Researcher(models.Model):
                 condition=models.Q(claim_status__in=["claimed", "verified"], owner__isnull=False)
                 | models.Q(claim_status__in=["unclaimed", "pending"], owner__isnull=True),
                 name="researcher_owner_matches_claim_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")),
+                name="researcher_not_merged_into_itself",
+            ),
+            # A merged record is an empty redirect: nobody owns it.
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True) | models.Q(owner__isnull=True),
+                name="researcher_merged_has_no_owner",
             ),
         ]
         indexes = [
@@ -398,9 +421,18 @@ class ClaimEvent(models.Model):
         DISPUTED = "disputed", "Claim disputed"
         DISPUTE_DISMISSED = "dispute_dismissed", "Dispute dismissed"
         REVOKED = "revoked", "Claim revoked"
+        # Corrections (profiles.corrections) share the same public history.
+        WORK_REMOVED = "work_removed", "Work removed"
+        WORK_RESTORED = "work_restored", "Work restored"
+        WORK_ADDED = "work_added", "Work added"
+        MERGED = "merged", "Duplicate record merged in"
+        OPENALEX_ID_MERGED = "openalex_id_merged", "OpenAlex id merged"
+        SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggested correction accepted"
+        SUGGESTION_REJECTED = "suggestion_rejected", "Suggested correction rejected"
 
     class Role(models.TextChoices):
         CLAIMANT = "claimant", "the claimant"
+        OWNER = "owner", "the owner"
         MODERATOR = "moderator", "a moderator"
         MEMBER = "member", "a signed-in member"
         SYSTEM = "system", "BZPEER"
@@ -441,3 +473,138 @@ class ClaimEvent(models.Model):
         if self.actor_role == self.Role.SYSTEM:
             text = f"{self.get_kind_display()} automatically"
         return f"{text}: {self.detail}." if self.detail else f"{text}."
+
+
+class AuthorshipCorrection(models.Model):
+    """An owner's standing correction of one work on their record, which imports respect.
+
+    The authorship table itself stays plain (every reader of it, from counters to the graph,
+    sees exactly the works on the record); this table remembers what the owner decided so that
+    ``works.importer.authorships_sync`` can honour it on every later import:
+
+    - ``removed``: the authorship was deleted and an import must not put it back. The deleted
+      row's byline details are kept in ``removed_authorship`` so that a restore brings it back
+      as it was;
+    - ``asserted``: the owner added the authorship themselves and an import must not delete it
+      because the open data does not list them.
+
+    One row per record and work: a work is either removed from the record or asserted on it.
+    """
+
+    class Kind(models.TextChoices):
+        REMOVED = "removed", "Removed by the owner"
+        ASSERTED = "asserted", "Added by the owner"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="authorship_corrections"
+    )
+    work = models.ForeignKey(
+        "works.Work", on_delete=models.CASCADE, related_name="authorship_corrections"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The owner's reason for a removal; seen by the owner and moderators, not on the page.
+    reason = models.TextField(blank=True)
+    # order, position, raw_author_name, institution_ids and asserted of the removed authorship.
+    removed_authorship = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "work"], name="authorshipcorrection_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["removed", "asserted"]),
+                name="authorshipcorrection_kind_valid",
+            ),
+        ]
+        # (researcher, work) is indexed by the constraint; the importer looks up by work.
+        indexes = [models.Index(fields=["work"], name="authorshipcorrection_work_idx")]
+
+    def __str__(self):
+        return f"{self.work_id} {self.kind} on {self.researcher_id}"
+
+
+class CorrectionSuggestion(models.Model):
+    """Someone signed in suggests a correction of a record.
+
+    It goes to the record's owner, or to the moderators while the record is unclaimed; who
+    decides is worked out when they decide, so a record claimed in between goes to its owner.
+    """
+
+    class Kind(models.TextChoices):
+        REMOVE_WORK = "remove_work", "This work is not theirs"
+        ADD_WORK = "add_work", "This work of theirs is missing"
+        OTHER = "other", "Something else (a duplicate record, a wrong name...)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="correction_suggestions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="correction_suggestions"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    work = models.ForeignKey(
+        "works.Work", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["remove_work", "add_work", "other"]),
+                name="suggestion_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "rejected"]),
+                name="suggestion_status_valid",
+            ),
+            # Work suggestions name their work; "other" says it in the message.
+            models.CheckConstraint(
+                condition=models.Q(kind="other", work__isnull=True)
+                | (models.Q(kind__in=["remove_work", "add_work"]) & models.Q(work__isnull=False)),
+                name="suggestion_work_matches_kind",
+            ),
+            # One pending suggestion per person, record and work (or per record for "other").
+            models.UniqueConstraint(
+                fields=["user", "researcher", "kind", "work"],
+                condition=models.Q(status="pending", work__isnull=False),
+                name="suggestion_one_pending_per_work",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "researcher"],
+                condition=models.Q(status="pending", kind="other"),
+                name="suggestion_one_pending_other",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["researcher", "status"], name="suggestion_inbox_idx"),
+            models.Index(fields=["status", "created_at"], name="suggestion_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"Suggestion {self.pk} on {self.researcher_id} ({self.status})"
+
+    @property
+    def summary(self) -> str:
+        """Public wording: the kind and the work, never the suggester's message."""
+        if self.work_id:
+            return f"{self.get_kind_display().lower()} ({self.work})"[:300]
+        return self.get_kind_display().split(" (")[0].lower()

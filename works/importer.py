@@ -11,6 +11,7 @@ they carry fewer fields, and must not blank what the entity's own record filled 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,11 +20,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
 
-from profiles.models import Researcher
+from profiles.models import AuthorshipCorrection, Researcher
 from profiles.services import public_verification_level, researchers_changed
 
 from . import openalex
-from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from .models import Authorship, Institution, MergedAuthorId, Source, Topic, Work, WorkTopic
 
 # Values per IN (...) list: far below SQLite's limit on bound variables.
 LOOKUP_CHUNK = 5000
@@ -167,9 +168,11 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
         _topic_row,
         _TOPIC_FIELDS,
     )
+    stubs = [a.author for work in works for a in work.authorships if a.author]
+    merged_away = _openalex_merges({stub.openalex_id for stub in stubs})
     researchers = _upsert_researchers(
         full=authors,
-        stubs=[a.author for work in works for a in work.authorships if a.author],
+        stubs=[_stub_of_survivor(stub, merged_away) for stub in stubs],
     )
     _sync_last_known_institutions(authors, researchers, institutions)
 
@@ -177,9 +180,10 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
     if works:
         work_pks = _upsert_works(works, sources)
         _sync_work_topics(works, work_pks, topics)
+        authors_of_works = _survivors(researchers, merged_away)
         touched |= authorships_sync(
             work_ids=list(work_pks.values()),
-            desired=_desired_authorships(works, work_pks, researchers, institutions),
+            desired=_desired_authorships(works, work_pks, authors_of_works, institutions),
         )
     return touched
 
@@ -417,6 +421,50 @@ def _sync_work_topics(
         )
 
 
+# --- Merged authors -----------------------------------------------------------------------
+#
+# Two kinds of merge send a work's author to another record: OpenAlex merging an author id into
+# another (its merged_ids files, stored as MergedAuthorId), and an owner merging two BZPEER
+# records (Researcher.merged_into). Both are kept one hop long, so one lookup each suffices.
+
+
+def _openalex_merges(openalex_ids: Iterable[str]) -> dict[str, str]:
+    """Return ``{merged id: surviving id}`` for the ids OpenAlex merged away."""
+    ids = list(openalex_ids)
+    merged: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        merged.update(
+            MergedAuthorId.objects.filter(openalex_id__in=chunk).values_list(
+                "openalex_id", "merge_into_id"
+            )
+        )
+    return merged
+
+
+def _stub_of_survivor(stub: openalex.AuthorRef, merged_away: dict[str, str]) -> openalex.AuthorRef:
+    # A work still naming a merged id creates (or finds) the survivor's record, not the old one.
+    survivor = merged_away.get(stub.openalex_id)
+    return dataclasses.replace(stub, openalex_id=survivor) if survivor else stub
+
+
+def _survivors(researchers: dict[str, int], merged_away: dict[str, str]) -> dict[str, int]:
+    """Map every author id of the batch to the pk of the record its works belong on."""
+    resolved = {
+        openalex_id: researchers[merged_away.get(openalex_id, openalex_id)]
+        for openalex_id in set(researchers) | set(merged_away)
+        if merged_away.get(openalex_id, openalex_id) in researchers
+    }
+    merged_into: dict[int, int] = {}
+    pks = list(set(resolved.values()))
+    for chunk in _chunks(pks):
+        merged_into.update(
+            Researcher.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+    return {openalex_id: merged_into.get(pk, pk) for openalex_id, pk in resolved.items()}
+
+
 # --- Authorships --------------------------------------------------------------------------
 
 
@@ -461,12 +509,26 @@ def _desired_authorships(
 def authorships_sync(
     *, work_ids: list[int], desired: dict[int, list[DesiredAuthorship]]
 ) -> set[int]:
-    """Make each work's authorships exactly those of its imported record.
+    """Make each work's authorships exactly those of its imported record, less owners' corrections.
 
     Authorships no longer in the record are removed; the others are created or updated, with
-    their institutions. This is the one place where a re-import replaces a work's author list.
+    their institutions. This is the one place where a re-import replaces a work's author list,
+    so it is also where owners' corrections (profiles.models.AuthorshipCorrection) hold: a work
+    an owner removed from their record is not put back, and one they asserted is not taken away.
     Returns the ids of every researcher who gained, kept or lost an authorship on these works.
     """
+    corrections = {
+        (work_id, researcher_id): kind
+        for work_id, researcher_id, kind in AuthorshipCorrection.objects.filter(
+            work_id__in=work_ids
+        ).values_list("work_id", "researcher_id", "kind")
+    }
+    removed = AuthorshipCorrection.Kind.REMOVED
+    asserted = AuthorshipCorrection.Kind.ASSERTED
+    desired = {
+        work_id: [row for row in rows if corrections.get((work_id, row.researcher_id)) != removed]
+        for work_id, rows in desired.items()
+    }
     existing = {
         (work_id, researcher_id): (pk, order, position, raw_name)
         for pk, work_id, researcher_id, order, position, raw_name in Authorship.objects.filter(
@@ -478,7 +540,11 @@ def authorships_sync(
     }
     touched = {researcher_id for _, researcher_id in existing.keys() | wanted.keys()}
 
-    stale = [pk for key, (pk, *_) in existing.items() if key not in wanted]
+    stale = [
+        pk
+        for key, (pk, *_) in existing.items()
+        if key not in wanted and corrections.get(key) != asserted
+    ]
     for chunk in _chunks(stale):
         Authorship.objects.filter(pk__in=chunk).delete()
 

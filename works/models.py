@@ -172,3 +172,27 @@ class Authorship(models.Model):
 
     def __str__(self):
         return f"{self.raw_author_name or self.researcher_id} on {self.work_id}"
+
+
+class MergedAuthorId(models.Model):
+    """An OpenAlex author id that OpenAlex merged into another, from its ``merged_ids`` files.
+
+    The importer reads works that still name the old id as naming the survivor. Chains are kept
+    one hop long: when the survivor is itself merged later, every row pointing at it is
+    re-pointed at the new survivor, so one lookup always gives the final id.
+    """
+
+    openalex_id = models.CharField(max_length=32, unique=True)
+    merge_into_id = models.CharField(max_length=32, db_index=True)
+    merge_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(openalex_id=models.F("merge_into_id")),
+                name="mergedauthorid_not_into_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.openalex_id} -> {self.merge_into_id}"
