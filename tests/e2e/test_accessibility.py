@@ -1,0 +1,162 @@
+"""Every page type through axe-core in Chromium, for a visitor and for a signed-in person."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from collaboration import services as collaboration_services
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world():
+    place = factories.institution(display_name="Test Institute of Access", country_code="NL")
+    topic = factories.topic(display_name="Accessible Computing")
+    person = factories.researcher(display_name="Ada Accessible", orcid="0000-0002-1825-0097")
+    person.last_known_institutions.add(place)
+    partner = factories.researcher(display_name="Bo Partner")
+    venue = factories.source(display_name="Journal of Inclusive Design")
+    works = [
+        factories.work(
+            authors=[person, partner],
+            topics=[topic],
+            source=venue,
+            title=f"Readable result {i}",
+            abstract="An abstract that says what was found.",
+            publication_year=2020 + i,
+        )
+        for i in range(3)
+    ]
+    factories.refresh(person, partner)
+    return {"person": person, "work": works[0], "topic": topic, "institution": place}
+
+
+def page_paths(world):
+    person = world["person"]
+    return [
+        "/",
+        "/researchers/",
+        "/researchers/?q=ada",
+        person.get_absolute_url(),
+        f"/researchers/{person.pk}/graph/",
+        world["work"].get_absolute_url(),
+        world["topic"].get_absolute_url(),
+        world["institution"].get_absolute_url(),
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/researchers/999999/",  # the styled 404 page
+    ]
+
+
+SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/"]
+
+
+def violations(browser, url, cookies=(), viewport=None):
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    if cookies:
+        context.add_cookies(list(cookies))
+    page = context.new_page()
+    page.goto(url)
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [
+        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def session_cookie(user, live_server):
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+def test_every_page_type_passes_axe_for_a_visitor(browser, live_server, world):
+    found = {path: violations(browser, live_server.url + path) for path in page_paths(world)}
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_every_page_type_passes_axe_for_a_signed_in_person(browser, live_server, world, stranger):
+    collaboration_services.follow_create(user=stranger, researcher=world["person"])
+    cookie = session_cookie(stranger, live_server)
+    paths = page_paths(world) + SIGNED_IN_PATHS
+    found = {path: violations(browser, live_server.url + path, [cookie]) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_profile_reads_on_a_phone(browser, live_server, world):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.url + world["person"].get_absolute_url())
+    # Nothing is wider than the screen: no sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    headings = page.locator("h1, h2").all_inner_texts()
+    assert headings[0] == "Ada Accessible"
+    order = ["Quick read", "Decide how to stay connected", "How to connect with this researcher"]
+    assert [h for h in headings if h in order] == order
+    assert (
+        violations(
+            browser,
+            live_server.url + world["person"].get_absolute_url(),
+            viewport={"width": 360, "height": 740},
+        )
+        == []
+    )
+    context.close()
+
+
+def test_follow_button_works_from_the_keyboard(browser, live_server, world, stranger):
+    context = browser.new_context()
+    context.add_cookies([session_cookie(stranger, live_server)])
+    page = context.new_page()
+    page.goto(live_server.url + world["person"].get_absolute_url())
+    button = page.get_by_role("button", name="Follow researcher")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Following").wait_for()
+    assert page.locator("#followers-count").inner_text() == "1"
+    context.close()
+
+
+def test_the_checker_itself_catches_a_broken_page(browser):
+    # Guards the harness: a page with an unnamed button and an image without alt must fail.
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><title>x</title><button></button><img src="x.png"></html>')
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    rules = {v["id"] for v in result["violations"] if v["impact"] in BLOCKING}
+    assert {"button-name", "image-alt"} <= rules
