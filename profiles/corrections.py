@@ -480,7 +480,11 @@ def suggestion_decide(
     if len(note) > REASON_MAX:
         raise CorrectionError(f"Keep the note under {REASON_MAX} characters.")
     researcher = _lock(suggestion.researcher_id)
-    suggestion = Suggestion.objects.select_for_update().select_related("work").get(pk=suggestion.pk)
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("work")
+        .get(pk=suggestion.pk)
+    )
     if not may_decide(user, researcher):
         raise PermissionDenied("Only the record's owner, or a moderator, decides this.")
     if suggestion.status != Suggestion.Status.PENDING:
@@ -522,6 +526,13 @@ class MergesResult:
     cycles: list[openalex.MergedId] = field(default_factory=list)
     # Both records are owned by different people: left for the moderators.
     conflicts: list[tuple[Researcher, Researcher]] = field(default_factory=list)
+
+    def add(self, other: "MergesResult") -> None:
+        """Count another batch's result in this one."""
+        for name in ("stored", "unchanged", "records_merged", "records_renamed", "not_authors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.cycles += other.cycles
+        self.conflicts += other.conflicts
 
 
 @transaction.atomic
