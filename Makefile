@@ -41,5 +41,12 @@ bench-graph: venv
 	  || exit 1; \
 	done
 
+# Profile pages, import and search at 1,000,000 works, each beside a reference measured in the
+# same run, into docs/benchmarks.md. Reuses bzpeer_bench_graph_1000000 when it is complete, else
+# generates bzpeer_bench once (about 11 minutes). ARGS="--skip-graph" keeps the graph section.
+bench: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/bench.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles

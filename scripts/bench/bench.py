@@ -1,0 +1,567 @@
+"""make bench: profile pages, import and search at 1,000,000 works, each beside a reference.
+
+Runs on a database of a million generated works: `bzpeer_bench_graph_1000000` (make bench-graph)
+when it is complete, else `bzpeer_bench`, generated the first time (about 11 minutes) and reused
+afterwards. Writes the sections of docs/benchmarks.md; the graph slice section comes from
+`manage.py bench_graph` on the same database. These machines are shared and noisy, so every
+figure is measured next to a reference taken in the same run, and the ratio is the headline.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import common
+import requests
+
+sys.path.insert(0, str(common.REPO))  # the Django project, for the in-process measurements
+
+WORKS = 1_000_000
+DATABASES = ("bzpeer_bench_graph_1000000", "bzpeer_bench")
+IMPORT_DB = "bzpeer_bench_import"
+IMPORT_TEMPLATE = "bzpeer_bench_import_tpl"
+REDIS_PORT = 6391
+WEB_PORT = 8391
+RESEARCHERS = 1000  # profile pages spread over this many researchers
+SEARCHES = 200
+LOCAL_ID = re.compile(r"https?://[^\"/]+/openalex/[a-z]+/BZ([A-Z])(\d+)")
+TARGETS = {"anonymous": 1 / 2, "signed_in": 1 / 5, "import": 1 / 4, "search_p99_ms": 50}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="reference/anonymous/signed rounds")
+    parser.add_argument("--import-works", type=int, default=20_000)
+    parser.add_argument("--skip-graph", action="store_true", help="keep the Graph slices section")
+    args = parser.parse_args()
+
+    database = ensure_database()
+    redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
+    env = common.production_env(database, redis_url)
+    common.manage("migrate", "--noinput", "-v0", env=env)
+    if not args.skip_graph:
+        # Also runs VACUUM ANALYZE, the state a live database is in.
+        print("Graph slices (manage.py bench_graph)…", flush=True)
+        common.manage("bench_graph", "--write", str(common.REPORT), env=env)
+    else:
+        with common.pg(database) as conn:
+            conn.execute("VACUUM ANALYZE")
+
+    with common.redis_server(REDIS_PORT, "bench-redis"):
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        common.collectstatic(env)
+        info = common.machine(database)
+        info["database"] = database
+        info["started"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print("Profile pages…", flush=True)
+        pages = bench_pages(env, args.seconds, args.rounds)
+        print("Query counts…", flush=True)
+        counts = bench_query_counts()
+        print("Search…", flush=True)
+        search = bench_search()
+        print("Import…", flush=True)
+        imported = bench_import(database, env, args.import_works)
+    write_report(info, pages, counts, search, imported)
+    print(f"Wrote {common.REPORT.relative_to(common.REPO)}")
+
+
+# --- The database ---------------------------------------------------------------------------
+
+
+def ensure_database() -> str:
+    """A database with the million works: reuse a complete one, else generate bzpeer_bench."""
+    for name in DATABASES:
+        if common.work_count(name) >= WORKS:
+            print(f"Using {name} ({WORKS:,} works).", flush=True)
+            return name
+    name = DATABASES[-1]
+    print(f"Generating {WORKS:,} works into {name} (about 11 minutes)…", flush=True)
+    common.create_database(name)  # an incomplete earlier attempt is dropped
+    env = common.production_env(name, "")
+    common.manage("migrate", "--noinput", "-v0", env=env)
+    common.manage("generate_synthetic", "--works", str(WORKS), env=env, quiet=False)
+    return name
+
+
+# --- Profile pages --------------------------------------------------------------------------
+
+
+def bench_pages(env: dict, seconds: int, rounds: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            "SELECT id FROM profiles_researcher WHERE works_count > 0 ORDER BY random() LIMIT %s",
+            [RESEARCHERS],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    paths = [reverse("profiles:detail", args=[pk]) for pk in ids]
+    paths_file = common.VAR / "profile-paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    health_file = common.VAR / "health-paths.txt"
+    health_file.write_text(reverse("works:healthz") + "\n")
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench@bench.example", defaults={"email": "bench@bench.example"}
+    )
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+
+    workers = (os.cpu_count() or 1) + 1
+    result = {"workers": workers, "researchers": len(paths), "rounds": []}
+    with common.gunicorn_server(WEB_PORT, env, workers, common.VAR / "gunicorn.log") as url:
+        result["warm"] = warm(url, paths)
+        result["signed_in_check"] = requests.get(
+            url + paths[0], headers={"Cookie": cookie}, timeout=30
+        ).status_code
+        for number in range(rounds):
+            load = common.load_average()
+            round_ = {
+                "reference": wrk(url, health_file, "", seconds),
+                "anonymous": wrk(url, paths_file, "", seconds),
+                "signed_in": wrk(url, paths_file, cookie, seconds),
+                "load": load,
+            }
+            print(f"  round {number + 1}: " + summary_line(round_), flush=True)
+            result["rounds"].append(round_)
+    return result
+
+
+def warm(url: str, paths: list[str]) -> dict:
+    """Visit every anonymous page once so that the measured runs read the cache."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = list(pool.map(lambda path: requests.get(url + path, timeout=60).status_code, paths))
+    return {
+        "seconds": time.perf_counter() - started,
+        "ok": sum(code == 200 for code in codes),
+        "total": len(codes),
+    }
+
+
+def wrk(url: str, paths_file, cookie: str, seconds: int, connections: int = 8) -> dict:
+    env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_COOKIE": cookie}
+    script = common.REPO / "scripts" / "bench" / "paths.lua"
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = sum(
+        data[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "bad_status")
+    )
+    return data
+
+
+def summary_line(round_: dict) -> str:
+    ref = round_["reference"]["rps"]
+    return ", ".join(
+        f"{name} {round_[name]['rps']:,.0f}/s ({round_[name]['rps'] / ref:.2f}×)"
+        for name in ("reference", "anonymous", "signed_in")
+    )
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def bench_query_counts() -> dict:
+    """Queries of a signed-in profile page (never cached) for the smallest and largest records."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.models import Researcher
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="bench@bench.example"))
+    with_works = Researcher.objects.filter(works_count__gt=0)
+    rows = []
+    for label, researcher in (
+        ("fewest works", with_works.order_by("works_count", "pk").first()),
+        ("most works", with_works.order_by("-works_count", "pk").first()),
+    ):
+        client.get(researcher.get_absolute_url())  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(researcher.get_absolute_url()).status_code
+        rows.append((label, researcher.works_count, len(ctx.captured_queries), status))
+    return {"profile": rows, "signed_in_profile": where_time_goes(client)}
+
+
+def where_time_goes(client, pages: int = 30) -> list[tuple[str, float]]:
+    """The project's functions a signed-in profile page spends most time in (cProfile)."""
+    import cProfile
+    import pstats
+
+    paths = (common.VAR / "profile-paths.txt").read_text().split()[:pages]
+    for path in paths[:5]:
+        client.get(path)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for path in paths:
+        client.get(path)
+    profiler.disable()
+    total = (time.perf_counter() - started) / len(paths) * 1000
+    stats = pstats.Stats(profiler).stats
+    own = []
+    for (filename, line, name), (_, _, _, cumulative, _) in stats.items():
+        if filename.startswith(str(common.REPO)) and "/.venv/" not in filename:
+            where = f"{filename.removeprefix(str(common.REPO) + '/')}:{line} {name}"
+            own.append((where, cumulative / len(paths) * 1000))
+    own.sort(key=lambda item: -item[1])
+    return [("whole request (under the profiler)", total), *own[:6]]
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+def bench_search() -> dict:
+    """Time the directory's search (first page and its count) for names drawn from the data."""
+    from django.conf import settings
+    from django.core.paginator import Paginator
+    from django.db import connection
+
+    from profiles.models import Researcher
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.17)")
+        cursor.execute(
+            "SELECT display_name FROM profiles_researcher ORDER BY random() LIMIT %s",
+            [SEARCHES // 4],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    queries = []
+    for name in names:
+        last = name.split()[-1]
+        queries += [name, last, last[:4], name.split()[0]]
+
+    def run(query: str) -> tuple[float, float, int]:
+        started = time.perf_counter()
+        results = Researcher.objects.search(query)
+        if not results.ordered:
+            results = results.order_by("-trust_score", "-works_count", "id")
+        page = Paginator(results, settings.BZPEER["DIRECTORY_PER_PAGE"]).get_page(1)
+        rows = list(page.object_list)
+        first_page = time.perf_counter() - started
+        page.paginator.count  # noqa: B018 (the count query is what is timed here)
+        return first_page * 1000, (time.perf_counter() - started) * 1000, len(rows)
+
+    for query in queries[:20]:
+        run(query)  # warm the buffers a live server would have warm
+    load = common.load_average()
+    timings = [run(query) for query in queries]
+    # The reference: one primary-key lookup, the cheapest query the page can make.
+    some_pk = Researcher.objects.order_by("pk").values_list("pk", flat=True).first()
+    reference = []
+    for _ in range(len(queries)):
+        started = time.perf_counter()
+        Researcher.objects.filter(pk=some_pk).first()
+        reference.append((time.perf_counter() - started) * 1000)
+    return {
+        "queries": len(queries),
+        "page": percentiles([t[0] for t in timings]),
+        "with_count": percentiles([t[1] for t in timings]),
+        "reference": percentiles(reference),
+        "empty": sum(1 for t in timings if t[2] == 0),
+        "load": load,
+        "method": (Researcher.objects.search.__doc__ or "").strip().splitlines()[0],
+        "per_page": settings.BZPEER["DIRECTORY_PER_PAGE"],
+    }
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "p50": statistics.median(ordered),
+        "p99": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))],
+        "max": ordered[-1],
+    }
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+def bench_import(database: str, env: dict, count: int) -> dict:
+    path = export_works(count)
+    # A fresh, migrated, empty database for every run, copied from a template.
+    template_env = {**env, "DATABASE_URL": common.db_url(IMPORT_TEMPLATE)}
+    if not common.database_exists(IMPORT_TEMPLATE):
+        common.create_database(IMPORT_TEMPLATE)
+    common.manage("migrate", "--noinput", "-v0", env=template_env)
+    common.create_database(IMPORT_DB, template=IMPORT_TEMPLATE)
+    before = table_counts(IMPORT_DB)
+
+    import_env = {**env, "DATABASE_URL": common.db_url(IMPORT_DB)}
+    load = common.load_average()
+    started = time.perf_counter()
+    subprocess.run(
+        [common.PY, "manage.py", "import_openalex", str(path)],
+        cwd=common.REPO,
+        env=import_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    import_seconds = time.perf_counter() - started
+    after = table_counts(IMPORT_DB)
+    tables = sorted(t for t in after if after[t] > before.get(t, 0))
+    works = after.get("works_work", 0)
+    copy_seconds, rows = copy_same_rows(tables)
+    return {
+        "works": works,
+        "file_mb": path.stat().st_size / 1e6,
+        "import_seconds": import_seconds,
+        "copy_seconds": copy_seconds,
+        "tables": {t: after[t] for t in tables},
+        "rows": rows,
+        "load": load,
+    }
+
+
+def export_works(count: int):
+    """Write `count` works of the bench database as OpenAlex JSON Lines (its own API's JSON)."""
+    from works.models import Work
+    from works.openalex_api import entities, serializers
+
+    path = common.VAR / f"openalex-works-{count}.jsonl"
+    if path.exists() and sum(1 for _ in path.open()) == count:
+        return path
+    # Consecutive works of the middle of the database: labs and co-authors recur, as in a
+    # real snapshot part, and the records carry every field the importer reads.
+    middle = Work.objects.order_by("pk").values_list("pk", flat=True)[WORKS // 2]
+    ids = list(
+        Work.objects.filter(pk__gte=middle).order_by("pk").values_list("pk", flat=True)[:count]
+    )
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w") as out:
+        for start in range(0, len(ids), 1000):
+            rows = entities.load_works(Work.objects.filter(pk__in=ids[start : start + 1000]))
+            for row in rows.order_by("pk"):
+                out.write(openalex_ids(json.dumps(serializers.work(row))) + "\n")
+    tmp.rename(path)
+    return path
+
+
+def openalex_ids(line: str) -> str:
+    """Give records without an OpenAlex id (BZPEER's local "BZA123") an OpenAlex-style one.
+
+    "A8" and 11 digits: real OpenAlex ids have at most 10 digits, synthetic ones start "A9".
+    """
+    return LOCAL_ID.sub(lambda m: f"https://openalex.org/{m[1]}8{int(m[2]):011d}", line)
+
+
+def table_counts(database: str) -> dict[str, int]:
+    with common.pg(database) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def copy_same_rows(tables: list[str]) -> tuple[float, int]:
+    """COPY the rows the import wrote back into the same tables (indexes, constraints on)."""
+    dumps = {}
+    with common.pg(IMPORT_DB) as conn:
+        for table in tables:
+            chunks = []
+            with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+                for data in copy:
+                    chunks.append(bytes(data))
+            dumps[table] = b"".join(chunks)
+        conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        conn.execute("CHECKPOINT")
+    with common.pg(IMPORT_DB, autocommit=False) as conn:
+        started = time.perf_counter()
+        for table in tables:
+            with conn.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as copy:
+                copy.write(dumps[table])
+        conn.commit()  # deferred foreign keys are checked here
+        seconds = time.perf_counter() - started
+    return seconds, sum(table_counts(IMPORT_DB)[t] for t in tables)
+
+
+# --- The report -----------------------------------------------------------------------------
+
+
+def median_of(rounds: list[dict], name: str, key: str) -> float:
+    return statistics.median(r[name][key] for r in rounds)
+
+
+def stats_row(label: str, stats: dict, digits: int = 1) -> str:
+    cells = " | ".join(f"{stats[k]:.{digits}f} ms" for k in ("p50", "p99", "max"))
+    return f"| {label} | {cells} |"
+
+
+def verdict(ok: bool, shortfall: str) -> str:
+    return "**met**" if ok else f"**missed** ({shortfall})"
+
+
+def write_report(info, pages, counts, search, imported) -> None:
+    rounds = pages["rounds"]
+    ratio = {
+        name: statistics.median(r[name]["rps"] / r["reference"]["rps"] for r in rounds)
+        for name in ("anonymous", "signed_in")
+    }
+    errors = sum(
+        r[name]["errors"] for r in rounds for name in ("reference", "anonymous", "signed_in")
+    )
+
+    machine = f"""\
+Measured by `make bench` ({info["started"]}) on {info["cpu"]}, {info["cores"]} cores,
+{info["memory_gb"]:.0f} GB of memory; PostgreSQL {info["postgres"]}, Python {info["python"]},
+Redis {info["redis"]}. Database `{info["database"]}`: {WORKS:,} works from `generate_synthetic`,
+after `VACUUM ANALYZE`. The machine is shared with other work (its load average, 1/5/15
+minutes, is given beside each measurement), so each figure stands beside a reference taken in
+the same run and the ratio is the headline. Targets: anonymous profile pages at least 1/2 and
+signed-in pages at least 1/5 of the trivial view's throughput; import at least 1/4 of COPY's
+speed; search p99 under 50 ms."""
+
+    page_rows = []
+    for name, label in (
+        ("reference", "`/healthz` (trivial view)"),
+        ("anonymous", "profile page, anonymous"),
+        ("signed_in", "profile page, signed in"),
+    ):
+        rps = median_of(rounds, name, "rps")
+        p50 = median_of(rounds, name, "p50_us") / 1000
+        p99 = median_of(rounds, name, "p99_us") / 1000
+        share = "1" if name == "reference" else f"{ratio[name]:.2f}"
+        page_rows.append(f"| {label} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {share} |")
+    per_round = "\n".join(
+        f"| {n + 1} | {r['reference']['rps']:,.0f} | {r['anonymous']['rps']:,.0f} "
+        f"({r['anonymous']['rps'] / r['reference']['rps']:.2f}) | {r['signed_in']['rps']:,.0f} "
+        f"({r['signed_in']['rps'] / r['reference']['rps']:.2f}) | {r['load']} |"
+        for n, r in enumerate(rounds)
+    )
+    seconds = round(rounds[0]["reference"]["duration_us"] / 1e6)
+    anon_ok = ratio["anonymous"] >= TARGETS["anonymous"]
+    signed_ok = ratio["signed_in"] >= TARGETS["signed_in"]
+    pages_text = f"""\
+gunicorn ({pages["workers"]} sync workers, `DEBUG=false`, Redis cache) on 127.0.0.1; `wrk` in
+another process, 2 threads and 8 connections, {seconds} s per run, cycling through the profile
+pages of {pages["researchers"]:,} researchers drawn at random ({pages["warm"]["ok"]:,} of
+{pages["warm"]["total"]:,} answered 200 while the cache was warmed). Signed-in runs send one
+session cookie, and their pages are rendered every time. Each round runs the three in turn;
+the table gives the medians of {len(rounds)} rounds and the ratio to `/healthz` in the same
+round. Errors and non-2xx answers in all runs: {errors}.
+
+| page | requests/s | p50 | p99 | share of trivial |
+|---|---:|---:|---:|---:|
+{chr(10).join(page_rows)}
+
+| round | `/healthz` /s | anonymous /s (share) | signed in /s (share) | load average |
+|---|---:|---:|---:|---|
+{per_round}
+
+- Anonymous pages: {ratio["anonymous"]:.2f} of the trivial view, target 0.50:
+  {verdict(anon_ok, f"short by {TARGETS['anonymous'] - ratio['anonymous']:.2f}")}.
+- Signed-in pages: {ratio["signed_in"]:.2f} of the trivial view, target 0.20:
+  {verdict(signed_ok, f"short by {TARGETS['signed_in'] - ratio['signed_in']:.2f}")}."""
+
+    count_rows = "\n".join(
+        f"| {label} | {works:,} | {queries} | {status} |"
+        for label, works, queries, status in counts["profile"]
+    )
+    where = "\n".join(f"| `{name}` | {ms:.1f} |" for name, ms in counts["signed_in_profile"])
+    counts_text = f"""\
+Queries of one signed-in profile page (never served from the cache) at {WORKS:,} works, for the
+records with the fewest and the most works:
+
+| researcher | works | queries | status |
+|---|---:|---:|---:|
+{count_rows}
+
+Where a signed-in profile page spends its time (cProfile, in-process, 30 pages; the
+project's own functions by cumulative time; the profiler itself slows Python down):
+
+| function | ms per page |
+|---|---:|
+{where}
+
+The suite pins the counts: `tests/profiles/test_profile_page.py` (a small and a large record
+make the same number of queries; an anonymous first view makes 5),
+`tests/profiles/test_page_cache.py` (a cached view makes 0), and the query-count tests of
+the directory, work, topic and institution pages, the inbox, follows and the graph API
+(`grep -rn captured_queries tests/`)."""
+
+    p = search
+    search_ok = p["page"]["p99"] < TARGETS["search_p99_ms"]
+    # A search that finds nothing may skip the work a real one does: say so, do not claim it.
+    mostly_empty = p["empty"] > p["queries"] // 2
+    search_verdict = (
+        "**not shown**: most searches found nothing, so this does not measure real searches"
+        " (is the name index of this database filled?)"
+        if mostly_empty
+        else verdict(search_ok, f"{p['page']['p99'] / 50:.1f}× the target")
+    )
+    search_text = f"""\
+`Researcher.objects.search()` ("{p["method"].strip()}") as the directory calls it: the first
+page of {p["per_page"]} in the directory's order, then its count. {p["queries"]} searches for
+names drawn at random from the data (full names, surnames, 4-letter prefixes, given names;
+{p["empty"]} found nothing), after 20 warm-up searches; load average {p["load"]}. The
+reference is a primary-key lookup through the same ORM and connection.
+
+| query | p50 | p99 | max |
+|---|---:|---:|---:|
+{stats_row("search, first page", p["page"])}
+{stats_row("search, first page and count", p["with_count"])}
+{stats_row("reference: primary-key lookup", p["reference"], digits=2)}
+
+- Search p99 (first page): {p["page"]["p99"]:.1f} ms, target under 50 ms:
+  {search_verdict}."""
+
+    i = imported
+    import_rate = i["works"] / i["import_seconds"]
+    copy_rate = i["works"] / i["copy_seconds"]
+    share = import_rate / copy_rate
+    import_ok = share >= TARGETS["import"]
+    table_list = ", ".join(f"`{t}` {n:,}" for t, n in i["tables"].items())
+    import_text = f"""\
+`manage.py import_openalex` on {i["works"]:,} works as OpenAlex JSON Lines ({i["file_mb"]:.1f}
+MB: consecutive works of the bench database written out by its own OpenAlex-format API), into
+an empty migrated database, timed from start to exit (Django's start-up included; the
+importer also recomputes counters and trust scores and marks slices stale). The reference is
+PostgreSQL `COPY … FROM STDIN (FORMAT BINARY)` of the same {i["rows"]:,} rows into the same
+tables, with their indexes and constraints, in one transaction: {table_list}. Load average
+{i["load"]}.
+
+| load | time | works/s | share of COPY |
+|---|---:|---:|---:|
+| `import_openalex` | {i["import_seconds"]:.1f} s | {import_rate:,.0f} | {share:.2f} |
+| reference: `COPY` | {i["copy_seconds"]:.2f} s | {copy_rate:,.0f} | 1 |
+
+- Import: {import_rate / copy_rate:.2f} of COPY's speed, target 0.25:
+  {verdict(import_ok, f"short by {TARGETS['import'] - import_rate / copy_rate:.2f}")}."""
+
+    common.replace_section("Machine", machine, before="Graph slices")
+    common.replace_section("Profile pages", pages_text, before="Graph slices")
+    common.replace_section("Query counts", counts_text, before="Graph slices")
+    common.replace_section("Search", search_text, before="Graph slices")
+    common.replace_section("Import", import_text, before="Graph slices")
+
+
+if __name__ == "__main__":
+    main()
