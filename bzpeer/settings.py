@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram lookups for name search on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "rest_framework",
     # Scripts sign in with a token; only its hash is stored (profiles.tokens).
     "rest_framework.authtoken",

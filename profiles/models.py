@@ -1,12 +1,19 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from . import trust
+from . import names, trust
+
+# Upper bounds on the rows a name search or an autocomplete looks at, whatever the data size.
+SEARCH_CANDIDATES = 500
+AUTOCOMPLETE_CANDIDATES = 200
 
 
 class User(AbstractUser):
@@ -26,14 +33,67 @@ class ResearcherQuerySet(models.QuerySet):
         return self.prefetch_related("last_known_institutions")
 
     def search(self, query: str):
-        """Filter by name; a plain case-insensitive match, ranked by trust and works."""
-        query = " ".join(query.split())
-        # A merged record only redirects to its survivor: lists never show it.
+        """Researchers whose names match a query written as people write names, best first.
+
+        Accents, case, punctuation and word order do not matter, initials match given names,
+        and alternative names count (profiles.names). On PostgreSQL trigram word similarity
+        also forgives typos. Ranking: exact name, then name keys, then similarity, then trust
+        and works. Candidates come from indexes only and are capped, so the cost does not
+        grow with the number of records.
+        """
+        live = self.filter(merged_into__isnull=True)
+        query = " ".join(query.split())[:200]
         if not query:
-            return self.filter(merged_into__isnull=True)
-        return self.filter(merged_into__isnull=True).filter(
-            models.Q(display_name__icontains=query) | models.Q(openalex_id__iexact=query)
+            return live
+        folded = names.fold(names.display_form(query))
+        if not folded:
+            return live.none()
+        by_key = ResearcherName.objects.filter(key__in=names.query_keys(query))
+        candidate_ids = set(by_key.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
+        exact = models.Q(search_text=folded) | models.Q(search_text__startswith=folded + " | ")
+        # An OpenAlex author id or an ORCID iD finds its record directly.
+        if re.fullmatch(r"[Aa]\d{4,12}", query) or re.fullmatch(
+            r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", query
+        ):
+            by_id = models.Q(openalex_id=query.upper()) | models.Q(orcid=query)
+            candidate_ids.update(Researcher.objects.filter(by_id).values_list("pk", flat=True)[:5])
+            exact |= by_id
+        rank = models.Case(
+            models.When(exact, then=0),
+            models.When(pk__in=candidate_ids, then=1),
+            default=2,
+            output_field=models.IntegerField(),
         )
+        if connection.vendor == "postgresql":
+            similarity = TrigramWordSimilarity(folded, "search_text")
+            similar = (
+                Researcher.objects.filter(search_text__trigram_word_similar=folded)
+                .annotate(similarity=similarity)
+                .order_by("-similarity")
+                .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
+            )
+            candidate_ids.update(similar)
+        else:
+            # The embedded SQLite default: keys and plain containment, no typo tolerance.
+            similarity = models.Value(0.0, output_field=models.FloatField())
+            contains = Researcher.objects.filter(search_text__contains=folded)
+            candidate_ids.update(contains.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+        return (
+            live.filter(pk__in=candidate_ids)
+            .annotate(search_rank=rank, similarity=similarity)
+            .order_by("search_rank", "-similarity", "-trust_score", "-works_count", "id")
+        )
+
+    def autocomplete(self, query: str, *, limit: int = 8):
+        """The best-known researchers whose name starts with the query, in any word order."""
+        folded = names.fold(query)[:100]
+        if len(folded) < 2:
+            return self.none()
+        starts = ResearcherName.objects.filter(key__startswith=folded).order_by("key")
+        ids = starts.values_list("researcher_id", flat=True)[:AUTOCOMPLETE_CANDIDATES]
+        return self.filter(pk__in=list(ids), merged_into__isnull=True).order_by(
+            "-trust_score", "-works_count", "id"
+        )[:limit]
 
     def possible_duplicates_of(self, researcher: "Researcher"):
         """Other records with the same name (case-folded) sharing a co-author or an institution.
@@ -148,6 +208,10 @@ class Researcher(models.Model):
     trust_score = models.PositiveSmallIntegerField(default=0)
     trust_rubric_version = models.PositiveSmallIntegerField(default=trust.RUBRIC_VERSION)
 
+    # Every name folded (accents, case, punctuation), for trigram similarity on PostgreSQL;
+    # kept with the counters by profiles.services.
+    search_text = models.TextField(blank=True, default="")
+
     # Set when an owner (or OpenAlex) merged this duplicate into another record: the row stays
     # so that its id and OpenAlex id keep resolving, and always points straight at the final
     # survivor (profiles.corrections keeps every chain one hop long).
@@ -202,6 +266,12 @@ class Researcher(models.Model):
 
     def get_absolute_url(self):
         return reverse("profiles:detail", args=[self.pk])
+
+    @property
+    def all_names(self) -> list[str]:
+        """The display name and the alternatives open data knows, for search."""
+        alternatives = self.display_name_alternatives or []
+        return [self.display_name, *(n for n in alternatives if isinstance(n, str) and n)]
 
     @property
     def default_headline(self):
@@ -608,3 +678,44 @@ class CorrectionSuggestion(models.Model):
         if self.work_id:
             return f"{self.get_kind_display().lower()} ({self.work})"[:300]
         return self.get_kind_display().split(" (")[0].lower()
+
+
+class ResearcherName(models.Model):
+    """One lookup key of a researcher's names (profiles.names.name_keys), for name search.
+
+    Keys make "Monier, Frédéric", "F. Monier" and "frederic monier" one indexed equality or
+    prefix lookup instead of a scan.
+    """
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "researcher"], name="researchername_unique_key"),
+        ]
+        indexes = [models.Index(fields=["researcher"], name="researchername_researcher_idx")]
+
+    def __str__(self):
+        return self.key
+
+
+class ResearcherTopic(models.Model):
+    """How many of a researcher's works are on a topic: the directory's topic filter and counts."""
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(
+        "works.Topic", on_delete=models.CASCADE, related_name="researcher_links"
+    )
+    works_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "topic"], name="researchertopic_unique_pair"
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "researcher"], name="researchertopic_topic_idx")]
+
+    def __str__(self):
+        return f"{self.researcher_id} on {self.topic_id}"

@@ -12,7 +12,8 @@ _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 # Letters that do not decompose into base + accent but that people type plainly.
 _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
-                       "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})  # fmt: skip
+                       "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "Ð": "d",
+                       "þ": "th", "Þ": "th"})  # fmt: skip
 
 
 def display_form(name: str) -> str:
@@ -42,13 +43,16 @@ def tokens(name: str) -> list[str]:
 def name_keys(name: str) -> set[str]:
     """The lookup keys of one name.
 
-    - the tokens in order and sorted ("frederic monier"), so word order does not matter;
-    - each token's initial beside the family name ("f monier"), for "F. Monier" and "F Monier".
+    - the tokens in order, family name first, and sorted ("frederic monier", "monier frederic"),
+      so that word order does not matter and a prefix of either order completes;
+    - each token's initial beside the family name ("f monier"), for "F. Monier" and "F Monier";
+    - each word alone, for a search by family or given name only.
     """
     parts = tokens(name)
     if not parts:
         return set()
-    keys = {" ".join(parts), " ".join(sorted(parts))}
+    keys = {" ".join(parts), " ".join(sorted(parts)), " ".join([parts[-1], *parts[:-1]])}
+    keys.update(parts)
     if len(parts) >= 2:
         family = parts[-1]
         initials = [p[0] for p in parts[:-1]]

@@ -1,5 +1,6 @@
 """Writes to researcher records that are not a person's action: counters and trust scores."""
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -8,8 +9,8 @@ from django.db import connection, models, transaction
 from graph.services import graph_slices_mark_stale
 from works.models import Authorship, WorkTopic
 
-from . import page_cache, trust
-from .models import Researcher
+from . import names, page_cache, trust
+from .models import Researcher, ResearcherName, ResearcherTopic
 
 REFRESH_BATCH = 1000
 
@@ -67,11 +68,7 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
                 .values_list("researcher_id")
                 .annotate(n=models.Sum("work__cited_by_count"))
             )
-            topics = dict(
-                WorkTopic.objects.filter(work__authorships__researcher_id__in=batch)
-                .values_list("work__authorships__researcher_id")
-                .annotate(n=models.Count("topic_id", distinct=True))
-            )
+            topics = _researcher_topics_replace(batch)
             close = _close_collaborator_counts(batch)
             researchers = list(
                 Researcher.objects.filter(pk__in=batch).prefetch_related("last_known_institutions")
@@ -81,7 +78,9 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
                 researcher.cited_by_count = cited.get(researcher.pk) or 0
                 researcher.topics_count = topics.get(researcher.pk, 0)
                 researcher.close_collaborators_count = close.get(researcher.pk, 0)
+                researcher.search_text = names.search_text(researcher.all_names)
                 _apply_trust(researcher)
+            _researcher_names_replace(researchers)
             _store_counters(researchers)
             page_cache.invalidate(batch)
             refreshed += len(researchers)
@@ -95,21 +94,64 @@ COUNTER_FIELDS = [
     "close_collaborators_count",
     "trust_score",
     "trust_rubric_version",
+    "search_text",
 ]
 
 
+def _researcher_topics_replace(batch: list[int]) -> dict[int, int]:
+    """Store how many works each researcher has per topic; return their distinct topic counts."""
+    pairs = (
+        WorkTopic.objects.filter(work__authorships__researcher_id__in=batch)
+        .values_list("work__authorships__researcher_id", "topic_id")
+        .annotate(n=models.Count("work_id"))
+    )
+    links = [ResearcherTopic(researcher_id=r, topic_id=t, works_count=n) for r, t, n in pairs]
+    ResearcherTopic.objects.filter(researcher_id__in=batch).delete()
+    ResearcherTopic.objects.bulk_create(links, batch_size=5000)
+    return Counter(link.researcher_id for link in links)
+
+
+def researcher_names_refresh(*, researcher_ids: Iterable[int]) -> None:
+    """Re-index these researchers' names for search (keys and folded text) and nothing else."""
+    for batch in _batches(researcher_ids, REFRESH_BATCH):
+        with transaction.atomic():
+            researchers = list(
+                Researcher.objects.filter(pk__in=batch).only(
+                    "pk", "display_name", "display_name_alternatives"
+                )
+            )
+            for researcher in researchers:
+                researcher.search_text = names.search_text(researcher.all_names)
+            _researcher_names_replace(researchers)
+            _update_fields(researchers, ["search_text"])
+
+
+def _researcher_names_replace(researchers: list[Researcher]) -> None:
+    keys = [
+        ResearcherName(researcher_id=r.pk, key=key[:255])
+        for r in researchers
+        for key in sorted(set().union(*(names.name_keys(n) for n in r.all_names)))
+    ]
+    ResearcherName.objects.filter(researcher_id__in=[r.pk for r in researchers]).delete()
+    ResearcherName.objects.bulk_create(keys, batch_size=5000, ignore_conflicts=True)
+
+
 def _store_counters(researchers: list[Researcher]) -> None:
-    """Write the counters with one prepared UPDATE run for many rows.
+    _update_fields(researchers, COUNTER_FIELDS)
+
+
+def _update_fields(researchers: list[Researcher], fields: list[str]) -> None:
+    """Write these fields of many researchers with one prepared UPDATE run for every row.
 
     bulk_update builds a CASE expression per field and row, whose compilation costs seconds
     per thousand rows; executemany sends the same statement with each row's values.
     """
     meta = Researcher._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in COUNTER_FIELDS]
+    columns = [meta.get_field(name).column for name in fields]
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    rows = [[getattr(r, name) for name in COUNTER_FIELDS] + [r.pk] for r in researchers]
+    rows = [[getattr(r, name) for name in fields] + [r.pk] for r in researchers]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

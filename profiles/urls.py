@@ -7,5 +7,6 @@ app_name = "profiles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("researchers/", views.directory, name="directory"),
+    path("researchers/autocomplete/", views.autocomplete, name="autocomplete"),
     path("researchers/<int:pk>/", views.researcher_detail, name="detail"),
 ]

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from collaboration.models import Follow
 from works.models import Work
 
+from . import directory as directory_rules
 from . import page_cache, seo
 from .models import Researcher
 
@@ -30,11 +32,25 @@ def home(request):
 
 
 def directory(request):
-    query = request.GET.get("q", "").strip()[:200]
-    researchers = Researcher.objects.search(query).order_by("-trust_score", "-works_count", "id")
+    filters = directory_rules.parse_filters(request.GET)
+    researchers = directory_rules.researchers_for(filters)
     paginator = Paginator(researchers, settings.BZPEER["DIRECTORY_PER_PAGE"])
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "profiles/directory.html", {"page": page, "query": query})
+    context = {
+        "page": page,
+        "query": filters.query,
+        "filters": filters,
+        "facets": directory_rules.facet_counts(filters, researchers),
+        "sorts": list(directory_rules.SORTS),
+    }
+    return render(request, "profiles/directory.html", context)
+
+
+def autocomplete(request):
+    """Names for the search box's suggestions, as an HTML fragment for htmx."""
+    query = request.GET.get("q", "")
+    suggestions = Researcher.objects.autocomplete(query) if len(query) <= 200 else []
+    return render(request, "profiles/_autocomplete.html", {"suggestions": suggestions})
 
 
 def researcher_detail(request, pk):
@@ -50,13 +66,18 @@ def researcher_detail(request, pk):
         if cached is not None:
             return HttpResponse(cached)
     response = _render_researcher_detail(request, pk)
-    if cache_key and response.status_code == 200:
+    if cache_key and response.status_code == 200:  # a merged record's redirect is not a page
         cache.set(cache_key, response.content, timeout=page_cache.PAGE_TIMEOUT)
     return response
 
 
 def _render_researcher_detail(request, pk):
     researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
+    if researcher.merged_into_id:
+        # Checked on the row the page loads anyway, so cached and unmerged pages cost nothing.
+        url = reverse("profiles:detail", args=[researcher.merged_into_id])
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     works = Work.objects.for_researcher(researcher)
     paginator = CountedPaginator(
         works, settings.BZPEER["PROFILE_WORKS_PER_PAGE"], count=researcher.works_count

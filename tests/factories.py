@@ -3,7 +3,7 @@
 import itertools
 
 from profiles.models import Researcher
-from profiles.services import researcher_counters_refresh
+from profiles.services import researcher_counters_refresh, researcher_names_refresh
 from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
 
 _ids = itertools.count(1)
@@ -14,7 +14,10 @@ def researcher(**fields) -> Researcher:
     fields.setdefault("display_name", f"Test Researcher {n}")
     fields.setdefault("openalex_id", f"A9{n:09d}")
     fields.setdefault("verification_level", 1 if fields.get("openalex_id") else 0)
-    return Researcher.objects.create(**fields)
+    created = Researcher.objects.create(**fields)
+    # Index its names for search, as imports do.
+    researcher_names_refresh(researcher_ids=[created.pk])
+    return created
 
 
 def institution(**fields) -> Institution:

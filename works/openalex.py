@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from profiles import names
+
 # Lengths of the model fields these values land in (works.models, profiles.models).
 ID_MAX = 32
 NAME_MAX = 500
@@ -351,6 +353,11 @@ def _name(obj: dict, key: str, fallback: str, where: str = "") -> str:
     return clean_text(_field(obj, key, str, where), NAME_MAX) or fallback
 
 
+def _person_name(obj: dict, key: str, fallback: str, where: str = "") -> str:
+    # Records write "Haris, Muhammad" as often as "Muhammad Haris"; people read the latter.
+    return names.display_form(_name(obj, key, fallback, where))
+
+
 def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -432,7 +439,7 @@ def _author_ref(obj: dict, where: str) -> AuthorRef | None:
         return None
     return AuthorRef(
         openalex_id=openalex_id,
-        display_name=_name(obj, "display_name", openalex_id, where),
+        display_name=_person_name(obj, "display_name", openalex_id, where),
         orcid=normalize_orcid(_field(obj, "orcid", str, where)),
     )
 
@@ -553,7 +560,7 @@ def parse_author(record: dict, openalex_id: str) -> AuthorRecord:
             break
     return AuthorRecord(
         openalex_id=openalex_id,
-        display_name=_name(record, "display_name", openalex_id),
+        display_name=_person_name(record, "display_name", openalex_id),
         orcid=normalize_orcid(_field(record, "orcid", str) or ids.get("orcid")),
         display_name_alternatives=tuple(alternatives),
         last_known_institutions=_last_known_institutions(record),

@@ -38,8 +38,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from profiles import trust
-from profiles.models import Researcher
+from profiles import names, trust
+from profiles.models import Researcher, ResearcherName, ResearcherTopic
 from profiles.services import public_verification_level
 
 from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
@@ -774,6 +774,40 @@ def _refresh_counters(writer, cursor, first_pk: int) -> None:
     cursor.execute("DROP TABLE synthetic_counters")
 
 
+def _write_search_index(writer, cursor, first_pk: int) -> None:
+    """Index the new researchers' names and topics for the directory, as imports do.
+
+    The same keys and folded text as profiles.services builds, written in bulk.
+    """
+    researchers = Researcher._meta.db_table
+    cursor.execute(
+        f"SELECT id, display_name FROM {researchers} WHERE id >= %s ORDER BY id", [first_pk]
+    )
+    key_rows, text_rows = [], []
+    while batch := cursor.fetchmany(10_000):
+        for pk, display_name in batch:
+            key_rows.extend((pk, key[:255]) for key in sorted(names.name_keys(display_name)))
+            text_rows.append((pk, names.search_text([display_name])))
+    writer.copy(ResearcherName._meta.db_table, ["researcher_id", "key"], key_rows)
+    cursor.execute("DROP TABLE IF EXISTS synthetic_search_text")
+    cursor.execute("CREATE TEMPORARY TABLE synthetic_search_text (id bigint PRIMARY KEY, t text)")
+    writer.copy("synthetic_search_text", ["id", "t"], text_rows)
+    cursor.execute(
+        f"UPDATE {researchers} SET search_text = s.t FROM synthetic_search_text s "
+        f"WHERE {researchers}.id = s.id"
+    )
+    cursor.execute("DROP TABLE synthetic_search_text")
+    topics = ResearcherTopic._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {topics} (researcher_id, topic_id, works_count) "
+        f"SELECT a.researcher_id, wt.topic_id, COUNT(*) "
+        f"FROM {Authorship._meta.db_table} a "
+        f"JOIN {WorkTopic._meta.db_table} wt ON wt.work_id = a.work_id "
+        f"WHERE a.researcher_id >= %s GROUP BY a.researcher_id, wt.topic_id",
+        [first_pk],
+    )
+
+
 # --- Entry point ------------------------------------------------------------------------------
 
 
@@ -838,6 +872,8 @@ def generate(
             _restore_foreign_keys(cursor, foreign_keys)
         step("Computing counters and trust scores")
         _refresh_counters(writer, cursor, ids.pk[Researcher])
+        step("Indexing names and topics")
+        _write_search_index(writer, cursor, ids.pk[Researcher])
         if postgres:
             step("Building indexes")
             _restore_indexes(cursor, indexes)
