@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-graph soak venv clean
+.PHONY: run test lint format bench bench-graph soak screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -50,3 +50,6 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+screenshots: venv
+	$(PY) scripts/screenshots.py

@@ -1,0 +1,104 @@
+"""Take the README's screenshots from the running demo in headless Chromium.
+
+Run by `make screenshots`: it serves the embedded demo (SQLite under var/screenshots/, the
+demo data, in-process tasks) on a free local port, then photographs the home page, a profile,
+its graph explorer and a profile at phone width into docs/screenshots/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the demo server did not answer at {url}")
+
+
+def main() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["BZPEER_VAR_DIR"] = str(ROOT / "var" / "screenshots")
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("load_demo", env=env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(base + "/healthz")
+        code = (
+            "from profiles.models import Researcher; "
+            "r = Researcher.objects.exclude(last_known_institutions=None)"
+            ".order_by('-close_collaborators_count', '-works_count').first(); print(r.pk)"
+        )
+        pk = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        ).stdout.split()[-1]  # fmt: skip
+        OUT.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            shots = [
+                ("home.png", "/", {"width": 1280, "height": 800}, None),
+                ("profile.png", f"/researchers/{pk}/", {"width": 1280, "height": 1800}, "canvas"),
+                ("explorer.png", f"/researchers/{pk}/graph/", {"width": 1280, "height": 900},
+                 "canvas"),
+                ("profile-phone.png", f"/researchers/{pk}/", {"width": 390, "height": 1400}, None),
+            ]  # fmt: skip
+            for name, path, viewport, wait_selector in shots:
+                page = browser.new_page(viewport=viewport)
+                page.goto(base + path, wait_until="networkidle")
+                if wait_selector:
+                    page.wait_for_selector(wait_selector, timeout=30_000)
+                    page.wait_for_timeout(1500)  # let the layout settle before the photo
+                page.screenshot(path=str(OUT / name))
+                page.close()
+                print(f"wrote docs/screenshots/{name}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
