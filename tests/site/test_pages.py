@@ -1,0 +1,87 @@
+"""Whole-site guards: every HTML page has one <h1>, a meaningful title and a description."""
+
+import re
+
+import pytest
+
+from collaboration import services as collaboration_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(stranger):
+    place = factories.institution(display_name="Guard Institute", country_code="DE")
+    topic = factories.topic(display_name="Guarded Topic")
+    person = factories.researcher(display_name="Gwen Guard")
+    person.last_known_institutions.add(place)
+    work = factories.work(authors=[person], topics=[topic], title="A guarded result")
+    factories.refresh(person)
+    collaboration_services.follow_create(user=stranger, researcher=person)
+    return {"person": person, "work": work, "topic": topic, "institution": place}
+
+
+def public_paths(world):
+    person = world["person"]
+    return [
+        "/",
+        "/researchers/",
+        "/researchers/?q=gwen",
+        person.get_absolute_url(),
+        f"/researchers/{person.pk}/graph/",
+        world["work"].get_absolute_url(),
+        world["topic"].get_absolute_url(),
+        world["institution"].get_absolute_url(),
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+    ]
+
+
+SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/",
+                   "/account/tokens/"]  # fmt: skip
+
+
+def check_page(html: str, path: str) -> list[str]:
+    problems = []
+    if len(re.findall(r"<h1[\s>]", html)) != 1:
+        problems.append("not exactly one <h1>")
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    name = " ".join(title[1].split()) if title else ""
+    if not name or name in {"BZPEER", "· BZPEER"} or name.startswith("·"):
+        problems.append(f"title {name!r} says nothing")
+    description = re.search(r'<meta name="description" content="([^"]*)"', html)
+    if not description or len(description[1].strip()) < 20:
+        problems.append("no meaningful description")
+    return [f"{path}: {p}" for p in problems]
+
+
+def test_public_pages_have_one_h1_a_title_and_a_description(client, world):
+    problems = []
+    for path in public_paths(world):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        problems += check_page(response.content.decode(), path)
+    assert problems == []
+
+
+def test_signed_in_pages_have_one_h1_a_title_and_a_description(client, world, stranger):
+    client.force_login(stranger)
+    problems = []
+    for path in public_paths(world) + SIGNED_IN_PATHS:
+        response = client.get(path)
+        if response.status_code == 302 and path.startswith("/accounts/"):
+            continue  # allauth sends signed-in people away from login and sign-up
+        assert response.status_code == 200, path
+        problems += check_page(response.content.decode(), path)
+    assert problems == []
+
+
+def test_error_pages_are_styled_and_answer_with_their_status(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert check_page(html, "404") == []
+    assert "bzpeer.css" in html
