@@ -7,9 +7,9 @@ from . import invites
 
 
 class InviteForm(forms.Form):
-    topic_choice = forms.ChoiceField(label="Topic", required=False)
+    topic_choice = forms.ChoiceField(label="One of their topics", required=False)
     topic_text = forms.CharField(
-        label="Or your own topic",
+        label="Or a topic in your own words",
         required=False,
         max_length=invites.TOPIC_MAX,
         help_text="Used when no topic above is chosen.",
