@@ -92,8 +92,8 @@ def unread_count(user) -> int:
     """New invitations plus threads with unseen activity, in one query (the page header)."""
     if not user.is_authenticated:
         return 0
-    invites = Invite.objects.unread_for(user).values("pk")
-    threads = Conversation.objects.unread_for(user).values("pk")
+    invites = Invite.objects.unread_for(user).order_by().values("pk")
+    threads = Conversation.objects.unread_for(user).order_by().values("pk")
     return invites.union(threads, all=True).count()
 
 

@@ -328,6 +328,11 @@ def test_unread_count_costs_one_query_however_many_invites(send, owner, make_use
     assert unread_in_header(client) == 6
 
 
+def test_unread_count_is_one_query(conversation, owner, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert invites.unread_count(owner) == 0
+
+
 def test_visitors_pay_no_query_for_the_count(client, record):
     home = reverse("profiles:home")
     anonymous = query_count(client, home)
