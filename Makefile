@@ -48,6 +48,13 @@ bench: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/bench.py $(ARGS)
 
+# A minute of mixed load on gunicorn, a Celery worker and beat, PostgreSQL and a Redis of its own
+# (port 6390), killing the worker and restarting Redis meanwhile; checks and writes the Soak
+# section of docs/benchmarks.md, and fails when a check fails.
+soak: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/soak.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles
 
