@@ -183,6 +183,8 @@ def claim_submit(
         raise ClaimError(f"Keep the note under {NOTE_MAX} characters.")
 
     researcher = _lock_researcher(researcher.pk)
+    if researcher.merged_into_id:
+        raise ClaimError("This record was merged into another one; claim that record instead.")
     if researcher.owner_id == user.pk:
         raise ClaimError("You already own this record.")
     if researcher.owner_id is not None:

@@ -27,7 +27,9 @@ class CountedPaginator(Paginator):
 
 
 def home(request):
-    top = Researcher.objects.order_by("-trust_score", "-works_count", "id")[:6]
+    top = Researcher.objects.filter(merged_into__isnull=True).order_by(
+        "-trust_score", "-works_count", "id"
+    )[:6]
     return render(request, "profiles/home.html", {"top_researchers": top})
 
 

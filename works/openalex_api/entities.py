@@ -65,6 +65,8 @@ class Entity:
     hint: Callable[[models.Model], str | None] = lambda row: None
     external_id: Callable[[models.Model], str | None] = lambda row: None
     lookup: Callable[[str], Q | None] = lambda key: None
+    # The rows lists and autocomplete show (authors merged into another record are hidden).
+    listed: Q = field(default_factory=Q)
 
 
 def invalid(key: str, text: str, why: str) -> QueryError:
@@ -392,6 +394,7 @@ AUTHORS = Entity(
         "relevance_score",
     ),
     model=Researcher,
+    listed=Q(merged_into__isnull=True),
     load=lambda qs: qs.prefetch_related("last_known_institutions"),
     serialize=serializers.author,
     filters={

@@ -138,7 +138,7 @@ def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
             query &= any_of
     if params.search:
         query &= entity.search(params.search)
-    return entity.model.objects.filter(query)
+    return entity.model.objects.filter(entity.listed, query)
 
 
 def _relevance(entity: Entity, text: str):
@@ -318,7 +318,7 @@ def autocomplete_response(entity: Entity, params) -> dict:
     f._check_text("q", text)
     if not text:
         raise QueryError("q is required: the text to complete")
-    queryset = entity.model.objects.filter(entity.search(text))
+    queryset = entity.model.objects.filter(entity.listed, entity.search(text))
     count = queryset.count()
     rows = entity.load(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
     results = []
@@ -363,7 +363,11 @@ def entity_lookup(entity: Entity, key: str):
         condition = Q(**{parsed[0]: parsed[1]}) if parsed else None
     if condition is None:
         return None
-    return entity.load(objects.filter(condition).order_by("pk")).first()
+    row = entity.load(objects.filter(condition).order_by("pk")).first()
+    if getattr(row, "merged_into_id", None):
+        # A merged record's id answers with the record it was merged into, as OpenAlex does.
+        row = entity.load(objects.filter(pk=row.merged_into_id)).first()
+    return row
 
 
 def entity_response(entity: Entity, key: str, params) -> dict | None:
