@@ -1,6 +1,5 @@
 """Sign up, confirm, claim with an institutional address, and see the record Claimed at L2."""
 
-import os
 import re
 
 import pytest
@@ -10,53 +9,9 @@ from profiles import trust
 from profiles.models import Researcher
 from tests import factories
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 20_000
 PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
-@pytest.fixture
-def site(live_server, settings):
-    # Links in mails point at the test server; mail stays in memory (mail.outbox).
-    settings.SITE_URL = live_server.url
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    return live_server.url
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 imported again, and the work stays off the record."""
 
 import json
-import os
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,20 +9,8 @@ from allauth.account.models import EmailAddress
 from profiles.models import Researcher
 from works.importer import openalex_import
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 20_000
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
@@ -37,30 +24,6 @@ def work(openalex_id, title):
             {"author": {"id": "https://openalex.org/A7000000002", "display_name": "Bob Coauthor"}},
         ],
     }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
 
 
 @pytest.fixture

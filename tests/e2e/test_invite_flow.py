@@ -1,7 +1,5 @@
 """Follow, invite, accept, reply: two people in two browser sessions, with the unread count."""
 
-import os
-
 import pytest
 from django.core import mail
 
@@ -9,59 +7,9 @@ from collaboration.models import Conversation, Invite
 from tests import factories
 from tests.collaboration.conftest import confirm_email
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 20_000
 PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """Pages in separate browser contexts: each is its own signed-in person."""
-    contexts, errors = [], []
-
-    def make():
-        context = browser.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == [], errors
-
-
-@pytest.fixture
-def site(live_server, settings):
-    settings.SITE_URL = live_server.url
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    return live_server.url
 
 
 @pytest.fixture
