@@ -24,11 +24,15 @@ def _version_key(researcher_id: int) -> str:
     return f"profile-version:{researcher_id}"
 
 
-def page_key(researcher_id: int, variant: str) -> str:
+def version(researcher_id: int) -> int:
+    """The record's current page version; fragments and pages are cached under it."""
     # Reading the version before the database means a page rendered from old rows is stored
     # under a version that an invalidation has already retired.
-    version = cache.get_or_set(_version_key(researcher_id), time.time_ns(), timeout=None)
-    return f"profile-page:{researcher_id}:{version}:{variant}"
+    return cache.get_or_set(_version_key(researcher_id), time.time_ns(), timeout=None)
+
+
+def page_key(researcher_id: int, variant: str) -> str:
+    return f"profile-page:{researcher_id}:{version(researcher_id)}:{variant}"
 
 
 def invalidate(researcher_ids: Iterable[int]) -> None:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -90,12 +92,15 @@ def _render_researcher_detail(request, pk):
         "researcher": researcher,
         "institutions": institutions,
         "canonical_url": settings.SITE_URL + researcher.get_absolute_url(),
-        "jsonld": seo.person_jsonld(
+        # Built only when the template renders it: a cached fragment skips the works query.
+        "jsonld": partial(
+            seo.person_jsonld,
             researcher=researcher,
             institutions=institutions,
             works=page,
             base_url=settings.SITE_URL,
         ),
+        "page_version": page_cache.version(researcher.pk),
         "trust": researcher.trust_breakdown(),
         "works_page": page,
         "is_following": request.user.is_authenticated

@@ -71,3 +71,22 @@ def test_visitor_pages_carry_no_csrf_token(client):
     person = factories.researcher()
     html, _ = _visit(client, person)
     assert "csrfmiddlewaretoken" not in html
+
+
+def test_signed_in_views_reuse_the_shared_fragments_until_the_record_changes(
+    client, stranger, django_capture_on_commit_callbacks
+):
+    person = factories.researcher()
+    factories.work(authors=[person], title="Shared fragment paper")
+    factories.refresh(person)
+    client.force_login(stranger)
+    first, first_queries = _visit(client, person)
+    second, second_queries = _visit(client, person)
+    # The works list, header and history come from the cache: no works query the second time.
+    assert second_queries < first_queries
+    assert "Shared fragment paper" in second
+    factories.work(authors=[person], title="A newer paper", publication_year=2030)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.refresh(person)
+    third, _ = _visit(client, person)
+    assert "A newer paper" in third
