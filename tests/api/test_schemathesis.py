@@ -25,8 +25,7 @@ EXAMPLES = 6
 
 schema = schemathesis.openapi.from_dict(
     json.loads(json.dumps(SchemaGenerator().get_schema(public=True), default=str))
-    # The graph endpoints belong to the graph issue and are tested there.
-).exclude(path_regex=r"^/api/(graph/|researchers/\{[^}]+\}/graph-slice/)")
+)
 schema.app = get_wsgi_application()
 
 
@@ -61,6 +60,7 @@ def test_the_schema_covers_both_apis():
     paths = set(schema.raw_schema["paths"])
     assert {"/api/researchers/", "/api/researchers/{id}/follow/", "/openalex/works"} <= paths
     assert "/openalex/works/{key}" in paths and "/openalex/autocomplete/authors" in paths
+    assert "/api/researchers/{id}/graph-slice/" in paths
 
 
 @schema.parametrize()
