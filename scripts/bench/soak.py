@@ -81,14 +81,18 @@ def main() -> None:
         stack.start_redis()
         stack.start_worker()
         stack.start_beat()
+        stop = threading.Event()
+        threading.Thread(target=stack.supervise, args=(stop,), daemon=True).start()
         with common.gunicorn_server(WEB_PORT, env, 3, log_dir / "gunicorn.log") as url:
             load = Load(url, world, args.seconds, args.max_requests)
             faults = run_with_faults(load, stack, args.seconds)
             print("Load finished; letting the queue drain…", flush=True)
             drained = wait_for_builds(90)
+        stop.set()
     finally:
         stack.stop_all()
-    checks = check(load, world)
+    drained["unexpected_exits"] = stack.unexpected_exits
+    checks = check(load, world, drained)
     write_report(started_at, args, load, faults, drained, checks)
     print(f"Wrote the Soak section of {common.REPORT.relative_to(common.REPO)}")
     if not all(ok for ok, _ in checks.values()):
@@ -143,6 +147,7 @@ class Stack:
         self.env = env
         self.log_dir = log_dir
         self.redis = self.worker = self.beat = None
+        self.unexpected_exits = []
         self.celery = str(Path(common.PY).with_name("celery"))
 
     def start_redis(self):
@@ -162,7 +167,16 @@ class Stack:
         self.worker = common.start(args, env=self.env, log=self.log_dir / "worker.log")
 
     def kill_worker(self):
-        common.stop(self.worker, sig=signal.SIGKILL)
+        worker, self.worker = self.worker, None  # not an exit for the supervisor to report
+        common.stop(worker, sig=signal.SIGKILL)
+
+    def supervise(self, stop: threading.Event) -> None:
+        """Restart a worker that exits by itself, as a process supervisor would; count it."""
+        while not stop.wait(0.5):
+            worker = self.worker
+            if worker is not None and worker.poll() is not None:
+                self.unexpected_exits.append(f"exit code {worker.returncode}")
+                self.start_worker()
 
     def start_beat(self):
         schedule = self.log_dir / "celerybeat-schedule"
@@ -249,7 +263,12 @@ def wait_for_builds(timeout: float) -> dict:
     unqueued = GraphSlice.objects.filter(
         status=GraphSlice.Status.PENDING, queued_at__isnull=True
     ).count()
-    return {"seconds": time.monotonic() - started, "statuses": dict(counts), "unqueued": unqueued}
+    return {
+        "seconds": time.monotonic() - started,
+        "statuses": dict(counts),
+        "unqueued": unqueued,
+        "in_flight": GraphSlice.objects.filter(in_flight).count(),
+    }
 
 
 # --- The load -------------------------------------------------------------------------------
@@ -354,7 +373,7 @@ class Load:
 # --- Checks and the report ------------------------------------------------------------------
 
 
-def check(load: Load, world: dict) -> dict:
+def check(load: Load, world: dict, drained: dict) -> dict:
     from collaboration.models import Follow, Invite
     from graph.models import GraphSlice
 
@@ -392,6 +411,11 @@ def check(load: Load, world: dict) -> dict:
             not invites_lost,
             f"{len(load.invites)} invites answered 201; {len(invites_lost)} missing",
         ),
+        "queue": (
+            drained["in_flight"] == 0,
+            f"{drained['in_flight']} builds still queued or running {drained['seconds']:.0f} s "
+            "after the load",
+        ),
         "slices": (
             building == 0 and bool(load.held) and set(held) == {"ready"},
             f"{building} slices left `building`; the {len(load.held)} builds the killed "
@@ -414,6 +438,14 @@ def write_report(started_at, args, load: Load, faults, drained, checks) -> None:
         f"| {name} | {'pass' if ok else '**FAIL**'} | {detail} |"
         for name, (ok, detail) in checks.items()
     )
+    exits = drained["unexpected_exits"]
+    exits = (
+        f"The worker exited by itself {len(exits)} times ({', '.join(exits)}; see "
+        "`var/bench/soak/worker.log`), and the soak started it again, as a restart policy would."
+        if exits
+        else "The worker never exited by itself (the soak would start it again, as a restart "
+        "policy would, and say so here)."
+    )
     statuses = ", ".join(f"{s} {n:,}" for s, n in sorted(drained["statuses"].items()))
     body = f"""\
 `make soak` ({started_at:%Y-%m-%d %H:%M UTC}, load average {common.load_average()}): gunicorn (3
@@ -430,6 +462,7 @@ What happened:
 - After the load the queue drained in {drained["seconds"]:.0f} s; slices then: {statuses}
   ({drained["unqueued"]} pending ones were asked for only while the queue was down, and are
   queued by the next request for them).
+- {exits}
 
 | operation | requests | answers |
 |---|---:|---|
