@@ -13,6 +13,9 @@ from . import names, trust
 
 # Upper bounds on the rows a name search or an autocomplete looks at, whatever the data size.
 SEARCH_CANDIDATES = 500
+# With this many matches the wider (prefix, then typo) passes are skipped; the typo pass also
+# only runs when no name matched as written.
+SEARCH_ENOUGH = 25
 AUTOCOMPLETE_CANDIDATES = 200
 
 
@@ -49,35 +52,43 @@ class ResearcherQuerySet(models.QuerySet):
         if not folded:
             return live.none()
         by_key = ResearcherName.objects.filter(key__in=names.query_keys(query))
-        candidate_ids = set(by_key.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
+        key_ids = set(by_key.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
         exact = models.Q(search_text=folded) | models.Q(search_text__startswith=folded + " | ")
         # An OpenAlex author id or an ORCID iD finds its record directly.
         if re.fullmatch(r"[Aa]\d{4,12}", query) or re.fullmatch(
             r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", query
         ):
             by_id = models.Q(openalex_id=query.upper()) | models.Q(orcid=query)
-            candidate_ids.update(Researcher.objects.filter(by_id).values_list("pk", flat=True)[:5])
+            key_ids.update(Researcher.objects.filter(by_id).values_list("pk", flat=True)[:5])
             exact |= by_id
+        candidate_ids = set(key_ids)
+        # Wider nets only while the exact keys found too few: each costs more than the last.
+        if len(candidate_ids) < SEARCH_ENOUGH:
+            starts = ResearcherName.objects.filter(key__startswith=folded)
+            candidate_ids.update(starts.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            similarity = TrigramWordSimilarity(folded, "search_text")
+        else:
+            similarity = models.Value(0.0, output_field=models.FloatField())
+        if not key_ids and len(candidate_ids) < SEARCH_ENOUGH:
+            if postgres:
+                # Typos (no name matched as written): trigram word similarity, best first.
+                similar = (
+                    Researcher.objects.filter(search_text__trigram_word_similar=folded)
+                    .annotate(similarity=similarity)
+                    .order_by("-similarity")
+                )
+            else:
+                # The embedded SQLite default: plain containment, no typo tolerance.
+                similar = Researcher.objects.filter(search_text__contains=folded)
+            candidate_ids.update(similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
         rank = models.Case(
             models.When(exact, then=0),
-            models.When(pk__in=candidate_ids, then=1),
+            models.When(pk__in=key_ids, then=1),
             default=2,
             output_field=models.IntegerField(),
         )
-        if connection.vendor == "postgresql":
-            similarity = TrigramWordSimilarity(folded, "search_text")
-            similar = (
-                Researcher.objects.filter(search_text__trigram_word_similar=folded)
-                .annotate(similarity=similarity)
-                .order_by("-similarity")
-                .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
-            )
-            candidate_ids.update(similar)
-        else:
-            # The embedded SQLite default: keys and plain containment, no typo tolerance.
-            similarity = models.Value(0.0, output_field=models.FloatField())
-            contains = Researcher.objects.filter(search_text__contains=folded)
-            candidate_ids.update(contains.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
         return (
             live.filter(pk__in=candidate_ids)
             .annotate(search_rank=rank, similarity=similarity)
@@ -89,7 +100,8 @@ class ResearcherQuerySet(models.QuerySet):
         folded = names.fold(query)[:100]
         if len(folded) < 2:
             return self.none()
-        starts = ResearcherName.objects.filter(key__startswith=folded).order_by("key")
+        # No ORDER BY: sorting by key would walk the whole key index instead of the prefix one.
+        starts = ResearcherName.objects.filter(key__startswith=folded)
         ids = starts.values_list("researcher_id", flat=True)[:AUTOCOMPLETE_CANDIDATES]
         return self.filter(pk__in=list(ids), merged_into__isnull=True).order_by(
             "-trust_score", "-works_count", "id"
@@ -694,7 +706,6 @@ class ResearcherName(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "researcher"], name="researchername_unique_key"),
         ]
-        indexes = [models.Index(fields=["researcher"], name="researchername_researcher_idx")]
 
     def __str__(self):
         return self.key
