@@ -23,7 +23,8 @@ def work_detail(request, pk):
 
 def topic_detail(request, pk):
     topic = get_object_or_404(Topic, pk=pk)
-    researchers = Researcher.objects.filter(authorships__work__work_topics__topic=topic).distinct()
+    # The stored researcher-topic links: no join through every authorship of the topic's works.
+    researchers = Researcher.objects.filter(topic_links__topic=topic, merged_into__isnull=True)
     works = Work.objects.filter(work_topics__topic=topic).select_related("source")
     return render(
         request,
