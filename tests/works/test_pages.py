@@ -33,6 +33,7 @@ def test_topic_page_lists_researchers_and_works(client):
     topic = factories.topic(display_name="Graph Theory")
     person = factories.researcher(display_name="Topic Person")
     factories.work(authors=[person], topics=[topic], title="Paths and cycles")
+    factories.refresh(person)  # as an import does: counters and researcher-topic links
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "Graph Theory" in html and "Topic Person" in html and "Paths and cycles" in html
 
