@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles.claims import is_moderator
 from profiles.models import Researcher, User
 from works.models import Topic, Work
 
@@ -38,10 +39,6 @@ class InviteError(Exception):
     """An invite action that cannot happen; the message is written for the person who tried."""
 
 
-def is_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
 # --- Reads: permission-checked accessors that views start with ---------------------------
 
 
@@ -50,7 +47,7 @@ def invite_get_for_user(user, invite_id: int) -> Invite:
     if not user.is_authenticated:
         raise Http404
     invites = Invite.objects.for_list()
-    if not is_staff(user):
+    if not is_moderator(user):
         invites = invites.involving(user)
     try:
         return invites.get(pk=invite_id)
@@ -63,7 +60,7 @@ def conversation_get_for_user(user, conversation_id: int) -> Conversation:
     if not user.is_authenticated:
         raise Http404
     conversations = Conversation.objects.for_list()
-    if not is_staff(user):
+    if not is_moderator(user):
         conversations = conversations.involving(user)
     try:
         return conversations.get(pk=conversation_id)

@@ -10,7 +10,8 @@ $PY manage.py migrate --noinput
 $PY manage.py load_demo
 
 if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
-  .venv/bin/celery -A bzpeer worker --loglevel=warning --concurrency=2 &
+  # --beat runs the periodic tasks (weekly digest, lost graph builds) inside this one worker.
+  .venv/bin/celery -A bzpeer worker --beat --loglevel=warning --concurrency=2 &
   worker=$!
   trap 'kill $worker 2>/dev/null || true' EXIT
   echo "BZPEER: PostgreSQL + Redis, Celery worker pid $worker"
