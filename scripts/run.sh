@@ -11,7 +11,7 @@ $PY manage.py load_demo
 
 if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
   # --beat runs the periodic tasks (weekly digest, lost graph builds) inside this one worker.
-  .venv/bin/celery -A bzpeer worker --beat --loglevel=warning --concurrency=2 &
+  .venv/bin/celery -A bzpeer worker --beat --schedule var/celerybeat-schedule --loglevel=warning --concurrency=2 &
   worker=$!
   trap 'kill $worker 2>/dev/null || true' EXIT
   echo "BZPEER: PostgreSQL + Redis, Celery worker pid $worker"
