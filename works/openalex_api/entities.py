@@ -80,6 +80,11 @@ def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
     return parsed
 
 
+def id_filters(build: FilterBuilder) -> dict[str, FilterBuilder]:
+    """The four names OpenAlex accepts for filtering an entity by its own id."""
+    return dict.fromkeys(("openalex_id", "openalex", "ids.openalex", "id"), build)
+
+
 def own_id(entity: str) -> FilterBuilder:
     def build(text):
         kind, value = _id_value(entity, "id", text)
@@ -286,10 +291,7 @@ WORKS = Entity(
     load=load_works,
     serialize=serializers.work,
     filters={
-        "openalex_id": WORK_ID,
-        "openalex": WORK_ID,
-        "ids.openalex": WORK_ID,
-        "id": WORK_ID,
+        **id_filters(WORK_ID),
         "doi": doi,
         "ids.doi": doi,
         "author.id": AUTHOR_OF_WORK,
@@ -398,10 +400,7 @@ AUTHORS = Entity(
     load=lambda qs: qs.prefetch_related("last_known_institutions"),
     serialize=serializers.author,
     filters={
-        "openalex_id": AUTHOR_ID,
-        "openalex": AUTHOR_ID,
-        "ids.openalex": AUTHOR_ID,
-        "id": AUTHOR_ID,
+        **id_filters(AUTHOR_ID),
         "orcid": orcid("orcid"),
         "ids.orcid": orcid("orcid"),
         "has_orcid": boolean(~Q(orcid="")),
@@ -471,10 +470,7 @@ INSTITUTIONS = Entity(
     load=lambda qs: qs,
     serialize=serializers.institution,
     filters={
-        "openalex_id": INSTITUTION_ID,
-        "openalex": INSTITUTION_ID,
-        "ids.openalex": INSTITUTION_ID,
-        "id": INSTITUTION_ID,
+        **id_filters(INSTITUTION_ID),
         "ror": lambda text: _lookup_ror("ror:" + text.removeprefix("ror:")) or Q(pk__in=[]),
         "country_code": text_exact("country_code"),
         "type": text_exact("type"),
@@ -514,10 +510,7 @@ SOURCES = Entity(
     load=lambda qs: qs,
     serialize=serializers.source,
     filters={
-        "openalex_id": SOURCE_ID,
-        "openalex": SOURCE_ID,
-        "ids.openalex": SOURCE_ID,
-        "id": SOURCE_ID,
+        **id_filters(SOURCE_ID),
         "issn_l": text_exact("issn_l"),
         "issn": text_exact("issn_l"),
         "type": text_exact("type"),
@@ -552,10 +545,7 @@ TOPICS = Entity(
     load=lambda qs: qs,
     serialize=serializers.topic,
     filters={
-        "openalex_id": TOPIC_ID,
-        "openalex": TOPIC_ID,
-        "ids.openalex": TOPIC_ID,
-        "id": TOPIC_ID,
+        **id_filters(TOPIC_ID),
         "display_name.search": words_in("display_name"),
         "default.search": words_in("display_name"),
     },
