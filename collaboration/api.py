@@ -9,9 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from profiles import trust
-from profiles.models import Researcher
 from works.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
-from works.models import Topic, Work
+from works.models import Researcher, Topic, Work
 
 from . import invites, ratelimit, services
 from .models import Follow, Invite

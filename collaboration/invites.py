@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.claims import is_moderator
-from profiles.models import Researcher, User
-from works.models import Topic, Work
+from profiles.models import User
+from works.models import Researcher, Topic, Work
 
 from .models import Block, Conversation, Invite, Message, person_name
 

@@ -15,7 +15,7 @@ class Follow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
     )
     researcher = models.ForeignKey(
-        "profiles.Researcher", on_delete=models.CASCADE, related_name="follows"
+        "works.Researcher", on_delete=models.CASCADE, related_name="follows"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,7 +43,7 @@ def person_name(user) -> str:
 
 
 def _owned_records_prefetch(path: str) -> models.Prefetch:
-    from profiles.models import Researcher
+    from works.models import Researcher
 
     return models.Prefetch(path, queryset=Researcher.objects.order_by("-trust_score", "id"))
 
@@ -120,7 +120,7 @@ class Invite(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites_received"
     )
     researcher = models.ForeignKey(
-        "profiles.Researcher", on_delete=models.CASCADE, related_name="invites"
+        "works.Researcher", on_delete=models.CASCADE, related_name="invites"
     )
     # Always filled; `topic_ref` is set too when it is one of the record's own topics.
     topic = models.CharField(max_length=200)

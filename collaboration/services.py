@@ -8,9 +8,8 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from profiles.models import Researcher
 from profiles.services import researcher_trust_refresh
-from works.models import Authorship
+from works.models import Authorship, Researcher
 
 from .models import DigestPreference, Follow
 
@@ -49,6 +48,30 @@ def follow_delete(*, user, researcher: Researcher) -> bool:
     if deleted:
         _followers_changed(researcher, -1)
     return bool(deleted)
+
+
+def on_researcher_merging(sender, *, source: Researcher, target: Researcher, **kwargs) -> None:
+    """Receiver of works.signals.researcher_merging: the followers go with the record.
+
+    One follow per person and record, so a person following both keeps one follow.
+    """
+    Follow.objects.filter(
+        researcher=source,
+        user_id__in=Follow.objects.filter(researcher=target).values("user_id"),
+    ).delete()
+    Follow.objects.filter(researcher=source).update(researcher=target)
+    followers = Follow.objects.filter(researcher=target).count()
+    Researcher.objects.filter(pk=source.pk).update(followers_count=0)
+    Researcher.objects.filter(pk=target.pk).update(followers_count=followers)
+
+
+def profile_page_context(request, researcher: Researcher) -> dict:
+    """The follow button's state on the profile page (profiles.page_context)."""
+    following = (
+        request.user.is_authenticated
+        and Follow.objects.filter(user=request.user, researcher=researcher).exists()
+    )
+    return {"is_following": following}
 
 
 @transaction.atomic

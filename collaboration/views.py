@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from profiles.models import Researcher
-from works.models import Work
+from works.models import Researcher, Work
 
 from . import invites, ratelimit, services
 from .forms import InviteForm, MessageForm

@@ -7,10 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles.models import Researcher
-from works.models import Institution, Topic, Work
+from works.models import Institution, Researcher, Topic, Work
 
-from . import builder, queries, services
+from . import builder, queries, services, tasks
 from .models import GraphSlice
 
 Status = GraphSlice.Status
@@ -75,7 +74,7 @@ class GraphSliceView(APIView):
     )
     def get(self, request, pk):
         researcher = get_object_or_404(Researcher, pk=pk)
-        graph_slice = services.graph_slice_request(researcher=researcher)
+        graph_slice = tasks.graph_slice_request(researcher=researcher)
         data = GraphSliceSerializer(graph_slice).data
         if graph_slice.payload is not None:
             code = status.HTTP_200_OK

@@ -14,7 +14,7 @@ class GraphSlice(models.Model):
         FAILED = "failed", "Failed"
 
     researcher = models.OneToOneField(
-        "profiles.Researcher", on_delete=models.CASCADE, related_name="graph_slice"
+        "works.Researcher", on_delete=models.CASCADE, related_name="graph_slice"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # The inputs changed (an import touched the researcher) since the payload was built.

@@ -11,8 +11,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from profiles.models import Researcher
-from works.models import Authorship, Work, WorkTopic
+from works.models import Authorship, Researcher, Work, WorkTopic
 
 from .builder import CoauthorRow, Neighbour, Neighbourhood, WorkRow
 

@@ -1,19 +1,18 @@
-"""Writes to graph slices: request a build, claim and run it, record how it ended."""
+"""Writes to graph slices: claim and run a build, record how it ended, mark slices stale.
+
+Queueing a build (a request, a recovery, a re-send) is in graph.tasks, beside the task it
+queues: tasks imports this module, never the other way round.
+"""
 
 import logging
 import time
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
-
-from profiles.models import Researcher
 
 from . import builder
 from .models import GraphSlice
@@ -36,56 +35,13 @@ def node_link(node_type: str, pk: int) -> str:
     return reverse(LINK_URL_NAMES[node_type], args=[pk])
 
 
-def _stuck_before():
+def stuck_before():
     return timezone.now() - timedelta(seconds=settings.GRAPH["STUCK_AFTER_SECONDS"])
 
 
-def graph_slice_request(*, researcher: Researcher) -> GraphSlice:
-    """Return the researcher's slice row, queueing a build when it needs one.
-
-    A build is queued at most once: the conditional update sets `queued_at`, and only the
-    request whose update changed the row sends the task, after the transaction commits.
-    A build queued or running for longer than the timeout is taken as lost and queued again.
-    """
-    with transaction.atomic():
-        graph_slice, _ = GraphSlice.objects.get_or_create(researcher=researcher)
-        if graph_slice.is_fresh:
-            return graph_slice
-        stuck_before = _stuck_before()
-        now = timezone.now()
-        needs_build = (
-            Q(status__in=[Status.PENDING, Status.FAILED])
-            | Q(status=Status.READY, stale=True)
-            | Q(status=Status.BUILDING, started_at__lt=stuck_before)
-        )
-        not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=stuck_before)
-        queued = (
-            GraphSlice.objects.filter(needs_build, not_queued, pk=graph_slice.pk).update(
-                status=Status.PENDING, queued_at=now
-            )
-            == 1
-        )
-        if queued:
-            transaction.on_commit(partial(_enqueue_build, graph_slice.pk, now))
-    if queued:
-        # In eager mode the build has already run; elsewhere this shows "pending" or the
-        # queue failure the callback recorded.
-        graph_slice.refresh_from_db()
-    return graph_slice
-
-
-def _enqueue_build(slice_id: int, queued_at) -> None:
-    from .tasks import build_graph_slice  # tasks imports this module
-
-    try:
-        build_graph_slice.delay(slice_id)
-    except BrokerError as exc:
-        # The broker is down: forget the queueing so that the next request tries again, and
-        # leave a reason the API can show. The page itself never depends on the broker.
-        logger.warning("Could not queue graph slice %s: %s", slice_id, exc)
-        GraphSlice.objects.filter(pk=slice_id, queued_at=queued_at).update(
-            queued_at=None, error=f"The task queue is unavailable: {exc}"[:1000]
-        )
+def on_researchers_changed(sender, *, researcher_ids, **kwargs) -> None:
+    """Receiver of works.signals.researchers_changed: their slices must be rebuilt."""
+    graph_slices_mark_stale(researcher_ids=researcher_ids)
 
 
 def graph_slices_mark_stale(*, researcher_ids: Iterable[int]) -> int:
@@ -107,7 +63,7 @@ def graph_slice_build(*, slice_id: int, force: bool = False, worker: str = "") -
     claim, so that the worker can hand it back if it is killed and started again.
     """
     now = timezone.now()
-    stuck = Q(status=Status.BUILDING, started_at__lt=_stuck_before())
+    stuck = Q(status=Status.BUILDING, started_at__lt=stuck_before())
     claimable = (~Q(status=Status.BUILDING) if force else Q(status=Status.PENDING)) | stuck
     claimed = GraphSlice.objects.filter(claimable, pk=slice_id).update(
         status=Status.BUILDING,
@@ -163,61 +119,6 @@ def graph_slice_fail(*, slice_id: int, error: str) -> None:
     GraphSlice.objects.filter(pk=slice_id, status=Status.BUILDING).update(
         status=Status.FAILED, claimed_by="", error=error[:1000]
     )
-
-
-def graph_slices_recover(*, worker: str) -> int:
-    """Re-queue the builds a killed worker of this name held; return how many.
-
-    A worker of the same name calls this as it starts, before it takes any task, so every
-    `building` row still claimed under its name was left by a predecessor that died mid-build
-    (its unacknowledged message would only come back after the broker's visibility timeout).
-    """
-    if not worker:
-        return 0
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            GraphSlice.objects.select_for_update()
-            .filter(status=Status.BUILDING, claimed_by=worker)
-            .values_list("pk", flat=True)
-        )
-        GraphSlice.objects.filter(pk__in=ids).update(
-            status=Status.PENDING,
-            claimed_by="",
-            queued_at=now,
-            error="The worker building it stopped; queued again.",
-        )
-        for slice_id in ids:
-            transaction.on_commit(partial(_enqueue_build, slice_id, now))
-    return len(ids)
-
-
-def graph_slices_requeue_lost() -> int:
-    """Send again the builds whose queue message may be lost; return how many.
-
-    Redis keeps queue state that can be lost (a restart without persistence), and a build
-    queued then stays `pending` with nobody to run it. A second message is harmless: the
-    claim lets one copy build and the other finds the row taken. Each row is sent at most
-    once per REQUEUE_AFTER_SECONDS, and a build stuck in `building` past the timeout too.
-    """
-    now = timezone.now()
-    lost_before = now - timedelta(seconds=settings.GRAPH["REQUEUE_AFTER_SECONDS"])
-    lost = Q(status=Status.PENDING, queued_at__lt=lost_before) | Q(
-        status=Status.BUILDING, started_at__lt=_stuck_before()
-    )
-    with transaction.atomic():
-        ids = list(
-            GraphSlice.objects.select_for_update(skip_locked=True)
-            .filter(lost)
-            .order_by("queued_at")
-            .values_list("pk", flat=True)[:MARK_BATCH]
-        )
-        GraphSlice.objects.filter(pk__in=ids).update(
-            status=Status.PENDING, claimed_by="", queued_at=now
-        )
-        for slice_id in ids:
-            transaction.on_commit(partial(_enqueue_build, slice_id, now))
-    return len(ids)
 
 
 def graph_slice_ensure(*, researcher_id: int) -> GraphSlice:

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from profiles.models import Researcher
+from works.models import Researcher
 
 from .builder import NODE_TYPES
 

@@ -4,38 +4,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
 from . import claims
-from .models import Claim, ClaimEvent, Dispute, Researcher, User
+from .models import Claim, ClaimEvent, Dispute, User
 
 admin.site.register(User, UserAdmin)
-
-
-@admin.register(Researcher)
-class ResearcherAdmin(admin.ModelAdmin):
-    list_display = [
-        "display_name",
-        "openalex_id",
-        "orcid",
-        "claim_status",
-        "verification_level",
-        "trust_score",
-        "works_count",
-    ]
-    list_filter = ["claim_status", "verification_level", "open_to_collaborate"]
-    search_fields = ["display_name", "openalex_id", "orcid"]
-    filter_horizontal = ["last_known_institutions"]
-    readonly_fields = [
-        # Ownership changes only through claims (profiles.claims), which keep the audit trail.
-        "owner",
-        "claim_status",
-        "verification_level",
-        "works_count",
-        "followers_count",
-        "topics_count",
-        "close_collaborators_count",
-        "cited_by_count",
-        "trust_score",
-        "trust_rubric_version",
-    ]
 
 
 class ModeratorAdminMixin:

@@ -17,10 +17,11 @@ from works.api import (
     PageSerializer,
     QueryParamsMixin,
 )
-from works.models import Work
+from works.models import AuthorshipCorrection, Researcher, Work
 
 from . import claims, corrections, trust
-from .models import AuthorshipCorrection, Claim, CorrectionSuggestion, Researcher
+from .models import Claim, CorrectionSuggestion
+from .services import trust_breakdown
 
 
 class TrustPartSerializer(serializers.Serializer):
@@ -88,7 +89,7 @@ class ResearcherDetailSerializer(ResearcherSerializer):
 
     @extend_schema_field(TrustBreakdownSerializer)
     def get_trust(self, researcher) -> dict:
-        return TrustBreakdownSerializer(researcher.trust_breakdown()).data
+        return TrustBreakdownSerializer(trust_breakdown(researcher)).data
 
 
 class ResearcherFilterSerializer(serializers.Serializer):

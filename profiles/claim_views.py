@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from works.models import Researcher
+
 from . import claims
 from .claims import ClaimError
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
-from .models import Claim, Dispute, Researcher
+from .models import Claim, Dispute
 
 QUEUE_SIZE = 50
 

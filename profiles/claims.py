@@ -21,10 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from works.models import Authorship, Institution
+from works.models import Authorship, Institution, Researcher
+from works.services import public_verification_level
 
-from .models import Claim, ClaimEvent, Dispute, Researcher, User
-from .services import public_verification_level, researcher_trust_refresh
+from .models import Claim, ClaimEvent, Dispute, User
+from .services import researcher_trust_refresh
 
 logger = logging.getLogger(__name__)
 

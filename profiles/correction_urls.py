@@ -1,7 +1,8 @@
 from django.urls import path, re_path, register_converter
 
+from works.models import Researcher
+
 from . import correction_views
-from .models import Researcher
 
 
 class MergedResearcherConverter:

@@ -16,11 +16,11 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from works.models import Work
+from works.models import AuthorshipCorrection, Researcher, Work
 
 from . import corrections
 from .corrections import CorrectionError
-from .models import AuthorshipCorrection, CorrectionSuggestion, Researcher
+from .models import CorrectionSuggestion
 
 # --- Forms: they only validate input; the rules live in profiles.corrections ----------------
 

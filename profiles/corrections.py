@@ -20,22 +20,13 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from collaboration.models import Follow
-from works import openalex
-from works.models import Authorship, MergedAuthorId, Work
+from works import openalex, signals
+from works.models import Authorship, AuthorshipCorrection, MergedAuthorId, Researcher, Work
+from works.services import public_verification_level, researchers_changed
 
 from . import page_cache
 from .claims import is_moderator, researcher_get_for_owner  # noqa: F401  (the owner accessor)
-from .models import (
-    AuthorshipCorrection,
-    Claim,
-    ClaimEvent,
-    CorrectionSuggestion,
-    Dispute,
-    Researcher,
-    User,
-)
-from .services import public_verification_level, researchers_changed
+from .models import Claim, ClaimEvent, CorrectionSuggestion, Dispute, User
 
 REASON_MAX = 1000
 MESSAGE_MAX = 2000
@@ -303,7 +294,8 @@ def _merge(
     The callers locked both rows and checked who may do it and that no cycle results.
     """
     _move_works(source, target)
-    followers = _move_follows(source, target)
+    # Apps above move what they keep of the source (collaboration: follows, followers count).
+    signals.researcher_merging.send(sender=Researcher, source=source, target=target)
     _move_claims(source, target)
     _move_suggestions(source, target)
     ClaimEvent.objects.filter(researcher=source).update(researcher=target)
@@ -335,7 +327,6 @@ def _merge(
         owner_id=owner_id,
         claim_status=status,
         verification_level=level,
-        followers_count=followers,
         headline=target.headline or (source.headline if source.owner_id == owner_id else ""),
         orcid=target.orcid or source.orcid,
     )
@@ -361,16 +352,6 @@ def _move_works(source: Researcher, target: Researcher) -> None:
     ).delete()
     Authorship.objects.filter(researcher=source).update(researcher=target)
     AuthorshipCorrection.objects.filter(researcher=source).update(researcher=target)
-
-
-def _move_follows(source: Researcher, target: Researcher) -> int:
-    """Move the followers (one follow per person and record); return the target's count."""
-    Follow.objects.filter(
-        researcher=source,
-        user_id__in=Follow.objects.filter(researcher=target).values("user_id"),
-    ).delete()
-    Follow.objects.filter(researcher=source).update(researcher=target)
-    return Follow.objects.filter(researcher=target).count()
 
 
 def _move_claims(source: Researcher, target: Researcher) -> None:

@@ -5,9 +5,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import models
 
-from works.models import Institution, Topic
-
-from .models import Researcher, ResearcherTopic
+from works.models import Institution, Researcher, ResearcherTopic, Topic
 
 SORTS = {
     "relevance": None,  # the search's own ranking; trust order when there is no query

@@ -1,165 +1,78 @@
-"""Writes to researcher records that are not a person's action: counters and trust scores."""
+"""Writes to researcher records that are not a person's action: trust scores.
 
-from collections import Counter
+The public counters a score is built on are recomputed by works.services; after an import or a
+correction, ``works.signals.researchers_changed`` reaches ``on_researchers_changed`` below
+(connected in ProfilesConfig.ready), which rescores the records and retires their cached pages.
+"""
+
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import transaction
 
-from graph.services import graph_slices_mark_stale
-from works.models import Authorship, WorkTopic
+from works import services as record_services
+from works.models import Researcher
 
-from . import names, page_cache, trust
-from .models import Researcher, ResearcherName, ResearcherTopic
-
-REFRESH_BATCH = 1000
+from . import page_cache, trust
 
 
-def public_verification_level(*, openalex_id: str | None, orcid: str) -> int:
-    """The level the open data alone supports: L1 with a persistent identifier, else L0."""
-    return 1 if (openalex_id or orcid) else 0
+def researcher_trust_scores_refresh(*, researcher_ids: Iterable[int]) -> int:
+    """Recompute and store the trust scores of many records, and retire their cached pages.
 
-
-def _batches(ids: Iterable[int], size: int):
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def _close_collaborator_counts(researcher_ids: list[int]) -> dict[int, int]:
-    """Count co-authors sharing at least 2 works of at most 50 authors (TRUST.md)."""
-    limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
-    placeholders = ", ".join(["%s"] * len(researcher_ids))
-    sql = f"""
-        SELECT pairs.researcher_id, COUNT(*)
-        FROM (
-            SELECT mine.researcher_id, theirs.researcher_id AS other_id
-            FROM works_authorship mine
-            JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
-            JOIN works_authorship theirs
-              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-            WHERE mine.researcher_id IN ({placeholders})
-            GROUP BY mine.researcher_id, theirs.researcher_id
-            HAVING COUNT(*) >= 2
-        ) pairs
-        GROUP BY pairs.researcher_id
+    Works in batches, as the counter refresh does. Returns how many researchers were scored.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [limit, *researcher_ids])
-        return dict(cursor.fetchall())
-
-
-def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
-    """Recompute works, topics, cited-by and close-collaborator counts, then trust scores.
-
-    Works in batches so that an import touching a million researchers never holds them all.
-    Returns how many researchers were refreshed.
-    """
-    refreshed = 0
-    for batch in _batches(researcher_ids, REFRESH_BATCH):
+    scored = 0
+    for batch in record_services.batches(researcher_ids):
         with transaction.atomic():
-            works = dict(
-                Authorship.objects.filter(researcher_id__in=batch)
-                .values_list("researcher_id")
-                .annotate(n=models.Count("work_id"))
-            )
-            cited = dict(
-                Authorship.objects.filter(researcher_id__in=batch)
-                .values_list("researcher_id")
-                .annotate(n=models.Sum("work__cited_by_count"))
-            )
-            topics = _researcher_topics_replace(batch)
-            close = _close_collaborator_counts(batch)
             researchers = list(
                 Researcher.objects.filter(pk__in=batch).prefetch_related("last_known_institutions")
             )
             for researcher in researchers:
-                researcher.works_count = works.get(researcher.pk, 0)
-                researcher.cited_by_count = cited.get(researcher.pk) or 0
-                researcher.topics_count = topics.get(researcher.pk, 0)
-                researcher.close_collaborators_count = close.get(researcher.pk, 0)
-                researcher.search_text = names.search_text(researcher.all_names)
                 _apply_trust(researcher)
-            _researcher_names_replace(researchers)
-            _store_counters(researchers)
+            record_services.update_fields(researchers, ["trust_score", "trust_rubric_version"])
             page_cache.invalidate(batch)
-            refreshed += len(researchers)
+            scored += len(researchers)
+    return scored
+
+
+def researchers_refresh(*, researcher_ids: Iterable[int]) -> int:
+    """Recompute counters, the search index and trust scores (the refresh_researchers command).
+
+    Returns how many researchers were refreshed.
+    """
+    researcher_ids = list(researcher_ids)
+    refreshed = record_services.researcher_counters_refresh(researcher_ids=researcher_ids)
+    researcher_trust_scores_refresh(researcher_ids=researcher_ids)
     return refreshed
 
 
-COUNTER_FIELDS = [
-    "works_count",
-    "cited_by_count",
-    "topics_count",
-    "close_collaborators_count",
-    "trust_score",
-    "trust_rubric_version",
-    "search_text",
-]
-
-
-def _researcher_topics_replace(batch: list[int]) -> dict[int, int]:
-    """Store how many works each researcher has per topic; return their distinct topic counts."""
-    pairs = (
-        WorkTopic.objects.filter(work__authorships__researcher_id__in=batch)
-        .values_list("work__authorships__researcher_id", "topic_id")
-        .annotate(n=models.Count("work_id"))
-    )
-    links = [ResearcherTopic(researcher_id=r, topic_id=t, works_count=n) for r, t, n in pairs]
-    ResearcherTopic.objects.filter(researcher_id__in=batch).delete()
-    ResearcherTopic.objects.bulk_create(links, batch_size=5000)
-    return Counter(link.researcher_id for link in links)
-
-
-def researcher_names_refresh(*, researcher_ids: Iterable[int]) -> None:
-    """Re-index these researchers' names for search (keys and folded text) and nothing else."""
-    for batch in _batches(researcher_ids, REFRESH_BATCH):
-        with transaction.atomic():
-            researchers = list(
-                Researcher.objects.filter(pk__in=batch).only(
-                    "pk", "display_name", "display_name_alternatives"
-                )
-            )
-            for researcher in researchers:
-                researcher.search_text = names.search_text(researcher.all_names)
-            _researcher_names_replace(researchers)
-            _update_fields(researchers, ["search_text"])
-
-
-def _researcher_names_replace(researchers: list[Researcher]) -> None:
-    keys = [
-        ResearcherName(researcher_id=r.pk, key=key[:255])
-        for r in researchers
-        for key in sorted(set().union(*(names.name_keys(n) for n in r.all_names)))
-    ]
-    ResearcherName.objects.filter(researcher_id__in=[r.pk for r in researchers]).delete()
-    ResearcherName.objects.bulk_create(keys, batch_size=5000, ignore_conflicts=True)
-
-
-def _store_counters(researchers: list[Researcher]) -> None:
-    _update_fields(researchers, COUNTER_FIELDS)
-
-
-def _update_fields(researchers: list[Researcher], fields: list[str]) -> None:
-    """Write these fields of many researchers with one prepared UPDATE run for every row.
-
-    bulk_update builds a CASE expression per field and row, whose compilation costs seconds
-    per thousand rows; executemany sends the same statement with each row's values.
-    """
-    meta = Researcher._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in fields]
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    rows = [[getattr(r, name) for name in fields] + [r.pk] for r in researchers]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+def on_researchers_changed(sender, *, researcher_ids, **kwargs) -> None:
+    """Receiver of works.signals.researchers_changed: the counters are fresh, rescore."""
+    researcher_trust_scores_refresh(researcher_ids=researcher_ids)
 
 
 def _apply_trust(researcher: Researcher) -> None:
-    breakdown = researcher.trust_breakdown()
+    breakdown = trust_breakdown(researcher)
     researcher.trust_score = breakdown.total
     researcher.trust_rubric_version = trust.RUBRIC_VERSION
+
+
+def trust_inputs(researcher: Researcher, *, has_affiliation: bool) -> trust.TrustInputs:
+    """The rubric's facts, read from the record's stored counters."""
+    return trust.TrustInputs(
+        verification_level=researcher.verification_level,
+        works=researcher.works_count,
+        close_collaborators=researcher.close_collaborators_count,
+        followers=researcher.followers_count,
+        has_affiliation=has_affiliation,
+        has_orcid=bool(researcher.orcid),
+        has_owner_headline=bool(researcher.headline) and researcher.owner_id is not None,
+    )
+
+
+def trust_breakdown(researcher: Researcher) -> trust.TrustBreakdown:
+    """Explain the stored score; uses the prefetched institutions."""
+    has_affiliation = bool(researcher.last_known_institutions.all())
+    return trust.score(trust_inputs(researcher, has_affiliation=has_affiliation))
 
 
 def researcher_trust_refresh(*, researcher: Researcher) -> Researcher:
@@ -175,14 +88,3 @@ def researcher_trust_refresh(*, researcher: Researcher) -> Researcher:
     )
     page_cache.invalidate([researcher.pk])
     return researcher
-
-
-def researchers_changed(*, researcher_ids: Iterable[int]) -> None:
-    """Bring everything derived from these records up to date after their data changed.
-
-    The one hook that imports and corrections call: counters and trust scores now, and the
-    derived views of the records (graph slices) marked for rebuilding.
-    """
-    researcher_ids = list(researcher_ids)
-    researcher_counters_refresh(researcher_ids=researcher_ids)
-    graph_slices_mark_stale(researcher_ids=researcher_ids)

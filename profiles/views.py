@@ -8,12 +8,18 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from collaboration.models import Follow
-from works.models import Work
+from works.models import Researcher, Work
 
 from . import directory as directory_rules
-from . import page_cache, seo
-from .models import Researcher
+from . import page_cache, page_context, seo
+from .services import trust_breakdown
+
+CLAIM_HISTORY_SHOWN = 10
+
+
+def claim_history(researcher) -> list:
+    """The latest public claim events, newest first (one query)."""
+    return list(researcher.claim_events.order_by("-created_at", "-id")[:CLAIM_HISTORY_SHOWN])
 
 
 class CountedPaginator(Paginator):
@@ -101,9 +107,10 @@ def _render_researcher_detail(request, pk):
             base_url=settings.SITE_URL,
         ),
         "page_version": page_cache.version(researcher.pk),
-        "trust": researcher.trust_breakdown(),
+        "trust": trust_breakdown(researcher),
         "works_page": page,
-        "is_following": request.user.is_authenticated
-        and Follow.objects.filter(user=request.user, researcher=researcher).exists(),
+        # Read only when the history fragment is not cached.
+        "claim_history": partial(claim_history, researcher),
+        **page_context.context_for(request, researcher),
     }
     return render(request, "profiles/researcher_detail.html", context)

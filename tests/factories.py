@@ -2,9 +2,9 @@
 
 import itertools
 
-from profiles.models import Researcher
-from profiles.services import researcher_counters_refresh, researcher_names_refresh
-from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from profiles.services import researchers_refresh
+from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
+from works.services import researcher_names_refresh
 
 _ids = itertools.count(1)
 
@@ -63,6 +63,6 @@ def work(*, authors=(), topics=(), **fields) -> Work:
 
 
 def refresh(*researchers) -> None:
-    researcher_counters_refresh(researcher_ids=[r.pk for r in researchers])
+    researchers_refresh(researcher_ids=[r.pk for r in researchers])
     for r in researchers:
         r.refresh_from_db()

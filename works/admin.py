@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from .models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -50,3 +50,32 @@ class AuthorshipAdmin(admin.ModelAdmin):
     list_display = ["work", "researcher", "position", "raw_author_name"]
     raw_id_fields = ["work", "researcher"]
     search_fields = ["raw_author_name", "work__title"]
+
+
+@admin.register(Researcher)
+class ResearcherAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "openalex_id",
+        "orcid",
+        "claim_status",
+        "verification_level",
+        "trust_score",
+        "works_count",
+    ]
+    list_filter = ["claim_status", "verification_level", "open_to_collaborate"]
+    search_fields = ["display_name", "openalex_id", "orcid"]
+    filter_horizontal = ["last_known_institutions"]
+    readonly_fields = [
+        # Ownership changes only through claims (profiles.claims), which keep the audit trail.
+        "owner",
+        "claim_status",
+        "verification_level",
+        "works_count",
+        "followers_count",
+        "topics_count",
+        "close_collaborators_count",
+        "cited_by_count",
+        "trust_score",
+        "trust_rubric_version",
+    ]

@@ -10,10 +10,8 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
-from profiles.models import Researcher
-
 from . import exports
-from .models import Authorship, Institution, Topic, Work, WorkTopic
+from .models import Authorship, Institution, Researcher, Topic, Work, WorkTopic
 
 # The largest id PostgreSQL's bigint holds; a bigger one in a filter would be a 500, not a 404.
 MAX_ID = 2**63 - 1

@@ -20,11 +20,19 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
 
-from profiles.models import AuthorshipCorrection, Researcher
-from profiles.services import public_verification_level, researchers_changed
-
 from . import openalex
-from .models import Authorship, Institution, MergedAuthorId, Source, Topic, Work, WorkTopic
+from .models import (
+    Authorship,
+    AuthorshipCorrection,
+    Institution,
+    MergedAuthorId,
+    Researcher,
+    Source,
+    Topic,
+    Work,
+    WorkTopic,
+)
+from .services import public_verification_level, researchers_changed
 
 # Values per IN (...) list: far below SQLite's limit on bound variables.
 LOOKUP_CHUNK = 5000

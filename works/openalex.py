@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from profiles import names
+from . import names
 
 # Lengths of the model fields these values land in (works.models, profiles.models).
 ID_MAX = 32

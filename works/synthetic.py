@@ -38,11 +38,22 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from profiles import names, trust
-from profiles.models import Researcher, ResearcherName, ResearcherTopic
-from profiles.services import public_verification_level
+from profiles import trust
+from profiles.services import trust_inputs
 
-from .models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from . import names
+from .models import (
+    Authorship,
+    Institution,
+    Researcher,
+    ResearcherName,
+    ResearcherTopic,
+    Source,
+    Topic,
+    Work,
+    WorkTopic,
+)
+from .services import public_verification_level
 
 DEFAULT_SEED = 20240601
 DOI_PREFIX = "10.5555/synthetic."
@@ -752,7 +763,7 @@ def _refresh_counters(writer, cursor, first_pk: int) -> None:
             headline=headline,
             owner_id=owner_id,
         )
-        inputs = researcher.trust_inputs(has_affiliation=bool(has_aff))
+        inputs = trust_inputs(researcher, has_affiliation=bool(has_aff))
         # Many researchers share the same inputs; score each combination once.
         if inputs not in scores:
             scores[inputs] = trust.score(inputs).total

@@ -4,9 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from profiles.models import Researcher
-
-from .models import Institution, Topic, Work
+from .models import Institution, Researcher, Topic, Work
 
 
 @never_cache

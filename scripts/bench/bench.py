@@ -98,8 +98,8 @@ def ensure_database() -> str:
 
 def ensure_name_index() -> None:
     """Index the names search reads (profiles.names) where a database made before it lacks them."""
-    from profiles.models import Researcher
-    from profiles.services import researcher_names_refresh
+    from works.models import Researcher
+    from works.services import researcher_names_refresh
 
     ids = list(
         Researcher.objects.filter(search_text="").order_by("pk").values_list("pk", flat=True)
@@ -212,7 +212,7 @@ def bench_query_counts() -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from profiles.models import Researcher
+    from works.models import Researcher
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username="bench@bench.example"))
@@ -271,7 +271,7 @@ def bench_search() -> dict:
     from django.core.paginator import Paginator
     from django.db import connection
 
-    from profiles.models import Researcher
+    from works.models import Researcher
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.17)")

@@ -108,7 +108,7 @@ def make_world() -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from profiles.models import Researcher
+    from works.models import Researcher
 
     researchers = list(
         Researcher.objects.filter(works_count__gt=0).order_by("pk").values_list("pk", flat=True)

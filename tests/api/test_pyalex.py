@@ -11,9 +11,8 @@ import pyalex
 import pytest
 from django.core.management import call_command
 
-from profiles.models import Researcher
 from tests.conftest import REAL_DATA
-from works.models import Work
+from works.models import Researcher, Work
 
 PAGE_OF_WORKS = (
     REAL_DATA

@@ -42,7 +42,7 @@ def test_researcher_list_searches_by_name_and_filters(client, graph):
 
 
 def test_researcher_list_calls_the_directory_search(client, graph, monkeypatch):
-    from profiles.models import ResearcherQuerySet
+    from works.models import ResearcherQuerySet
 
     asked = []
     original = ResearcherQuerySet.search

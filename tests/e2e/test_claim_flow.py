@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 
 from profiles import trust
-from profiles.models import Researcher
+from profiles.services import trust_breakdown, trust_inputs
 from tests import factories
+from works.models import Researcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def last_link(pattern: str) -> str:
 
 
 def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
-    before = record.trust_breakdown()
+    before = trust_breakdown(record)
     assert (before.total, record.claim_status) == (record.trust_score, "unclaimed")
 
     page.goto(f"{site}{record.get_absolute_url()}")
@@ -76,10 +77,10 @@ def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
     page.wait_for_url(f"**{record.get_absolute_url()}")
 
     record.refresh_from_db()
-    after = Researcher.objects.for_profile_page().get(pk=record.pk).trust_breakdown()
+    after = trust_breakdown(Researcher.objects.for_profile_page().get(pk=record.pk))
     assert (record.claim_status, record.verification_level) == ("claimed", 2)
     assert after.total == record.trust_score == before.total + 20
-    assert after.total == trust.score(record.trust_inputs(has_affiliation=True)).total
+    assert after.total == trust.score(trust_inputs(record, has_affiliation=True)).total
 
     assert page.get_by_text("the record is now yours").is_visible()
     snapshot = page.locator(".profile__trust")

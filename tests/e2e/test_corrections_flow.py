@@ -6,8 +6,8 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 
-from profiles.models import Researcher
 from works.importer import openalex_import
+from works.models import Researcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

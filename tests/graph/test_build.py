@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure, graph_slices_mark_stale
-from profiles.services import researchers_changed
 from tests import factories
+from works.services import researchers_changed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError, connections
 from django.utils import timezone
 
-from graph import services
+from graph import services, tasks
 from graph.models import GraphSlice
 from graph.tasks import build_graph_slice, retry_countdown
 from tests import factories
@@ -138,7 +138,7 @@ def test_failed_slice_is_queued_again_after_the_timeout(client, pending):
     GraphSlice.objects.filter(pk=pending.pk).update(
         status=GraphSlice.Status.FAILED, queued_at=timezone.now() - timedelta(hours=1)
     )
-    graph_slice = services.graph_slice_request(researcher=pending.researcher)
+    graph_slice = tasks.graph_slice_request(researcher=pending.researcher)
     assert graph_slice.status == GraphSlice.Status.PENDING
     assert graph_slice.queued_at > timezone.now() - timedelta(minutes=1)
 

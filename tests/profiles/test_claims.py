@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from profiles import claims
 from profiles.claims import ClaimError
-from profiles.models import Claim, ClaimEvent, Dispute, Researcher
+from profiles.models import Claim, ClaimEvent, Dispute
+from profiles.services import trust_breakdown
 from tests import factories
+from works.models import Researcher
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +81,7 @@ def kinds(researcher):
 
 def assert_score_is_fresh(researcher):
     researcher.refresh_from_db()
-    fresh = Researcher.objects.for_profile_page().get(pk=researcher.pk).trust_breakdown()
+    fresh = trust_breakdown(Researcher.objects.for_profile_page().get(pk=researcher.pk))
     assert researcher.trust_score == fresh.total
 
 
@@ -284,7 +286,7 @@ def test_moderator_verifies_an_approved_claim_at_l3(claim_for, stranger, moderat
     claim.refresh_from_db()
     assert claim.status == S.VERIFIED
     assert state(record) == (stranger.pk, "verified", 3)
-    assert record.trust_breakdown().parts[0].points == 40
+    assert trust_breakdown(record).parts[0].points == 40
     assert_score_is_fresh(record)
     assert kinds(record)[-1] == ("verified", "moderator")
 

@@ -14,16 +14,11 @@ from collaboration.models import Follow
 from graph.models import GraphSlice
 from profiles import corrections
 from profiles.corrections import CorrectionError
-from profiles.models import (
-    AuthorshipCorrection,
-    Claim,
-    ClaimEvent,
-    CorrectionSuggestion,
-    Researcher,
-)
+from profiles.models import Claim, ClaimEvent, CorrectionSuggestion
+from profiles.services import trust_breakdown
 from tests import factories
 from works.importer import openalex_import
-from works.models import Authorship, Work
+from works.models import Authorship, AuthorshipCorrection, Researcher, Work
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +169,7 @@ def test_removing_refreshes_the_trust_score_the_cache_and_the_graph_slice(ada, o
         user=owner, researcher=ada, work=paper("W1000000002"), reason="Not mine."
     )
     ada.refresh_from_db()
-    assert ada.trust_score == ada.trust_breakdown().total
+    assert ada.trust_score == trust_breakdown(ada).total
     assert GraphSlice.objects.get(researcher=ada).stale is True
     html = client.get(ada.get_absolute_url()).content.decode()
     assert "1 published item(s)" in html
@@ -367,7 +362,7 @@ def test_owner_merges_two_records_works_followers_and_claims_move(twins, owner):
     claims = Claim.objects.filter(researcher=twin)
     assert sorted(claims.values_list("status", flat=True)) == ["approved", "withdrawn"]
     assert (survivor.owner_id, survivor.claim_status) == (owner.pk, "claimed")
-    assert survivor.trust_score == survivor.trust_breakdown().total
+    assert survivor.trust_score == trust_breakdown(survivor).total
     assert history(twin)[-1] == (
         "Duplicate record merged in by the owner: Ada Example (A1000000001)."
     )

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from profiles.claims import ClaimError, claim_submit
-from profiles.models import Researcher
 from tests import factories
+from works.models import Researcher
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,4 @@
 import pytest
-
 from profiles.names import display_form, fold, name_keys, query_keys
 
 

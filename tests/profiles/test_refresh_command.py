@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from profiles.models import Researcher, ResearcherName
 from tests import factories
+from works.models import Researcher, ResearcherName
 
 pytestmark = pytest.mark.django_db
 

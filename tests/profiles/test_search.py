@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from profiles.models import Researcher, ResearcherName, ResearcherTopic
-from profiles.services import researcher_counters_refresh
 from tests import factories
 from tests.conftest import REAL_DATA
+from works.models import Researcher, ResearcherName, ResearcherTopic
+from works.services import researcher_counters_refresh
 
 OPENALEX_PRO = REAL_DATA / "rkrug+openalexPro/tests/testthat/_snaps/005-pro_fetch_search/jsonl"
 JASON_PRIEM = (

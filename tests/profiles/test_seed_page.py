@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 
-from profiles.models import Researcher
 from tests.conftest import SEED_PAGE
+from works.models import Researcher
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import re
 import pytest
 
 from profiles import trust
-from profiles.models import Researcher
 from profiles.services import researcher_trust_refresh
 from tests import factories
 from tests.conftest import SEED_PAGE
+from works.models import Researcher
 
 
 def facts(**overrides) -> trust.TrustInputs:

@@ -11,9 +11,8 @@ import pytest
 from django.urls import reverse
 
 from graph.services import graph_slice_build, graph_slice_ensure
-from profiles.models import Researcher
 from works.importer import openalex_import
-from works.models import Institution, Topic, Work
+from works.models import Institution, Researcher, Topic, Work
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from profiles.models import Researcher
 from tests import factories
 from tests.conftest import REAL_DATA
 from works import importer
-from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.conf import settings
 
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
-from profiles.models import Researcher
 from works.importer import openalex_import
-from works.models import Authorship, Work
+from works.models import Authorship, Researcher, Work
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from profiles.models import ClaimEvent, Researcher
+from profiles.models import ClaimEvent
 from tests.conftest import REAL_DATA
 from works import openalex
 from works.importer import openalex_import
-from works.models import Authorship, MergedAuthorId
+from works.models import Authorship, MergedAuthorId, Researcher
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from profiles.models import Researcher
 from works import openalex
-from works.models import Authorship, Institution, Source, Topic, Work
+from works.models import Authorship, Institution, Researcher, Source, Topic, Work
 
 
 def records(path):

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from profiles.models import Researcher
-from profiles.services import public_verification_level, researcher_counters_refresh
+from profiles.services import researchers_refresh
 from tests import factories
 from works import synthetic
-from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
+from works.services import public_verification_level
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_fast_counters_match_the_researcher_service():
     generated = counters()
     assert any(row[2] > 0 for row in generated.values())  # close collaborators exist
     Researcher.objects.update(**dict.fromkeys(COUNTERS, 0))
-    researcher_counters_refresh(researcher_ids=list(generated))
+    researchers_refresh(researcher_ids=list(generated))
     assert counters() == generated
 
 
@@ -231,7 +231,7 @@ def test_generate_synthetic_appends_a_second_world_beside_the_first():
     assert first_researchers < set(Researcher.objects.values_list("pk", "display_name"))
     # The new world's counters are its own; the first world's are untouched.
     generated = counters()
-    researcher_counters_refresh(researcher_ids=list(generated))
+    researchers_refresh(researcher_ids=list(generated))
     assert counters() == generated
 
 

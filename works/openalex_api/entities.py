@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q
 
-from profiles.models import Researcher
 from works.exports import normalise_doi
-from works.models import Authorship, Institution, Source, Topic, Work, WorkTopic
+from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
 
 from . import ids, serializers
 from .filters import QueryError, split_comparison

@@ -17,8 +17,7 @@ from graph import builder
 from graph.models import GraphSlice
 from graph.queries import read_neighbourhood
 from graph.services import graph_slice_build, graph_slice_ensure
-from profiles.models import Researcher
-from works.models import Work
+from works.models import Researcher, Work
 
 TARGETS = (10, 100, 1000, 5000)
 SECTION = "## Graph slices"

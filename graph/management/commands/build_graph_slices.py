@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
-from profiles.models import Researcher
+from works.models import Researcher
 
 BATCH = 2000
 

@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from profiles.models import Researcher
-from profiles.services import researcher_counters_refresh
+from profiles.services import researchers_refresh
+from works.models import Researcher
 
 BATCH = 1000
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         ) as bar:
             refreshed = 0
             for batch in batches:
-                refreshed += researcher_counters_refresh(researcher_ids=batch)
+                refreshed += researchers_refresh(researcher_ids=batch)
                 bar.update(len(batch))
         self.stdout.write(f"Refreshed {refreshed:,} researchers.")
 

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from profiles.models import Researcher
 from works import synthetic
-from works.models import Work
+from works.models import Researcher, Work
 
 DEMO_WORKS = 1200
 DEMO_SEED = synthetic.DEFAULT_SEED

@@ -153,7 +153,7 @@ class Authorship(models.Model):
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="authorships")
     researcher = models.ForeignKey(
-        "profiles.Researcher", on_delete=models.CASCADE, related_name="authorships"
+        "works.Researcher", on_delete=models.CASCADE, related_name="authorships"
     )
     position = models.CharField(max_length=8, choices=Position.choices, blank=True)
     # Where the author stands in the work's byline, from 0.

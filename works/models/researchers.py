@@ -1,0 +1,400 @@
+"""The author entity: a public author record, its name keys and topics, and owners' standing
+corrections of its authorships.
+
+The people-layer columns (owner, claim status, verification level, trust score, followers,
+headline) live on this table because every page reads them with the record; what computes them
+(claims, the trust rubric, follows) lives in the apps above (profiles, collaboration). The tables
+keep the ``profiles_*`` names they were created under: the models moved, the data did not.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .. import names
+from .records import Authorship
+
+# Upper bounds on the rows a name search or an autocomplete looks at, whatever the data size.
+SEARCH_CANDIDATES = 500
+# With this many matches the wider (prefix, then typo) passes are skipped; the typo pass also
+# only runs when no name matched as written.
+SEARCH_ENOUGH = 25
+AUTOCOMPLETE_CANDIDATES = 200
+
+
+class ResearcherQuerySet(models.QuerySet):
+    def for_profile_page(self):
+        """Everything the profile header needs, in one query plus one for institutions."""
+        return self.prefetch_related("last_known_institutions")
+
+    def search(self, query: str):
+        """Researchers whose names match a query written as people write names, best first.
+
+        Accents, case, punctuation and word order do not matter, initials match given names,
+        and alternative names count (works.names). On PostgreSQL trigram word similarity
+        also forgives typos. Ranking: exact name, then name keys, then similarity, then trust
+        and works. Candidates come from indexes only and are capped, so the cost does not
+        grow with the number of records.
+        """
+        live = self.filter(merged_into__isnull=True)
+        query = " ".join(query.split())[:200]
+        if not query:
+            return live
+        folded = names.fold(names.display_form(query))
+        if not folded:
+            return live.none()
+        by_key = ResearcherName.objects.filter(key__in=names.query_keys(query))
+        key_ids = set(by_key.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
+        exact = models.Q(search_text=folded) | models.Q(search_text__startswith=folded + " | ")
+        # An OpenAlex author id or an ORCID iD finds its record directly.
+        if re.fullmatch(r"[Aa]\d{4,12}", query) or re.fullmatch(
+            r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", query
+        ):
+            by_id = models.Q(openalex_id=query.upper()) | models.Q(orcid=query)
+            key_ids.update(Researcher.objects.filter(by_id).values_list("pk", flat=True)[:5])
+            exact |= by_id
+        candidate_ids = set(key_ids)
+        # Wider nets only while the exact keys found too few: each costs more than the last.
+        if len(candidate_ids) < SEARCH_ENOUGH:
+            starts = ResearcherName.objects.filter(key__startswith=folded)
+            candidate_ids.update(starts.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            similarity = TrigramWordSimilarity(folded, "search_text")
+        else:
+            similarity = models.Value(0.0, output_field=models.FloatField())
+        if not key_ids and len(candidate_ids) < SEARCH_ENOUGH:
+            if postgres:
+                # Typos (no name matched as written): trigram word similarity, best first.
+                similar = (
+                    Researcher.objects.filter(search_text__trigram_word_similar=folded)
+                    .annotate(similarity=similarity)
+                    .order_by("-similarity")
+                )
+            else:
+                # The embedded SQLite default: plain containment, no typo tolerance.
+                similar = Researcher.objects.filter(search_text__contains=folded)
+            candidate_ids.update(similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+        rank = models.Case(
+            models.When(exact, then=0),
+            models.When(pk__in=key_ids, then=1),
+            default=2,
+            output_field=models.IntegerField(),
+        )
+        return (
+            live.filter(pk__in=candidate_ids)
+            .annotate(search_rank=rank, similarity=similarity)
+            .order_by("search_rank", "-similarity", "-trust_score", "-works_count", "id")
+        )
+
+    def autocomplete(self, query: str, *, limit: int = 8):
+        """The best-known researchers whose name starts with the query, in any word order."""
+        folded = names.fold(query)[:100]
+        if len(folded) < 2:
+            return self.none()
+        # No ORDER BY: sorting by key would walk the whole key index instead of the prefix one.
+        starts = ResearcherName.objects.filter(key__startswith=folded)
+        ids = starts.values_list("researcher_id", flat=True)[:AUTOCOMPLETE_CANDIDATES]
+        return self.filter(pk__in=list(ids), merged_into__isnull=True).order_by(
+            "-trust_score", "-works_count", "id"
+        )[:limit]
+
+    def possible_duplicates_of(self, researcher: "Researcher"):
+        """Other records with the same name (case-folded) sharing a co-author or an institution.
+
+        One query, and bounded: the name index yields at most DUPLICATE_CANDIDATES records, and
+        every join starts either from those candidates or from this researcher's own rows, so
+        nothing scans a big institution's or a prolific co-author's authorships. Two records
+        on the same byline are two people, so those are never offered as duplicates.
+        """
+        small = {"work__authors_count__lte": settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]}
+        last_known = Researcher.last_known_institutions.through.objects
+        on_authorships = Authorship.institutions.through.objects
+        candidates = (
+            Researcher.objects.alias(name_key=Lower("display_name"))
+            .filter(name_key=Lower(models.Value(researcher.display_name)))
+            .filter(merged_into__isnull=True)
+            .exclude(pk=researcher.pk)
+            .order_by("pk")
+            .values("pk")[:DUPLICATE_CANDIDATES]
+        )
+        # This researcher's side, each bounded by their own works.
+        institutions = (
+            last_known.filter(researcher_id=researcher.pk)
+            .values("institution_id")
+            .union(
+                on_authorships.filter(authorship__researcher_id=researcher.pk).values(
+                    "institution_id"
+                )
+            )
+        )
+        coauthors = (
+            Authorship.objects.filter(work__authorships__researcher_id=researcher.pk, **small)
+            .exclude(researcher_id=researcher.pk)
+            .values("researcher_id")
+        )
+        works = Authorship.objects.filter(researcher_id=researcher.pk).values("work_id")
+        # The candidates' side, driven by their few ids.
+        via_coauthor = Authorship.objects.filter(
+            researcher_id__in=candidates, work__authorships__researcher_id__in=coauthors, **small
+        ).values("researcher_id")
+        via_last_known = last_known.filter(
+            researcher_id__in=candidates, institution_id__in=institutions
+        ).values("researcher_id")
+        via_authorship = on_authorships.filter(
+            authorship__researcher_id__in=candidates, institution_id__in=institutions
+        ).values("authorship__researcher_id")
+        same_byline = Authorship.objects.filter(
+            researcher_id__in=candidates, work_id__in=works
+        ).values("researcher_id")
+        return (
+            self.filter(pk__in=candidates)
+            .filter(pk__in=via_coauthor.union(via_last_known, via_authorship))
+            .exclude(pk__in=same_byline)
+            .order_by("pk")
+        )
+
+
+# Same-name records examined per profile for the "Possible duplicate" badge.
+DUPLICATE_CANDIDATES = 20
+
+
+class Researcher(models.Model):
+    """A public author record, built from open data and possibly claimed by its person."""
+
+    class VerificationLevel(models.IntegerChoices):
+        L0 = 0, "L0 Unverified"
+        L1 = 1, "L1 Public record"
+        L2 = 2, "L2 Claimed"
+        L3 = 3, "L3 Verified"
+
+    class ClaimStatus(models.TextChoices):
+        UNCLAIMED = "unclaimed", "Unclaimed author"
+        PENDING = "pending", "Claim pending"
+        CLAIMED = "claimed", "Claimed"
+        VERIFIED = "verified", "Verified"
+
+    openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, db_index=True)
+    display_name = models.CharField(max_length=500)
+    display_name_alternatives = models.JSONField(default=list, blank=True)
+    # Written by the owner only; imported records have none and the page shows a plain default.
+    headline = models.CharField(max_length=300, blank=True)
+    last_known_institutions = models.ManyToManyField(
+        "works.Institution", related_name="current_researchers", blank=True
+    )
+    open_to_collaborate = models.BooleanField(default=True)
+
+    # One owner per record: the column itself is the rule.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_researchers",
+    )
+    verification_level = models.PositiveSmallIntegerField(
+        choices=VerificationLevel.choices, default=VerificationLevel.L0
+    )
+    claim_status = models.CharField(
+        max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.UNCLAIMED
+    )
+
+    # Stored counters (definitions in TRUST.md), refreshed by works.services (the
+    # public record's) and profiles.services (trust scores); followers by collaboration.
+    works_count = models.PositiveIntegerField(default=0)
+    followers_count = models.PositiveIntegerField(default=0)
+    topics_count = models.PositiveIntegerField(default=0)
+    close_collaborators_count = models.PositiveIntegerField(default=0)
+    cited_by_count = models.PositiveBigIntegerField(default=0)
+
+    trust_score = models.PositiveSmallIntegerField(default=0)
+    # profiles.trust.RUBRIC_VERSION, which profiles.services stores with every score.
+    trust_rubric_version = models.PositiveSmallIntegerField(default=1)
+
+    # Every name folded (accents, case, punctuation), for trigram similarity on PostgreSQL;
+    # kept with the counters by works.services.
+    search_text = models.TextField(blank=True, default="")
+
+    # Set when an owner (or OpenAlex) merged this duplicate into another record: the row stays
+    # so that its id and OpenAlex id keep resolving, and always points straight at the final
+    # survivor (profiles.corrections keeps every chain one hop long).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResearcherQuerySet.as_manager()
+
+    class Meta:
+        db_table = "profiles_researcher"
+        ordering = ["display_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trust_score__lte=100), name="researcher_trust_score_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification_level__lte=3),
+                name="researcher_verification_level_valid",
+            ),
+            # Claimed and verified records have an owner; unclaimed ones have none.
+            models.CheckConstraint(
+                condition=models.Q(claim_status__in=["claimed", "verified"], owner__isnull=False)
+                | models.Q(claim_status__in=["unclaimed", "pending"], owner__isnull=True),
+                name="researcher_owner_matches_claim_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")),
+                name="researcher_not_merged_into_itself",
+            ),
+            # A merged record is an empty redirect: nobody owns it.
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True) | models.Q(owner__isnull=True),
+                name="researcher_merged_has_no_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-trust_score", "-works_count"], name="researcher_rank_idx"),
+            # Serves the same-name lookup behind the "Possible duplicate" badge.
+            models.Index(Lower("display_name"), name="researcher_name_lower_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("profiles:detail", args=[self.pk])
+
+    @property
+    def all_names(self) -> list[str]:
+        """The display name and the alternatives open data knows, for search."""
+        alternatives = self.display_name_alternatives or []
+        return [self.display_name, *(n for n in alternatives if isinstance(n, str) and n)]
+
+    @property
+    def default_headline(self):
+        return (
+            f"{self.display_name} contributes to research discovery and scholarly infrastructure."
+        )
+
+    @property
+    def orcid_url(self):
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+    @property
+    def openalex_url(self):
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
+
+    @cached_property
+    def possible_duplicate(self) -> "Researcher | None":
+        return Researcher.objects.possible_duplicates_of(self).first()
+
+
+class ResearcherName(models.Model):
+    """One lookup key of a researcher's names (works.names.name_keys), for name search.
+
+    Keys make "Monier, Frédéric", "F. Monier" and "frederic monier" one indexed equality or
+    prefix lookup instead of a scan.
+    """
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "profiles_researchername"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "researcher"], name="researchername_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class ResearcherTopic(models.Model):
+    """How many of a researcher's works are on a topic: the directory's topic filter and counts."""
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(
+        "works.Topic", on_delete=models.CASCADE, related_name="researcher_links"
+    )
+    works_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "profiles_researchertopic"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "topic"], name="researchertopic_unique_pair"
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "researcher"], name="researchertopic_topic_idx")]
+
+    def __str__(self):
+        return f"{self.researcher_id} on {self.topic_id}"
+
+
+class AuthorshipCorrection(models.Model):
+    """An owner's standing correction of one work on their record, which imports respect.
+
+    The authorship table itself stays plain (every reader of it, from counters to the graph,
+    sees exactly the works on the record); this table remembers what the owner decided so that
+    ``works.importer.authorships_sync`` can honour it on every later import:
+
+    - ``removed``: the authorship was deleted and an import must not put it back. The deleted
+      row's byline details are kept in ``removed_authorship`` so that a restore brings it back
+      as it was;
+    - ``asserted``: the owner added the authorship themselves and an import must not delete it
+      because the open data does not list them.
+
+    One row per record and work: a work is either removed from the record or asserted on it.
+    """
+
+    class Kind(models.TextChoices):
+        REMOVED = "removed", "Removed by the owner"
+        ASSERTED = "asserted", "Added by the owner"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="authorship_corrections"
+    )
+    work = models.ForeignKey(
+        "works.Work", on_delete=models.CASCADE, related_name="authorship_corrections"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The owner's reason for a removal; seen by the owner and moderators, not on the page.
+    reason = models.TextField(blank=True)
+    # order, position, raw_author_name, institution_ids and asserted of the removed authorship.
+    removed_authorship = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "profiles_authorshipcorrection"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "work"], name="authorshipcorrection_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["removed", "asserted"]),
+                name="authorshipcorrection_kind_valid",
+            ),
+        ]
+        # (researcher, work) is indexed by the constraint; the importer looks up by work.
+        indexes = [models.Index(fields=["work"], name="authorshipcorrection_work_idx")]
+
+    def __str__(self):
+        return f"{self.work_id} {self.kind} on {self.researcher_id}"
