@@ -676,7 +676,7 @@ def _restore_indexes(cursor, indexes) -> None:
 def _counter_rows(cursor, first_pk: int):
     """Works, cited-by, topics and close collaborators of researchers from first_pk on.
 
-    Set-based versions of profiles.services.researcher_counters_refresh, whose definitions
+    Set-based versions of works.services.researcher_counters_refresh, whose definitions
     (TRUST.md) they must match; tests compare the two.
     """
     t = {m: m._meta.db_table for m in (Researcher, Authorship, Work, WorkTopic)}

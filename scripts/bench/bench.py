@@ -97,7 +97,7 @@ def ensure_database() -> str:
 
 
 def ensure_name_index() -> None:
-    """Index the names search reads (profiles.names) where a database made before it lacks them."""
+    """Index the names search reads (works.names) where a database made before it lacks them."""
     from works.models import Researcher
     from works.services import researcher_names_refresh
 

@@ -1,5 +1,5 @@
 import pytest
-from profiles.names import display_form, fold, name_keys, query_keys
+from works.names import display_form, fold, name_keys, query_keys
 
 
 @pytest.mark.parametrize(
