@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     # Trigram lookups for name search on PostgreSQL; harmless on SQLite.
     "django.contrib.postgres",
     "rest_framework",
-    # Scripts sign in with a token; only its hash is stored (profiles.tokens).
+    # Scripts sign in with a token; only its hash is stored (profiles.accounts.tokens).
     "rest_framework.authtoken",
     "drf_spectacular",
     # Swagger UI served from our own static files: no CDN.
@@ -261,7 +261,7 @@ def env_rate(name: str, default: str) -> str:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that an anonymous request is answered 401 with a WWW-Authenticate header.
-        "profiles.tokens.HashedTokenAuthentication",
+        "profiles.accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from profiles import token_views
+from profiles.accounts import views as token_views
 from works.api import not_found as api_not_found
 
 urlpatterns = [
     # First: it redirects a merged record's sub-pages and API URLs before any view sees them.
-    path("", include("profiles.correction_urls")),
+    path("", include("profiles.corrections.urls")),
     path("", include("profiles.urls")),
-    path("", include("profiles.claim_urls")),
+    path("", include("profiles.claims.urls")),
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),

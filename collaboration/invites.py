@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.claims import is_moderator
+from profiles.claims.queries import is_moderator
 from profiles.models import User
 from works.models import Researcher, Topic, Work
 

@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
-from . import claims
+from .claims import queries
+from .claims import services as claims
 from .models import Claim, ClaimEvent, Dispute, User
 
 admin.site.register(User, UserAdmin)
@@ -14,10 +15,10 @@ class ModeratorAdminMixin:
     nobody edits the rows by hand. Actions need only the view permission."""
 
     def has_module_permission(self, request):
-        return claims.is_moderator(request.user)
+        return queries.is_moderator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return claims.is_moderator(request.user)
+        return queries.is_moderator(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,12 +1,12 @@
 from django.urls import path
 
 from . import views
+from .search import urls as search_urls
 
 app_name = "profiles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("researchers/", views.directory, name="directory"),
-    path("researchers/autocomplete/", views.autocomplete, name="autocomplete"),
+    *search_urls.urlpatterns,
     path("researchers/<int:pk>/", views.researcher_detail, name="detail"),
 ]

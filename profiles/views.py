@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from works.models import Researcher, Work
 
-from . import directory as directory_rules
 from . import page_cache, page_context, seo
 from .services import trust_breakdown
 
@@ -39,28 +38,6 @@ def home(request):
         "-trust_score", "-works_count", "id"
     )[:6]
     return render(request, "profiles/home.html", {"top_researchers": top})
-
-
-def directory(request):
-    filters = directory_rules.parse_filters(request.GET)
-    researchers = directory_rules.researchers_for(filters)
-    paginator = Paginator(researchers, settings.BZPEER["DIRECTORY_PER_PAGE"])
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "query": filters.query,
-        "filters": filters,
-        "facets": directory_rules.facet_counts(filters, researchers),
-        "sorts": list(directory_rules.SORTS),
-    }
-    return render(request, "profiles/directory.html", context)
-
-
-def autocomplete(request):
-    """Names for the search box's suggestions, as an HTML fragment for htmx."""
-    query = request.GET.get("q", "")
-    suggestions = Researcher.objects.autocomplete(query) if len(query) <= 200 else []
-    return render(request, "profiles/_autocomplete.html", {"suggestions": suggestions})
 
 
 def researcher_detail(request, pk):

@@ -10,7 +10,7 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
-from . import exports
+from . import exports, identifiers
 from .models import Authorship, Institution, Researcher, Topic, Work, WorkTopic
 
 # The largest id PostgreSQL's bigint holds; a bigger one in a filter would be a 500, not a 404.
@@ -184,7 +184,8 @@ class WorkList(QueryParamsMixin, generics.ListAPIView):
         if "type" in params:
             works = works.filter(type=params["type"])
         if "doi" in params:
-            works = works.filter(doi=exports.normalise_doi(params["doi"]))
+            doi = identifiers.normalize_doi(params["doi"])
+            works = works.filter(doi=doi) if doi else works.none()
         # Relations are matched by subquery, so that a work is never listed twice.
         if "researcher" in params:
             works = works.filter(

@@ -26,13 +26,6 @@ class ExportWork:
     language: str = ""
 
 
-def normalise_doi(value: str) -> str:
-    """Lower-case and without resolver prefix, as works store it: "10.1234/abc"."""
-    value = value.strip()
-    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
-    return value.lower()
-
-
 def split_name(name: str) -> tuple[str, str]:
     """(family, given) of a display name; the last word is taken as the family name."""
     name = " ".join(name.split())

@@ -34,7 +34,6 @@ import hashlib
 import io
 import json
 import math
-import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,12 +42,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import names
+from .identifiers import (
+    normalize_doi,
+    normalize_openalex_id,
+    normalize_orcid,
+    normalize_ror,
+)
 
 # Lengths of the model fields these values land in (works.models, profiles.models).
 ID_MAX = 32
 NAME_MAX = 500
 TYPE_MAX = 40
-DOI_MAX = 255
 ROR_MAX = 64
 URL_MAX = 500
 DOMAIN_MAX = 255
@@ -191,65 +195,7 @@ class RecordError(ValueError):
 
 # --- Normalising values -------------------------------------------------------------------
 
-_ID_RE = re.compile(r"[WAISTCVPF][0-9]{1,30}")
-_OPENALEX_HOSTS = {"openalex.org", "api.openalex.org"}
-_ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
-_ROR_RE = re.compile(r"0[a-z0-9]{8}")
-_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 _SKIPPED_KINDS = {"P": "publisher", "F": "funder"}
-
-
-def normalize_openalex_id(value: Any) -> str | None:
-    """Return ``W123`` for ``W123`` or ``https://openalex.org/W123``; None if it is not one.
-
-    Old venue ids (``V…``) come back as the source ids (``S…``) they became.
-    """
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if value.startswith("https://openalex.org/"):  # the usual form: skip the URL parser
-        value = value[21:]
-    if "/" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or parts.hostname not in _OPENALEX_HOSTS:
-            return None
-        value = parts.path.rsplit("/", 1)[-1]
-    value = value.upper()
-    if not _ID_RE.fullmatch(value):
-        return None
-    return "S" + value[1:] if value[0] == "V" else value
-
-
-def normalize_doi(value: Any) -> str:
-    """Return the DOI lower-cased and without resolver prefix, or "" if it is not a DOI."""
-    if not isinstance(value, str):
-        return ""
-    doi = clean_text(value, DOI_MAX * 2).lower()
-    for prefix in _DOI_PREFIXES:
-        if doi.startswith(prefix):
-            doi = doi[len(prefix) :]
-            break
-    doi = doi.removeprefix("doi:").strip()
-    # A DOI cut short would point at another work: drop it rather than truncate it.
-    if not doi.startswith("10.") or "/" not in doi or len(doi) > DOI_MAX:
-        return ""
-    return doi
-
-
-def normalize_orcid(value: Any) -> str:
-    """Return the bare ``0000-0000-0000-0000`` form, or "" if there is no ORCID iD in it."""
-    if not isinstance(value, str):
-        return ""
-    match = _ORCID_RE.search(value.upper())
-    return match.group(1) if match else ""
-
-
-def normalize_ror(value: Any) -> str:
-    """Return the bare ROR id (``03dbr7087``) from a ROR URL or id, or ""."""
-    if not isinstance(value, str):
-        return ""
-    ror = value.strip().lower().removeprefix("https://ror.org/").removeprefix("http://ror.org/")
-    return ror if _ROR_RE.fullmatch(ror) else ""
 
 
 def homepage_domain(url: str) -> str:

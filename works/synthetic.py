@@ -41,7 +41,7 @@ from django.utils import timezone
 from profiles import trust
 from profiles.services import trust_inputs
 
-from . import names
+from . import identifiers, names
 from .models import (
     Authorship,
     Institution,
@@ -172,19 +172,10 @@ AuthorshipInstitution = Authorship.institutions.through
 ResearcherInstitution = Researcher.last_known_institutions.through
 
 
-def orcid_checksum(base_digits: str) -> str:
-    """The ISO 7064 11,2 check character of an ORCID iD's first 15 digits."""
-    total = 0
-    for digit in base_digits:
-        total = (total + int(digit)) * 2
-    result = (12 - total % 11) % 11
-    return "X" if result == 10 else str(result)
-
-
 def synthetic_orcid(ordinal: int) -> str:
     """A generated ORCID iD in the unissued 0000-0000-… block (see the module docstring)."""
     base = f"00000000{ordinal % 10_000_000:07d}"
-    digits = base + orcid_checksum(base)
+    digits = base + identifiers.orcid_checksum(base)
     return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
 
 

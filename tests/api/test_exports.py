@@ -11,7 +11,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from django.template.loader import render_to_string
 
 from tests import factories
-from works import exports
+from works import exports, identifiers
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "csl-data.schema.json").read_text())
 HOSTILE_TITLE = "Cost & benefit: 50% of {braces}, a_b, $x$, #1 and back\\slash in Zürich"
@@ -132,5 +132,5 @@ def test_names_split_and_dois_normalise():
     assert exports.split_name("Ada King Lovelace") == ("Lovelace", "Ada King")
     assert exports.split_name("Lovelace, Ada") == ("Lovelace", "Ada")
     assert exports.split_name("Plato") == ("Plato", "")
-    assert exports.normalise_doi(" https://doi.org/10.1/AbC ") == "10.1/abc"
-    assert exports.normalise_doi("doi:10.1/X") == "10.1/x"
+    assert identifiers.normalize_doi(" https://doi.org/10.1/AbC ") == "10.1/abc"
+    assert identifiers.normalize_doi("doi:10.1/X") == "10.1/x"

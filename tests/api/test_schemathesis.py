@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 
-from profiles import tokens
+from profiles.accounts import tokens
 from tests import factories
 
 # Examples per operation: enough to find a crash, few enough to keep the run near a minute.

@@ -5,7 +5,7 @@ import re
 import pytest
 from rest_framework.authtoken.models import Token
 
-from profiles import tokens
+from profiles.accounts import tokens
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import claims
-from profiles.claims import ClaimError
+from profiles.claims import services as claims
+from profiles.claims.services import ClaimError
 from profiles.models import Claim, ClaimEvent, Dispute
 from profiles.services import trust_breakdown
 from tests import factories

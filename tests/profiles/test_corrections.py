@@ -12,8 +12,9 @@ from django.urls import reverse
 from collaboration import services as follows
 from collaboration.models import Follow
 from graph.models import GraphSlice
-from profiles import corrections
-from profiles.corrections import CorrectionError
+from profiles.corrections import merges
+from profiles.corrections import services as corrections
+from profiles.corrections.services import CorrectionError
 from profiles.models import Claim, ClaimEvent, CorrectionSuggestion
 from profiles.services import trust_breakdown
 from tests import factories
@@ -342,7 +343,7 @@ def twins(world, owner, stranger, moderator):
 
 def test_owner_merges_two_records_works_followers_and_claims_move(twins, owner):
     ada, twin = twins
-    survivor = corrections.researcher_merge(user=owner, source=ada, target=twin)
+    survivor = merges.researcher_merge(user=owner, source=ada, target=twin)
 
     ada.refresh_from_db()
     assert survivor.pk == twin.pk
@@ -371,7 +372,7 @@ def test_owner_merges_two_records_works_followers_and_claims_move(twins, owner):
 def test_a_merged_record_redirects_on_pages_and_in_the_api(twins, owner, client):
     ada, twin = twins
     client.get(ada.get_absolute_url())  # a visitor's cached page, retired by the merge
-    corrections.researcher_merge(user=owner, source=ada, target=twin)
+    merges.researcher_merge(user=owner, source=ada, target=twin)
 
     cases = {
         f"/researchers/{ada.pk}/": f"/researchers/{twin.pk}/",
@@ -396,7 +397,7 @@ def test_a_merged_record_redirects_on_pages_and_in_the_api(twins, owner, client)
 
 def test_merged_records_leave_lists_and_duplicate_badges(twins, owner, client):
     ada, twin = twins
-    corrections.researcher_merge(user=owner, source=ada, target=twin)
+    merges.researcher_merge(user=owner, source=ada, target=twin)
     api = client.get("/api/researchers/", {"q": "Ada Example"}).json()
     assert [r["id"] for r in api["results"]] == [twin.pk]
     assert [r["id"] for r in client.get("/api/researchers/").json()["results"]].count(ada.pk) == 0
@@ -427,8 +428,8 @@ def test_chains_stay_one_hop(world, owner):
     first, second, third = (
         own(factories.researcher(display_name=f"Split {n}"), owner) for n in range(3)
     )
-    corrections.researcher_merge(user=owner, source=first, target=second)
-    corrections.researcher_merge(user=owner, source=second, target=third)
+    merges.researcher_merge(user=owner, source=first, target=second)
+    merges.researcher_merge(user=owner, source=second, target=third)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.merged_into_id == third.pk
@@ -438,16 +439,16 @@ def test_chains_stay_one_hop(world, owner):
 def test_merges_that_would_loop_or_go_nowhere_are_refused(twins, owner):
     ada, twin = twins
     with pytest.raises(CorrectionError, match="into itself"):
-        corrections.researcher_merge(user=owner, source=ada, target=ada)
-    corrections.researcher_merge(user=owner, source=ada, target=twin)
+        merges.researcher_merge(user=owner, source=ada, target=ada)
+    merges.researcher_merge(user=owner, source=ada, target=twin)
     third = own(factories.researcher(), owner)
     before = everything()
     with pytest.raises(CorrectionError, match="redirect to each other"):
-        corrections.researcher_merge(user=owner, source=twin, target=ada)
+        merges.researcher_merge(user=owner, source=twin, target=ada)
     with pytest.raises(CorrectionError, match="already merged"):
-        corrections.researcher_merge(user=owner, source=ada, target=twin)
+        merges.researcher_merge(user=owner, source=ada, target=twin)
     with pytest.raises(CorrectionError, match="merge into that record instead"):
-        corrections.researcher_merge(user=owner, source=third, target=ada)
+        merges.researcher_merge(user=owner, source=third, target=ada)
     assert everything() == before
 
 
@@ -464,9 +465,9 @@ def test_merging_needs_ownership_of_both_records(twins, owner, stranger):
     before = everything()
     for source, target in [(ada, theirs), (theirs, ada), (ada, unowned), (unowned, ada)]:
         with pytest.raises(PermissionDenied):
-            corrections.researcher_merge(user=owner, source=source, target=target)
+            merges.researcher_merge(user=owner, source=source, target=target)
     with pytest.raises(PermissionDenied):
-        corrections.researcher_merge(user=stranger, source=ada, target=twin)
+        merges.researcher_merge(user=stranger, source=ada, target=twin)
     assert everything() == before
 
 
@@ -489,7 +490,7 @@ def test_the_merge_page_refuses_with_form_errors(twins, owner_client, stranger):
 
 def test_the_importer_maps_a_merged_id_to_its_survivor(twins, owner, world):
     ada, twin = twins
-    corrections.researcher_merge(user=owner, source=ada, target=twin)
+    merges.researcher_merge(user=owner, source=ada, target=twin)
     world([*WORLD, work_record("W1000000005", "Both of us", ADA, ADA_TWIN, BOB)])
     world([work_record("W1000000006", "Ada's next paper", ADA, BOB)])
 
@@ -505,7 +506,7 @@ def test_a_work_removed_before_a_merge_stays_removed_after_it(twins, owner, worl
     ada, twin = twins
     namesake = paper("W1000000002")
     corrections.work_remove(user=owner, researcher=ada, work=namesake, reason="Namesake.")
-    corrections.researcher_merge(user=owner, source=ada, target=twin)
+    merges.researcher_merge(user=owner, source=ada, target=twin)
     world([*WORLD, work_record("W1000000005", "Both of us", ADA, ADA_TWIN, BOB)])
     assert "A namesake's paper" not in titles(twin)
     assert AuthorshipCorrection.objects.get(work=namesake).researcher_id == twin.pk

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from profiles.claims import ClaimError, claim_submit
+from profiles.claims.services import ClaimError, claim_submit
 from tests import factories
 from works.models import Researcher
 

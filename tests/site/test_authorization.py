@@ -16,7 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from collaboration import invites
 from collaboration import services as collaboration_services
 from collaboration.models import Block
-from profiles import claims, corrections, tokens
+from profiles.accounts import tokens
+from profiles.claims import services as claims
+from profiles.corrections import services as corrections
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +122,7 @@ def test_every_route_answers_each_persona_as_expected(persona, client, world, re
 )
 def test_the_admin_is_for_staff_only(persona, expected, client, world, request):
     client = _client_for(persona, client, request)
-    for url in (reverse("admin:index"), reverse("admin:profiles_researcher_changelist")):
+    for url in (reverse("admin:index"), reverse("admin:works_researcher_changelist")):
         response = client.get(url)
         assert response.status_code in (expected, 403 if expected == 200 else expected), url
         if expected == 302:

@@ -1,4 +1,5 @@
 import pytest
+
 from works.names import display_form, fold, name_keys, query_keys
 
 

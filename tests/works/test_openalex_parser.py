@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from works import openalex
+from works import identifiers, openalex
 from works.models import Authorship, Institution, Researcher, Source, Topic, Work
 
 
@@ -24,57 +24,6 @@ def write_lines(path, *lines):
 
 
 # --- Values -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("https://openalex.org/W2741809807", "W2741809807"),
-        ("W2741809807", "W2741809807"),
-        ("w2741809807", "W2741809807"),
-        ("https://api.openalex.org/works/W2741809807", "W2741809807"),
-        ("  https://openalex.org/A5023888391 ", "A5023888391"),
-        ("https://openalex.org/V2755781118", "S2755781118"),  # venues became sources
-        ("https://example.org/W123", None),
-        ("https://openalex.org/subfields/2308", None),
-        ("W12x", None),
-        ("", None),
-        (123, None),
-        (None, None),
-    ],
-)
-def test_openalex_ids_are_normalised(raw, expected):
-    assert openalex.normalize_openalex_id(raw) == expected
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("https://doi.org/10.7717/PeerJ.4375", "10.7717/peerj.4375"),
-        ("http://dx.doi.org/10.1000/ABC", "10.1000/abc"),
-        ("doi:10.1000/xyz", "10.1000/xyz"),
-        ("10.1000/xyz", "10.1000/xyz"),
-        ("not a doi", ""),
-        ("https://doi.org/10.1000/" + "x" * 300, ""),  # cut short it would name another work
-        (None, ""),
-    ],
-)
-def test_dois_are_lower_case_without_resolver(raw, expected):
-    assert openalex.normalize_doi(raw) == expected
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("https://orcid.org/0000-0001-6187-6610", "0000-0001-6187-6610"),
-        ("0000-0002-1825-009x", "0000-0002-1825-009X"),
-        ("orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
-        ("https://orcid.org/12345", ""),
-        (None, ""),
-    ],
-)
-def test_orcids_keep_the_bare_form(raw, expected):
-    assert openalex.normalize_orcid(raw) == expected
 
 
 def test_abstract_is_rebuilt_in_word_order():
@@ -116,7 +65,7 @@ def test_text_is_cut_and_made_safe_for_postgres():
         (openalex.TYPE_MAX, Work, "type"),
         (openalex.TYPE_MAX, Institution, "type"),
         (openalex.TYPE_MAX, Source, "type"),
-        (openalex.DOI_MAX, Work, "doi"),
+        (identifiers.DOI_MAX, Work, "doi"),
         (openalex.LANGUAGE_MAX, Work, "language"),
         (openalex.ROR_MAX, Institution, "ror"),
         (openalex.URL_MAX, Institution, "homepage_url"),

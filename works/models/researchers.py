@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .. import names
+from .. import identifiers, names
 from .records import Authorship
 
 # Upper bounds on the rows a name search or an autocomplete looks at, whatever the data size.
@@ -53,9 +53,7 @@ class ResearcherQuerySet(models.QuerySet):
         key_ids = set(by_key.values_list("researcher_id", flat=True)[:SEARCH_CANDIDATES])
         exact = models.Q(search_text=folded) | models.Q(search_text__startswith=folded + " | ")
         # An OpenAlex author id or an ORCID iD finds its record directly.
-        if re.fullmatch(r"[Aa]\d{4,12}", query) or re.fullmatch(
-            r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", query
-        ):
+        if re.fullmatch(r"[Aa]\d{4,12}", query) or identifiers.ORCID_RE.fullmatch(query):
             by_id = models.Q(openalex_id=query.upper()) | models.Q(orcid=query)
             key_ids.update(Researcher.objects.filter(by_id).values_list("pk", flat=True)[:5])
             exact |= by_id

@@ -5,21 +5,19 @@ Every filter becomes a `Q` on the collection's own table; relations are matched 
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
 
-from works.exports import normalise_doi
+from works import identifiers
 from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
 
 from . import ids, serializers
 from .filters import QueryError, split_comparison
 
 MAX_COUNT = 2**31 - 1
-ORCID_RE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 TYPE_PREFIX = "https://openalex.org/types/"
 
 FilterBuilder = Callable[[str], Q]
@@ -151,8 +149,8 @@ def boolean(when_true: Q) -> FilterBuilder:
 
 
 def doi(text: str) -> Q:
-    value = normalise_doi(text)
-    if not value.startswith("10."):
+    value = identifiers.normalize_doi(text)
+    if not value:
         raise invalid("doi", text, "not a DOI")
     return Q(doi=value)
 
@@ -160,7 +158,7 @@ def doi(text: str) -> Q:
 def orcid(column: str) -> FilterBuilder:
     def build(text):
         value = text.strip().rstrip("/").rsplit("/", 1)[-1].upper()
-        if not ORCID_RE.fullmatch(value):
+        if not identifiers.ORCID_RE.fullmatch(value):
             raise invalid("orcid", text, "not an ORCID iD")
         return Q(**{column: value})
 
@@ -225,8 +223,8 @@ def _last_known():
 def _lookup_doi(key: str) -> Q | None:
     lowered = key.lower()
     if lowered.startswith(("doi:", "https://doi.org/", "http://doi.org/", "doi.org/", "10.")):
-        value = normalise_doi(lowered.removeprefix("doi.org/"))
-        return Q(doi=value) if value.startswith("10.") else None
+        value = identifiers.normalize_doi(lowered.removeprefix("doi.org/"))
+        return Q(doi=value) if value else None
     return None
 
 
@@ -234,7 +232,7 @@ def _lookup_orcid(key: str) -> Q | None:
     lowered = key.lower()
     if lowered.startswith(("orcid:", "https://orcid.org/", "http://orcid.org/")):
         value = key.rsplit("/", 1)[-1].rsplit(":", 1)[-1].upper()
-        return Q(orcid=value) if ORCID_RE.fullmatch(value) else None
+        return Q(orcid=value) if identifiers.ORCID_RE.fullmatch(value) else None
     return None
 
 

@@ -2,7 +2,7 @@
 
 A separate command, not part of import_openalex: merged_ids files are CSV, not records; OpenAlex
 publishes them beside the entity folders on their own dates; and applying them merges records,
-which is a correction with its own rules (profiles.corrections), not an upsert. Run it after
+which is a correction with its own rules (profiles.corrections.merges), not an upsert. Run it after
 import_openalex on the same snapshot: ``import_merged_ids openalex/merged_ids``.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.corrections import MergesResult, openalex_merges_apply
+from profiles.corrections.merges import MergesResult, openalex_merges_apply
 from works import openalex
 
 BATCH_SIZE = 5000

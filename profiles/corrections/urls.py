@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 
 from works.models import Researcher
 
-from . import correction_views
+from . import views as correction_views
 
 
 class MergedResearcherConverter:

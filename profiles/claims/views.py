@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from works.models import Researcher
 
-from . import claims
-from .claims import ClaimError
+from . import queries
+from . import services as claims
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
 from .models import Claim, Dispute
+from .services import ClaimError
 
 QUEUE_SIZE = 50
 
@@ -26,7 +27,7 @@ def _moderator_required(view):
 
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not claims.is_moderator(request.user):
+        if not queries.is_moderator(request.user):
             raise PermissionDenied("Only moderators can do that.")
         return view(request, *args, **kwargs)
 
@@ -69,7 +70,7 @@ def claim_create(request, pk):
 
 def claim_confirm(request, token):
     """GET shows what is being confirmed; only the POST uses the link (mail scanners GET)."""
-    claim = claims.claim_for_token(token)
+    claim = queries.claim_for_token(token)
     if request.method == "POST":
         try:
             claim = claims.claim_confirm_email(token=token)
@@ -94,7 +95,7 @@ def claim_confirm(request, token):
 
 @login_required
 def claim_detail(request, claim_id):
-    claim = claims.claim_get_for_user(request.user, claim_id)
+    claim = queries.claim_get_for_user(request.user, claim_id)
     events = claim.events.order_by("created_at", "id")
     return render(request, "profiles/claims/claim_detail.html", {"claim": claim, "events": events})
 
@@ -102,7 +103,7 @@ def claim_detail(request, claim_id):
 @login_required
 @require_POST
 def claim_withdraw(request, claim_id):
-    claim = claims.claim_get_for_user(request.user, claim_id)
+    claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claims.claim_withdraw(claim=claim, user=request.user)
     except ClaimError as exc:
@@ -115,7 +116,7 @@ def claim_withdraw(request, claim_id):
 @login_required
 @require_POST
 def claim_resend(request, claim_id):
-    claim = claims.claim_get_for_user(request.user, claim_id)
+    claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claim = claims.claim_resend_confirmation(claim=claim, user=request.user)
     except ClaimError as exc:
@@ -151,7 +152,7 @@ def dispute_create(request, pk):
 
 @login_required
 def researcher_edit(request, pk):
-    researcher = claims.researcher_get_for_owner(request.user, pk)
+    researcher = queries.researcher_get_for_owner(request.user, pk)
     form = ResearcherProfileForm(
         request.POST or None,
         initial={
@@ -221,7 +222,7 @@ def moderation_queue(request):
 @_moderator_required
 @require_POST
 def moderation_claim_action(request, claim_id, action):
-    claim = claims.claim_get_for_moderator(request.user, claim_id)
+    claim = queries.claim_get_for_moderator(request.user, claim_id)
     form = ReasonForm(request.POST)
     try:
         if action == "approve":
@@ -242,7 +243,7 @@ def moderation_claim_action(request, claim_id, action):
 @_moderator_required
 @require_POST
 def moderation_dispute_action(request, dispute_id, action):
-    dispute = claims.dispute_get_for_moderator(request.user, dispute_id)
+    dispute = queries.dispute_get_for_moderator(request.user, dispute_id)
     form = ReasonForm(request.POST)
     note = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

@@ -1,9 +1,9 @@
 """Forms for claiming, disputing, moderating and the owner's edits. They only validate input;
-the rules live in profiles.claims."""
+the rules live in profiles.claims.services."""
 
 from django import forms
 
-from . import claims
+from . import services as claims
 
 
 class ClaimForm(forms.Form):

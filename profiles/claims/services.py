@@ -5,27 +5,25 @@ after another; the conditional owner update and the partial unique constraints o
 the last line of defence. Each event leaves a public ClaimEvent and recomputes the trust score.
 """
 
-import hashlib
 import logging
-import re
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from works.models import Authorship, Institution, Researcher
+from profiles.accounts.models import User
+from profiles.services import researcher_trust_refresh
+from works import identifiers
+from works.models import Researcher
 from works.services import public_verification_level
 
-from .models import Claim, ClaimEvent, Dispute, User
-from .services import researcher_trust_refresh
+from . import mail
+from .models import Claim, ClaimEvent, Dispute
+from .queries import claim_for_token, matching_institution, require_moderator, token_hash
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +31,6 @@ CONFIRMATION_TTL = timedelta(days=3)
 NOTE_MAX = 2000
 REASON_MAX = 1000
 HEADLINE_MAX = 300
-ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 Status = Claim.Status
 Kind = ClaimEvent.Kind
@@ -44,109 +41,12 @@ class ClaimError(Exception):
     """A claim action that cannot happen; the message is written for the person who tried."""
 
 
-# --- Reads: permission-checked accessors that views start with ---------------------------
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def claim_get_for_user(user, claim_id: int) -> Claim:
-    """The claimant's own claim, or 404 (someone else's claim ids do not exist for them)."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Claim.objects.select_related("researcher").get(pk=claim_id, user=user)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim.") from None
-
-
-def claim_get_for_moderator(user, claim_id: int) -> Claim:
-    _require_moderator(user)
-    try:
-        return Claim.objects.select_related("researcher", "user").get(pk=claim_id)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim.") from None
-
-
-def dispute_get_for_moderator(user, dispute_id: int) -> Dispute:
-    _require_moderator(user)
-    try:
-        return Dispute.objects.select_related("researcher", "claim").get(pk=dispute_id)
-    except Dispute.DoesNotExist:
-        raise Http404("No such dispute.") from None
-
-
-def researcher_get_for_owner(user, researcher_id: int) -> Researcher:
-    """A record the user owns, or 404."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Researcher.objects.get(pk=researcher_id, owner=user)
-    except Researcher.DoesNotExist:
-        raise Http404("You do not own this record.") from None
-
-
-def claim_for_token(token: str) -> Claim | None:
-    """The unconfirmed claim a link's token belongs to, without using the token up."""
-    if not token or len(token) > 128:
-        return None
-    return (
-        Claim.objects.select_related("researcher")
-        .filter(token_hash=_hash(token), status=Status.EMAIL_PENDING)
-        .first()
-    )
-
-
-def matching_institution(*, researcher: Researcher, email: str) -> Institution | None:
-    """An institution on the record whose homepage domain is the address's domain or a parent.
-
-    "On the record" means the last known institutions and the institutions on the record's
-    authorships: OpenAlex often leaves the first empty (the seed page shows "Affiliation not
-    imported") while the bylines of the person's own papers name where they worked, and an
-    address at any of those is the same kind of evidence. Only the address's domain and its
-    parent domains are looked up, through the homepage_domain index, so the query stays small
-    however many works the record has.
-    """
-    domain = email.rsplit("@", 1)[-1].strip().rstrip(".").lower()
-    labels = domain.split(".")
-    # "cs.uni.edu" -> "cs.uni.edu", "uni.edu"; never a bare top-level domain.
-    suffixes = {".".join(labels[i:]) for i in range(len(labels) - 1)}
-    if not suffixes:
-        return None
-    candidates = suffixes | {f"www.{suffix}" for suffix in suffixes}
-    on_record = models.Q(
-        pk__in=Researcher.last_known_institutions.through.objects.filter(
-            researcher_id=researcher.pk
-        ).values("institution_id")
-    ) | models.Q(
-        pk__in=Authorship.institutions.through.objects.filter(
-            authorship__researcher_id=researcher.pk
-        ).values("institution_id")
-    )
-    return (
-        Institution.objects.filter(homepage_domain__in=candidates)
-        .filter(on_record)
-        .order_by("pk")
-        .first()
-    )
-
-
 def normalise_orcid(value: str) -> str:
     """Return "0000-0002-1825-0097" from that or its orcid.org URL; check the checksum."""
-    value = value.strip()
-    for prefix in ("https://orcid.org/", "http://orcid.org/", "orcid.org/"):
-        if value.lower().startswith(prefix):
-            value = value[len(prefix) :]
-    value = value.upper()
-    if not ORCID_RE.match(value):
+    value = identifiers.strip_orcid_prefix(value)
+    if not identifiers.ORCID_RE.fullmatch(value):
         raise ClaimError("An ORCID iD looks like 0000-0002-1825-0097.")
-    digits = value.replace("-", "")
-    total = 0
-    for digit in digits[:-1]:
-        total = (total + int(digit)) * 2
-    check = (12 - total % 11) % 11
-    if digits[-1] != ("X" if check == 10 else str(check)):
+    if not identifiers.orcid_checksum_ok(value):
         raise ClaimError("That ORCID iD has a typing error: its check digit does not match.")
     return value
 
@@ -213,7 +113,7 @@ def claim_submit(
     _record(claim, Kind.SUBMITTED, Role.CLAIMANT, user)
     _sync_unowned_status(researcher)
     _after_event(researcher)
-    _mail_confirmation_on_commit(claim, token)
+    mail.confirmation_on_commit(claim, token)
     return claim
 
 
@@ -229,7 +129,7 @@ def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
     claim.token_expires_at = timezone.now() + CONFIRMATION_TTL
     claim.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
     claim.researcher = researcher
-    _mail_confirmation_on_commit(claim, token)
+    mail.confirmation_on_commit(claim, token)
     return claim
 
 
@@ -242,7 +142,7 @@ def claim_confirm_email(*, token: str) -> Claim:
     researcher = _lock_researcher(found.researcher_id)
     claim = (
         Claim.objects.select_for_update()
-        .filter(pk=found.pk, token_hash=_hash(token), status=Status.EMAIL_PENDING)
+        .filter(pk=found.pk, token_hash=token_hash(token), status=Status.EMAIL_PENDING)
         .first()
     )
     if claim is None:  # used by a concurrent request a moment ago
@@ -276,7 +176,7 @@ def claim_confirm_email(*, token: str) -> Claim:
 @transaction.atomic
 def claim_approve(*, claim: Claim, moderator: User) -> Claim:
     """A moderator accepts the evidence: the claimant owns the record at L2."""
-    _require_moderator(moderator)
+    require_moderator(moderator)
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if claim.status != Status.AWAITING_MODERATOR:
@@ -292,7 +192,7 @@ def claim_approve(*, claim: Claim, moderator: User) -> Claim:
 @transaction.atomic
 def claim_verify(*, claim: Claim, moderator: User) -> Claim:
     """A moderator confirmed stronger evidence: the record becomes Verified (L3)."""
-    _require_moderator(moderator)
+    require_moderator(moderator)
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if claim.status == Status.AWAITING_MODERATOR:
@@ -317,7 +217,7 @@ def claim_verify(*, claim: Claim, moderator: User) -> Claim:
 @transaction.atomic
 def claim_reject(*, claim: Claim, moderator: User, reason: str) -> Claim:
     """A moderator turns down an open claim; the record stays as it was."""
-    _require_moderator(moderator)
+    require_moderator(moderator)
     reason = _clean_reason(reason)
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
@@ -331,7 +231,7 @@ def claim_reject(*, claim: Claim, moderator: User, reason: str) -> Claim:
     _record(claim, Kind.REJECTED, Role.MODERATOR, moderator)
     _sync_unowned_status(researcher)
     _after_event(researcher)
-    _notify_claimant_on_commit(claim, f"Your claim on {researcher} was not accepted", reason)
+    mail.claimant_notify_on_commit(claim, f"Your claim on {researcher} was not accepted", reason)
     return claim
 
 
@@ -360,7 +260,7 @@ def claim_withdraw(*, claim: Claim, user: User) -> Claim:
 @transaction.atomic
 def claim_revoke(*, claim: Claim, moderator: User, reason: str) -> Claim:
     """A moderator ends an approved claim: the level drops back to what open data supports."""
-    _require_moderator(moderator)
+    require_moderator(moderator)
     reason = _clean_reason(reason)
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
@@ -398,7 +298,7 @@ def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Disput
 @transaction.atomic
 def dispute_resolve(*, dispute: Dispute, moderator: User, upheld: bool, note: str) -> Dispute:
     """A moderator decides a dispute; upholding it revokes the disputed claim."""
-    _require_moderator(moderator)
+    require_moderator(moderator)
     note = _clean_reason(note)
     researcher = _lock_researcher(dispute.researcher_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -446,18 +346,9 @@ def researcher_profile_update(
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
-    return token, _hash(token)
-
-
-def _require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied("Only moderators can do that.")
+    return token, token_hash(token)
 
 
 def _require_claimant(claim: Claim, user) -> None:
@@ -525,7 +416,7 @@ def _take_ownership(
     researcher.owner_id = claim.user_id
     _set_status(claim, Status.APPROVED, actor)
     _record(claim, Kind.APPROVED, role, actor, detail)
-    _notify_claimant_on_commit(
+    mail.claimant_notify_on_commit(
         claim,
         f"Your claim on {researcher} was approved",
         f"You now own the record {researcher} on BZPEER.",
@@ -572,7 +463,7 @@ def _revoke(
     ):
         _close_dispute(dispute, Dispute.Status.UPHELD, moderator, reason)
     _sync_unowned_status(researcher)
-    _notify_claimant_on_commit(claim, f"Your claim on {researcher} was revoked", reason)
+    mail.claimant_notify_on_commit(claim, f"Your claim on {researcher} was revoked", reason)
 
 
 def _close_dispute(dispute: Dispute, status: str, moderator: User, note: str) -> None:
@@ -594,35 +485,3 @@ def _sync_unowned_status(researcher: Researcher) -> None:
 def _after_event(researcher: Researcher) -> Researcher:
     """Every claim event and profile edit recomputes the stored trust score."""
     return researcher_trust_refresh(researcher=researcher)
-
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _mail_confirmation_on_commit(claim: Claim, token: str) -> None:
-    context = {
-        "researcher": claim.researcher,
-        "confirm_url": _site_url(reverse("claims:confirm", args=[token])),
-        "expires_at": claim.token_expires_at,
-    }
-    subject = f"Confirm your claim on {claim.researcher} (BZPEER)"
-    body = render_to_string("profiles/claims/email/confirm.txt", context)
-    transaction.on_commit(lambda: _send(subject, body, claim.email))
-
-
-def _notify_claimant_on_commit(claim: Claim, subject: str, message: str) -> None:
-    context = {"claim": claim, "message": message, "claim_url": _site_url(claim.get_absolute_url())}
-    body = render_to_string("profiles/claims/email/decision.txt", context)
-    recipient = claim.user.email
-    if recipient:
-        transaction.on_commit(lambda: _send(f"{subject} (BZPEER)", body, recipient))
-
-
-def _send(subject: str, body: str, recipient: str) -> None:
-    # The claim is already saved; a mail server that is down must not turn that into an error.
-    # The claimant can ask for the link again from the claim's page.
-    try:
-        send_mail(subject, body, None, [recipient])
-    except Exception:
-        logger.exception("could not send claim mail to %s", recipient.rsplit("@", 1)[-1])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import claim_views
+from . import views as claim_views
 
 app_name = "claims"
 

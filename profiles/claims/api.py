@@ -1,0 +1,108 @@
+"""The REST API for claims: the same service functions as the claim pages, for scripts."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from works.api import (
+    MAX_ID,
+    ApiPagination,
+    PageSerializer,
+)
+from works.models import Researcher
+
+from . import queries
+from . import services as claims
+from .models import Claim
+
+# Claims: the same service functions as the claim pages (profiles.claims), for scripts.
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    researcher_name = serializers.CharField(source="researcher.display_name")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "researcher",
+            "researcher_name",
+            "status",
+            "status_label",
+            "email",
+            "orcid",
+            "url",
+            "note",
+            "created_at",
+            "email_confirmed_at",
+            "decided_at",
+            "decision_reason",
+        ]
+
+
+class ClaimSubmitSerializer(serializers.Serializer):
+    researcher = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    email = serializers.CharField(max_length=254)
+    orcid = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=claims.NOTE_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+def _claim_error(error: claims.ClaimError) -> ValidationError:
+    return ValidationError({"detail": str(error)})
+
+
+@extend_schema(tags=["claims"], parameters=[PageSerializer])
+class ClaimListCreate(generics.ListAPIView):
+    """My claims; POST submits a claim and mails its confirmation link."""
+
+    serializer_class = ClaimSerializer
+    pagination_class = ApiPagination
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return Claim.objects.filter(user=self.request.user).select_related("researcher")
+
+    @extend_schema(request=ClaimSubmitSerializer, responses={201: ClaimSerializer})
+    def post(self, request):
+        submitted = ClaimSubmitSerializer(data=request.data)
+        submitted.is_valid(raise_exception=True)
+        data = submitted.validated_data
+        researcher = get_object_or_404(Researcher, pk=data.pop("researcher"))
+        try:
+            claim = claims.claim_submit(user=request.user, researcher=researcher, **data)
+        except claims.ClaimError as error:
+            raise _claim_error(error) from None
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["claims"])
+class ClaimDetail(APIView):
+    """One of my claims and its status; another person's claim does not exist for me (404)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ClaimSerializer)
+    def get(self, request, pk):
+        return Response(ClaimSerializer(queries.claim_get_for_user(request.user, pk)).data)
+
+
+@extend_schema(tags=["claims"])
+class ClaimWithdraw(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    def post(self, request, pk):
+        claim = queries.claim_get_for_user(request.user, pk)
+        try:
+            claim = claims.claim_withdraw(claim=claim, user=request.user)
+        except claims.ClaimError as error:
+            raise _claim_error(error) from None
+        return Response(ClaimSerializer(claim).data)

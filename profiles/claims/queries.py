@@ -1,0 +1,105 @@
+"""Claims' reads: the permission-checked accessors that views start with, and lookups."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from works.models import Authorship, Institution, Researcher
+
+from .models import Claim, Dispute
+
+
+def is_moderator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def claim_get_for_user(user, claim_id: int) -> Claim:
+    """The claimant's own claim, or 404 (someone else's claim ids do not exist for them)."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Claim.objects.select_related("researcher").get(pk=claim_id, user=user)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+
+
+def claim_get_for_moderator(user, claim_id: int) -> Claim:
+    require_moderator(user)
+    try:
+        return Claim.objects.select_related("researcher", "user").get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+
+
+def dispute_get_for_moderator(user, dispute_id: int) -> Dispute:
+    require_moderator(user)
+    try:
+        return Dispute.objects.select_related("researcher", "claim").get(pk=dispute_id)
+    except Dispute.DoesNotExist:
+        raise Http404("No such dispute.") from None
+
+
+def researcher_get_for_owner(user, researcher_id: int) -> Researcher:
+    """A record the user owns, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Researcher.objects.get(pk=researcher_id, owner=user)
+    except Researcher.DoesNotExist:
+        raise Http404("You do not own this record.") from None
+
+
+def claim_for_token(token: str) -> Claim | None:
+    """The unconfirmed claim a link's token belongs to, without using the token up."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        Claim.objects.select_related("researcher")
+        .filter(token_hash=token_hash(token), status=Claim.Status.EMAIL_PENDING)
+        .first()
+    )
+
+
+def matching_institution(*, researcher: Researcher, email: str) -> Institution | None:
+    """An institution on the record whose homepage domain is the address's domain or a parent.
+
+    "On the record" means the last known institutions and the institutions on the record's
+    authorships: OpenAlex often leaves the first empty (the seed page shows "Affiliation not
+    imported") while the bylines of the person's own papers name where they worked, and an
+    address at any of those is the same kind of evidence. Only the address's domain and its
+    parent domains are looked up, through the homepage_domain index, so the query stays small
+    however many works the record has.
+    """
+    domain = email.rsplit("@", 1)[-1].strip().rstrip(".").lower()
+    labels = domain.split(".")
+    # "cs.uni.edu" -> "cs.uni.edu", "uni.edu"; never a bare top-level domain.
+    suffixes = {".".join(labels[i:]) for i in range(len(labels) - 1)}
+    if not suffixes:
+        return None
+    candidates = suffixes | {f"www.{suffix}" for suffix in suffixes}
+    on_record = models.Q(
+        pk__in=Researcher.last_known_institutions.through.objects.filter(
+            researcher_id=researcher.pk
+        ).values("institution_id")
+    ) | models.Q(
+        pk__in=Authorship.institutions.through.objects.filter(
+            authorship__researcher_id=researcher.pk
+        ).values("institution_id")
+    )
+    return (
+        Institution.objects.filter(homepage_domain__in=candidates)
+        .filter(on_record)
+        .order_by("pk")
+        .first()
+    )
+
+
+def require_moderator(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied("Only moderators can do that.")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
