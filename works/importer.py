@@ -11,7 +11,6 @@ they carry fewer fields, and must not blank what the entity's own record filled 
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +20,17 @@ from django.conf import settings
 from django.db import DatabaseError, models, transaction
 
 from . import openalex
+from .import_authorships import (
+    authorships_sync,
+    chunks,
+    desired_authorships,
+    openalex_merges,
+    stub_of_survivor,
+    survivors,
+    sync_links,
+)
 from .models import (
-    Authorship,
-    AuthorshipCorrection,
     Institution,
-    MergedAuthorId,
     Researcher,
     Source,
     Topic,
@@ -34,8 +39,6 @@ from .models import (
 )
 from .services import public_verification_level, researchers_changed
 
-# Values per IN (...) list: far below SQLite's limit on bound variables.
-LOOKUP_CHUNK = 5000
 MAX_KEPT_ERRORS = 1000
 
 _KIND_NAMES = {
@@ -130,15 +133,10 @@ def openalex_import(
 # --- One batch ----------------------------------------------------------------------------
 
 
-def _chunks(values: Sequence, size: int = LOOKUP_CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _pk_map(model: type[models.Model], openalex_ids: Iterable[str]) -> dict[str, int]:
     ids = list(openalex_ids)
     found: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         found.update(model.objects.filter(openalex_id__in=chunk).values_list("openalex_id", "pk"))
     return found
 
@@ -177,10 +175,10 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
         _TOPIC_FIELDS,
     )
     stubs = [a.author for work in works for a in work.authorships if a.author]
-    merged_away = _openalex_merges({stub.openalex_id for stub in stubs})
+    merged_away = openalex_merges({stub.openalex_id for stub in stubs})
     researchers = _upsert_researchers(
         full=authors,
-        stubs=[_stub_of_survivor(stub, merged_away) for stub in stubs],
+        stubs=[stub_of_survivor(stub, merged_away) for stub in stubs],
     )
     _sync_last_known_institutions(authors, researchers, institutions)
 
@@ -188,10 +186,10 @@ def _write_batch(records: list[openalex.Record]) -> set[int]:
     if works:
         work_pks = _upsert_works(works, sources)
         _sync_work_topics(works, work_pks, topics)
-        authors_of_works = _survivors(researchers, merged_away)
+        authors_of_works = survivors(researchers, merged_away)
         touched |= authorships_sync(
             work_ids=list(work_pks.values()),
-            desired=_desired_authorships(works, work_pks, authors_of_works, institutions),
+            desired=desired_authorships(works, work_pks, authors_of_works, institutions),
         )
     return touched
 
@@ -299,7 +297,7 @@ def _upsert_researchers(
     # An authorship may know an ORCID iD that an earlier import did not: fill it in, never
     # replace one.
     missing_orcid: list[Researcher] = []
-    for chunk in _chunks(list(rest)):
+    for chunk in chunks(list(rest)):
         for openalex_id, pk, orcid in Researcher.objects.filter(openalex_id__in=chunk).values_list(
             "openalex_id", "pk", "orcid"
         ):
@@ -315,39 +313,10 @@ def _upsert_researchers(
     return pks
 
 
-def _sync_links(
-    through: type[models.Model], owner: str, target: str, desired: dict[int, set[int]]
-) -> None:
-    """Make the many-to-many links of each owner in ``desired`` exactly the given targets."""
-    if not desired:
-        return
-    owner_id, target_id = f"{owner}_id", f"{target}_id"
-    existing: dict[int, dict[int, int]] = {}  # owner -> target -> through row pk
-    for chunk in _chunks(list(desired)):
-        for pk, o, t in through.objects.filter(**{f"{owner_id}__in": chunk}).values_list(
-            "pk", owner_id, target_id
-        ):
-            existing.setdefault(o, {})[t] = pk
-    stale = [
-        pk
-        for o, targets in existing.items()
-        for t, pk in targets.items()
-        if t not in desired.get(o, ())
-    ]
-    for chunk in _chunks(stale):
-        through.objects.filter(pk__in=chunk).delete()
-    through.objects.bulk_create(
-        through(**{owner_id: o, target_id: t})
-        for o, targets in desired.items()
-        for t in targets
-        if t not in existing.get(o, {})
-    )
-
-
 def _sync_last_known_institutions(
     authors: list[openalex.AuthorRecord], researchers: dict[str, int], institutions: dict[str, int]
 ) -> None:
-    _sync_links(
+    sync_links(
         Researcher.last_known_institutions.through,
         "researcher",
         "institution",
@@ -413,7 +382,7 @@ def _sync_work_topics(
         ).values_list("pk", "work_id", "topic_id", "score")
     }
     stale = [pk for key, (pk, _) in existing.items() if key not in desired]
-    for chunk in _chunks(stale):
+    for chunk in chunks(stale):
         WorkTopic.objects.filter(pk__in=chunk).delete()
     changed = [
         WorkTopic(work_id=work_id, topic_id=topic_id, score=score)
@@ -427,168 +396,3 @@ def _sync_work_topics(
             unique_fields=["work", "topic"],
             update_fields=["score"],
         )
-
-
-# --- Merged authors -----------------------------------------------------------------------
-#
-# Two kinds of merge send a work's author to another record: OpenAlex merging an author id into
-# another (its merged_ids files, stored as MergedAuthorId), and an owner merging two BZPEER
-# records (Researcher.merged_into). Both are kept one hop long, so one lookup each suffices.
-
-
-def _openalex_merges(openalex_ids: Iterable[str]) -> dict[str, str]:
-    """Return ``{merged id: surviving id}`` for the ids OpenAlex merged away."""
-    ids = list(openalex_ids)
-    merged: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        merged.update(
-            MergedAuthorId.objects.filter(openalex_id__in=chunk).values_list(
-                "openalex_id", "merge_into_id"
-            )
-        )
-    return merged
-
-
-def _stub_of_survivor(stub: openalex.AuthorRef, merged_away: dict[str, str]) -> openalex.AuthorRef:
-    # A work still naming a merged id creates (or finds) the survivor's record, not the old one.
-    survivor = merged_away.get(stub.openalex_id)
-    return dataclasses.replace(stub, openalex_id=survivor) if survivor else stub
-
-
-def _survivors(researchers: dict[str, int], merged_away: dict[str, str]) -> dict[str, int]:
-    """Map every author id of the batch to the pk of the record its works belong on."""
-    resolved = {
-        openalex_id: researchers[merged_away.get(openalex_id, openalex_id)]
-        for openalex_id in set(researchers) | set(merged_away)
-        if merged_away.get(openalex_id, openalex_id) in researchers
-    }
-    merged_into: dict[int, int] = {}
-    pks = list(set(resolved.values()))
-    for chunk in _chunks(pks):
-        merged_into.update(
-            Researcher.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
-                "pk", "merged_into_id"
-            )
-        )
-    return {openalex_id: merged_into.get(pk, pk) for openalex_id, pk in resolved.items()}
-
-
-# --- Authorships --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DesiredAuthorship:
-    researcher_id: int
-    order: int
-    position: str
-    raw_author_name: str
-    institution_ids: frozenset[int]
-
-
-def _desired_authorships(
-    works: list[openalex.WorkRecord],
-    work_pks: dict[str, int],
-    researchers: dict[str, int],
-    institutions: dict[str, int],
-) -> dict[int, list[DesiredAuthorship]]:
-    desired: dict[int, list[DesiredAuthorship]] = {}
-    for work in works:
-        rows: dict[int, DesiredAuthorship] = {}
-        for a in work.authorships:
-            if a.author is None:
-                continue  # no author id, no natural key: counted in authors_count only
-            researcher_id = researchers[a.author.openalex_id]
-            # OpenAlex sometimes lists one author twice on a work; one authorship per person
-            # (the database says so too): the first place in the byline wins.
-            rows.setdefault(
-                researcher_id,
-                DesiredAuthorship(
-                    researcher_id=researcher_id,
-                    order=a.order,
-                    position=a.position,
-                    raw_author_name=a.raw_author_name,
-                    institution_ids=frozenset(institutions[i.openalex_id] for i in a.institutions),
-                ),
-            )
-        desired[work_pks[work.openalex_id]] = list(rows.values())
-    return desired
-
-
-def authorships_sync(
-    *, work_ids: list[int], desired: dict[int, list[DesiredAuthorship]]
-) -> set[int]:
-    """Make each work's authorships exactly those of its imported record, less owners' corrections.
-
-    Authorships no longer in the record are removed; the others are created or updated, with
-    their institutions. This is the one place where a re-import replaces a work's author list,
-    so it is also where owners' corrections (profiles.models.AuthorshipCorrection) hold: a work
-    an owner removed from their record is not put back, and one they asserted is not taken away.
-    Returns the ids of every researcher who gained, kept or lost an authorship on these works.
-    """
-    corrections = {
-        (work_id, researcher_id): kind
-        for work_id, researcher_id, kind in AuthorshipCorrection.objects.filter(
-            work_id__in=work_ids
-        ).values_list("work_id", "researcher_id", "kind")
-    }
-    removed = AuthorshipCorrection.Kind.REMOVED
-    asserted = AuthorshipCorrection.Kind.ASSERTED
-    desired = {
-        work_id: [row for row in rows if corrections.get((work_id, row.researcher_id)) != removed]
-        for work_id, rows in desired.items()
-    }
-    existing = {
-        (work_id, researcher_id): (pk, order, position, raw_name)
-        for pk, work_id, researcher_id, order, position, raw_name in Authorship.objects.filter(
-            work_id__in=work_ids
-        ).values_list("pk", "work_id", "researcher_id", "order", "position", "raw_author_name")
-    }
-    wanted = {
-        (work_id, row.researcher_id): row for work_id, rows in desired.items() for row in rows
-    }
-    touched = {researcher_id for _, researcher_id in existing.keys() | wanted.keys()}
-
-    stale = [
-        pk
-        for key, (pk, *_) in existing.items()
-        if key not in wanted and corrections.get(key) != asserted
-    ]
-    for chunk in _chunks(stale):
-        Authorship.objects.filter(pk__in=chunk).delete()
-
-    changed = [
-        Authorship(
-            work_id=work_id,
-            researcher_id=row.researcher_id,
-            order=row.order,
-            position=row.position,
-            raw_author_name=row.raw_author_name,
-        )
-        for (work_id, _), row in wanted.items()
-        if existing.get((work_id, row.researcher_id), (None,))[1:]
-        != (row.order, row.position, row.raw_author_name)
-    ]
-    if changed:
-        changed = Authorship.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            unique_fields=["work", "researcher"],
-            update_fields=["order", "position", "raw_author_name"],
-        )
-    authorship_pks = {key: pk for key, (pk, *_) in existing.items() if key in wanted}
-    authorship_pks.update({(a.work_id, a.researcher_id): a.pk for a in changed})
-    if not all(authorship_pks.values()) or len(authorship_pks) < len(wanted):
-        # A database that does not return the pks of upserted rows.
-        authorship_pks = {
-            (work_id, researcher_id): pk
-            for pk, work_id, researcher_id in Authorship.objects.filter(
-                work_id__in=work_ids
-            ).values_list("pk", "work_id", "researcher_id")
-        }
-    _sync_links(
-        Authorship.institutions.through,
-        "authorship",
-        "institution",
-        {authorship_pks[key]: set(row.institution_ids) for key, row in wanted.items()},
-    )
-    return touched

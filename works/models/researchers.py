@@ -348,7 +348,7 @@ class AuthorshipCorrection(models.Model):
 
     The authorship table itself stays plain (every reader of it, from counters to the graph,
     sees exactly the works on the record); this table remembers what the owner decided so that
-    ``works.importer.authorships_sync`` can honour it on every later import:
+    ``works.import_authorships.authorships_sync`` can honour it on every later import:
 
     - ``removed``: the authorship was deleted and an import must not put it back. The deleted
       row's byline details are kept in ``removed_authorship`` so that a restore brings it back

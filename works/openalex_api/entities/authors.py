@@ -1,0 +1,96 @@
+"""The OpenAlex authors (researchers) collection: its rows, filters, sorts and groups."""
+
+from django.db import models
+from django.db.models import Q
+
+from works.models import Researcher
+
+from .. import serializers
+from .base import (
+    Entity,
+    Group,
+    Sort,
+    _last_known,
+    _lookup_orcid,
+    boolean,
+    id_filters,
+    number,
+    orcid,
+    own_id,
+    related_id,
+    researcher_search,
+)
+
+AUTHOR_ID = own_id("authors")
+INSTITUTION_OF_AUTHOR = related_id("institutions", _last_known, "institution", "researcher_id")
+
+AUTHORS = Entity(
+    name="authors",
+    entity_type="author",
+    fields=(
+        "id",
+        "orcid",
+        "display_name",
+        "display_name_alternatives",
+        "works_count",
+        "cited_by_count",
+        "ids",
+        "last_known_institutions",
+        "works_api_url",
+        "updated_date",
+        "created_date",
+        "relevance_score",
+    ),
+    model=Researcher,
+    listed=Q(merged_into__isnull=True),
+    load=lambda qs: qs.prefetch_related("last_known_institutions"),
+    serialize=serializers.author,
+    filters={
+        **id_filters(AUTHOR_ID),
+        "orcid": orcid("orcid"),
+        "ids.orcid": orcid("orcid"),
+        "has_orcid": boolean(~Q(orcid="")),
+        "works_count": number("works_count"),
+        "cited_by_count": number("cited_by_count", 2**62),
+        "last_known_institutions.id": INSTITUTION_OF_AUTHOR,
+        "last_known_institution.id": INSTITUTION_OF_AUTHOR,
+        "affiliations.institution.id": INSTITUTION_OF_AUTHOR,
+        "display_name.search": researcher_search,
+        "default.search": researcher_search,
+    },
+    search=researcher_search,
+    relevance_fields=("display_name",),
+    sorts={
+        "display_name": Sort("display_name"),
+        "works_count": Sort("works_count"),
+        "cited_by_count": Sort("cited_by_count"),
+    },
+    groups={
+        "last_known_institutions.id": Group(
+            lambda qs: _last_known().filter(researcher__in=qs.values("pk")),
+            "institution_id",
+            "institution__display_name",
+            count="researcher_id",
+            entity="institutions",
+            openalex="institution__openalex_id",
+        ),
+        "last_known_institutions.country_code": Group(
+            lambda qs: _last_known().filter(researcher__in=qs.values("pk")),
+            "institution__country_code",
+            count="researcher_id",
+        ),
+        "has_orcid": Group(
+            lambda qs: qs.annotate(
+                has_orcid=models.Case(
+                    models.When(orcid="", then=models.Value("false")),
+                    default=models.Value("true"),
+                )
+            ),
+            "has_orcid",
+        ),
+    },
+    autocomplete_order=("-works_count", "pk"),
+    hint=lambda row: ", ".join(i.display_name for i in row.last_known_institutions.all()) or None,
+    external_id=lambda row: row.orcid_url or None,
+    lookup=_lookup_orcid,
+)

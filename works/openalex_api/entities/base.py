@@ -1,0 +1,244 @@
+"""The parts every OpenAlex collection is made of: filter builders, lookups and loaders.
+
+Every filter becomes a `Q` on the collection's own table; relations are matched by subquery
+(`pk IN (...)`), so a row is never counted or listed twice and `meta.count` stays exact.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from works import identifiers
+from works.models import Authorship, Researcher, WorkTopic
+
+from .. import ids
+from ..filters import QueryError, split_comparison
+
+MAX_COUNT = 2**31 - 1
+TYPE_PREFIX = "https://openalex.org/types/"
+
+FilterBuilder = Callable[[str], Q]
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: str
+    # Stands in for NULL so that keyset comparisons work; NULLs sort as this value.
+    null_as: object = None
+    kind: str = "plain"  # "date": carried in the cursor as an ISO string
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows to group by `key`, counting distinct entities (`count`) in each group."""
+
+    rows: Callable[[models.QuerySet], models.QuerySet]
+    key: str
+    label: str | None = None  # a column naming the group; None: the key names itself
+    count: str = "pk"
+    entity: str | None = None  # the key is a row of this collection: the group key is its id
+    openalex: str | None = None  # the column holding that row's OpenAlex id
+    prefix: str = ""  # put before the key, as OpenAlex does for types
+
+
+@dataclass
+class Entity:
+    name: str
+    entity_type: str
+    # Root-level fields of the JSON, the ones `select` may name.
+    fields: tuple[str, ...]
+    model: type[models.Model]
+    load: Callable[[models.QuerySet], models.QuerySet]
+    serialize: Callable[[models.Model], dict]
+    filters: dict[str, FilterBuilder]
+    search: Callable[[str], Q]
+    relevance_fields: tuple[str, ...]
+    sorts: dict[str, Sort]
+    groups: dict[str, Group] = field(default_factory=dict)
+    autocomplete_order: tuple[str, ...] = ("display_name", "pk")
+    hint: Callable[[models.Model], str | None] = lambda row: None
+    external_id: Callable[[models.Model], str | None] = lambda row: None
+    lookup: Callable[[str], Q | None] = lambda key: None
+    # The rows lists and autocomplete show (authors merged into another record are hidden).
+    listed: Q = field(default_factory=Q)
+
+
+def invalid(key: str, text: str, why: str) -> QueryError:
+    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})", "Invalid filter")
+
+
+def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
+    parsed = ids.parse_id(entity, text)
+    if parsed is None:
+        raise invalid(key, text, f"not an id of {entity}")
+    return parsed
+
+
+def id_filters(build: FilterBuilder) -> dict[str, FilterBuilder]:
+    """The four names OpenAlex accepts for filtering an entity by its own id."""
+    return dict.fromkeys(("openalex_id", "openalex", "ids.openalex", "id"), build)
+
+
+def own_id(entity: str) -> FilterBuilder:
+    def build(text):
+        kind, value = _id_value(entity, "id", text)
+        return Q(**{kind: value})
+
+    return build
+
+
+def related_id(entity: str, rows: Callable[[], models.QuerySet], relation: str, column: str):
+    """Rows of the collection linked (through `rows`) to the entity with this id."""
+
+    def build(text):
+        kind, value = _id_value(entity, f"{entity}.id", text)
+        lookup = f"{relation}_id" if kind == "pk" else f"{relation}__openalex_id"
+        return Q(pk__in=rows().filter(**{lookup: value}).values(column))
+
+    return build
+
+
+def fk_id(entity: str, relation: str) -> FilterBuilder:
+    def build(text):
+        kind, value = _id_value(entity, f"{relation}.id", text)
+        return Q(**{f"{relation}_id" if kind == "pk" else f"{relation}__openalex_id": value})
+
+    return build
+
+
+def number(column: str, high: int = MAX_COUNT) -> FilterBuilder:
+    def build(text):
+        op, digits = split_comparison(text)
+        if not digits.isdigit() or int(digits) > high:
+            raise invalid(column, text, f"expects a whole number up to {high}")
+        suffix = {"=": "", "<": "__lt", ">": "__gt"}[op]
+        return Q(**{column + suffix: int(digits)})
+
+    return build
+
+
+def date(column: str, suffix: str = "") -> FilterBuilder:
+    def build(text):
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            raise invalid(column, text, "expects a date YYYY-MM-DD") from None
+        return Q(**{column + suffix: value})
+
+    return build
+
+
+def text_exact(column: str, strip_prefix: str = "") -> FilterBuilder:
+    def build(text):
+        value = text.removeprefix(strip_prefix) if strip_prefix else text
+        return Q(**{f"{column}__iexact": value})
+
+    return build
+
+
+def boolean(when_true: Q) -> FilterBuilder:
+    def build(text):
+        if text.lower() not in {"true", "false"}:
+            raise invalid("boolean", text, "expects true or false")
+        return when_true if text.lower() == "true" else ~when_true
+
+    return build
+
+
+def doi(text: str) -> Q:
+    value = identifiers.normalize_doi(text)
+    if not value:
+        raise invalid("doi", text, "not a DOI")
+    return Q(doi=value)
+
+
+def orcid(column: str) -> FilterBuilder:
+    def build(text):
+        value = text.strip().rstrip("/").rsplit("/", 1)[-1].upper()
+        if not identifiers.ORCID_RE.fullmatch(value):
+            raise invalid("orcid", text, "not an ORCID iD")
+        return Q(**{column: value})
+
+    return build
+
+
+def words_in(*columns: str) -> Callable[[str], Q]:
+    """Every word appears in one of the columns (case-insensitive)."""
+
+    def build(text):
+        query = Q()
+        for word in text.split()[:20]:
+            any_column = Q()
+            for column in columns:
+                any_column |= Q(**{f"{column}__icontains": word})
+            query &= any_column
+        return query
+
+    return build
+
+
+def researcher_search(text: str) -> Q:
+    # The directory's name search, whatever it grows into, serves this API too.
+    return Q(pk__in=Researcher.objects.search(text).values("pk"))
+
+
+def relevance(fields: tuple[str, ...], text: str):
+    """A simple relevance: 2 points per word in the first field, 1 per word in the others."""
+    score = models.Value(0)
+    for word in text.split()[:20]:
+        for weight, column in zip([2] + [1] * len(fields), fields, strict=False):
+            score = score + models.Case(
+                models.When(**{f"{column}__icontains": word}, then=models.Value(weight)),
+                default=models.Value(0),
+            )
+    return models.ExpressionWrapper(score, output_field=models.IntegerField())
+
+
+# Loading rows with everything their JSON needs, in a fixed number of queries.
+
+
+def load_works(queryset):
+    return queryset.select_related("source").prefetch_related(
+        models.Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("researcher")
+            .prefetch_related("institutions")
+            .order_by("order", "id"),
+        ),
+        models.Prefetch("work_topics", queryset=WorkTopic.objects.select_related("topic")),
+    )
+
+
+def _authorship_institutions():
+    return Authorship.institutions.through.objects.all()
+
+
+def _last_known():
+    return Researcher.last_known_institutions.through.objects.all()
+
+
+def _lookup_doi(key: str) -> Q | None:
+    lowered = key.lower()
+    if lowered.startswith(("doi:", "https://doi.org/", "http://doi.org/", "doi.org/", "10.")):
+        value = identifiers.normalize_doi(lowered.removeprefix("doi.org/"))
+        return Q(doi=value) if value else None
+    return None
+
+
+def _lookup_orcid(key: str) -> Q | None:
+    lowered = key.lower()
+    if lowered.startswith(("orcid:", "https://orcid.org/", "http://orcid.org/")):
+        value = key.rsplit("/", 1)[-1].rsplit(":", 1)[-1].upper()
+        return Q(orcid=value) if identifiers.ORCID_RE.fullmatch(value) else None
+    return None
+
+
+def _lookup_ror(key: str) -> Q | None:
+    lowered = key.lower()
+    if lowered.startswith(("ror:", "https://ror.org/", "http://ror.org/")):
+        value = lowered.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        return Q(ror=value) if value else None
+    return None

@@ -1,0 +1,48 @@
+"""The OpenAlex topics collection: its rows, filters, sorts and groups."""
+
+from works.models import Topic
+
+from .. import serializers
+from .base import (
+    Entity,
+    Group,
+    Sort,
+    id_filters,
+    own_id,
+    words_in,
+)
+
+TOPIC_ID = own_id("topics")
+
+TOPICS = Entity(
+    name="topics",
+    entity_type="topic",
+    fields=(
+        "id",
+        "display_name",
+        "subfield",
+        "field",
+        "domain",
+        "ids",
+        "works_api_url",
+        "updated_date",
+        "relevance_score",
+    ),
+    model=Topic,
+    load=lambda qs: qs,
+    serialize=serializers.topic,
+    filters={
+        **id_filters(TOPIC_ID),
+        "display_name.search": words_in("display_name"),
+        "default.search": words_in("display_name"),
+    },
+    search=words_in("display_name"),
+    relevance_fields=("display_name",),
+    sorts={"display_name": Sort("display_name")},
+    groups={
+        "domain.display_name": Group(lambda qs: qs, "domain"),
+        "field.display_name": Group(lambda qs: qs, "field"),
+        "subfield.display_name": Group(lambda qs: qs, "subfield"),
+    },
+    hint=lambda row: row.field or None,
+)

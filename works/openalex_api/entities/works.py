@@ -1,0 +1,156 @@
+"""The OpenAlex works collection: its rows, filters, sorts and groups."""
+
+import datetime as dt
+
+from django.db.models import Q
+
+from works.models import Authorship, Work, WorkTopic
+
+from .. import serializers
+from .base import (
+    TYPE_PREFIX,
+    Entity,
+    Group,
+    Sort,
+    _authorship_institutions,
+    _lookup_doi,
+    boolean,
+    date,
+    doi,
+    fk_id,
+    id_filters,
+    load_works,
+    number,
+    orcid,
+    own_id,
+    related_id,
+    text_exact,
+    words_in,
+)
+
+WORK_FIELDS = (
+    "id",
+    "doi",
+    "title",
+    "display_name",
+    "publication_year",
+    "publication_date",
+    "ids",
+    "language",
+    "primary_location",
+    "type",
+    "authorships",
+    "cited_by_count",
+    "primary_topic",
+    "topics",
+    "referenced_works_count",
+    "referenced_works",
+    "abstract_inverted_index",
+    "updated_date",
+    "created_date",
+    "relevance_score",
+)
+WORK_ID = own_id("works")
+AUTHOR_OF_WORK = related_id("authors", Authorship.objects.all, "researcher", "work_id")
+INSTITUTION_OF_WORK = related_id(
+    "institutions", _authorship_institutions, "institution", "authorship__work_id"
+)
+TOPIC_OF_WORK = related_id("topics", WorkTopic.objects.all, "topic", "work_id")
+SOURCE_OF_WORK = fk_id("sources", "source")
+
+
+def AUTHOR_ORCID_OF_WORK(text: str) -> Q:  # noqa: N802 (a filter, named like its siblings)
+    authorships = Authorship.objects.filter(orcid("researcher__orcid")(text))
+    return Q(pk__in=authorships.values("work_id"))
+
+
+WORKS = Entity(
+    name="works",
+    entity_type="work",
+    fields=WORK_FIELDS,
+    model=Work,
+    load=load_works,
+    serialize=serializers.work,
+    filters={
+        **id_filters(WORK_ID),
+        "doi": doi,
+        "ids.doi": doi,
+        "author.id": AUTHOR_OF_WORK,
+        "authorships.author.id": AUTHOR_OF_WORK,
+        "author.orcid": AUTHOR_ORCID_OF_WORK,
+        "authorships.author.orcid": AUTHOR_ORCID_OF_WORK,
+        "institutions.id": INSTITUTION_OF_WORK,
+        "institution.id": INSTITUTION_OF_WORK,
+        "authorships.institutions.id": INSTITUTION_OF_WORK,
+        "publication_year": number("publication_year", 9999),
+        "publication_date": date("publication_date"),
+        "from_publication_date": date("publication_date", "__gte"),
+        "to_publication_date": date("publication_date", "__lte"),
+        "type": text_exact("type", TYPE_PREFIX),
+        "language": text_exact("language"),
+        "cited_by_count": number("cited_by_count"),
+        "primary_location.source.id": SOURCE_OF_WORK,
+        "locations.source.id": SOURCE_OF_WORK,
+        "source.id": SOURCE_OF_WORK,
+        "topics.id": TOPIC_OF_WORK,
+        "primary_topic.id": TOPIC_OF_WORK,
+        "has_doi": boolean(~Q(doi="")),
+        "has_abstract": boolean(~Q(abstract="")),
+        "title.search": words_in("title"),
+        "display_name.search": words_in("title"),
+        "abstract.search": words_in("abstract"),
+        "title_and_abstract.search": words_in("title", "abstract"),
+        "default.search": words_in("title", "abstract"),
+    },
+    search=words_in("title", "abstract"),
+    relevance_fields=("title", "abstract"),
+    sorts={
+        "publication_year": Sort("publication_year", null_as=0),
+        "publication_date": Sort("publication_date", null_as=dt.date(1, 1, 1), kind="date"),
+        "cited_by_count": Sort("cited_by_count"),
+        "display_name": Sort("title"),
+        "title": Sort("title"),
+    },
+    groups={
+        "publication_year": Group(lambda qs: qs, "publication_year"),
+        "type": Group(lambda qs: qs, "type", prefix=TYPE_PREFIX),
+        "language": Group(lambda qs: qs, "language"),
+        "primary_location.source.id": Group(
+            lambda qs: qs,
+            "source_id",
+            "source__display_name",
+            entity="sources",
+            openalex="source__openalex_id",
+        ),
+        "authorships.author.id": Group(
+            lambda qs: Authorship.objects.filter(work__in=qs.values("pk")),
+            "researcher_id",
+            "researcher__display_name",
+            count="work_id",
+            entity="authors",
+            openalex="researcher__openalex_id",
+        ),
+        "authorships.institutions.id": Group(
+            lambda qs: _authorship_institutions().filter(authorship__work__in=qs.values("pk")),
+            "institution_id",
+            "institution__display_name",
+            count="authorship__work_id",
+            entity="institutions",
+            openalex="institution__openalex_id",
+        ),
+        "topics.id": Group(
+            lambda qs: WorkTopic.objects.filter(work__in=qs.values("pk")),
+            "topic_id",
+            "topic__display_name",
+            count="work_id",
+            entity="topics",
+            openalex="topic__openalex_id",
+        ),
+    },
+    autocomplete_order=("-cited_by_count", "pk"),
+    hint=lambda row: (
+        ", ".join(a.researcher.display_name for a in row.authorships.all()[:3]) or None
+    ),
+    external_id=lambda row: f"https://doi.org/{row.doi}" if row.doi else None,
+    lookup=_lookup_doi,
+)
