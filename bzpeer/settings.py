@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "works",
     "graph",
     "collaboration",
+    # The synthetic world for make run and make bench (generate_synthetic, load_demo, bench_graph).
+    "bzpeer.demo",
 ]
 
 MIDDLEWARE = [

@@ -65,7 +65,7 @@ def main() -> None:
     try:
         wait_for(base + "/healthz")
         code = (
-            "from profiles.models import Researcher; "
+            "from works.models import Researcher; "
             "r = Researcher.objects.exclude(last_known_institutions=None)"
             ".order_by('-close_collaborators_count', '-works_count').first(); print(r.pk)"
         )

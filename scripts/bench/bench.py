@@ -393,7 +393,8 @@ def profile_import(env: dict, path) -> dict:
 def export_works(count: int):
     """Write `count` works of the bench database as OpenAlex JSON Lines (its own API's JSON)."""
     from works.models import Work
-    from works.openalex_api import entities, serializers
+    from works.openalex_api import serializers
+    from works.openalex_api.entities import base as entities
 
     path = common.VAR / f"openalex-works-{count}.jsonl"
     if path.exists() and sum(1 for _ in path.open()) == count:

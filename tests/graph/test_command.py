@@ -76,7 +76,7 @@ def test_one_choice_is_required():
 
 
 def test_bench_results_replace_their_own_table_and_keep_the_rest(tmp_path):
-    from graph.management.commands.bench_graph import _replace_section
+    from bzpeer.demo.management.commands.bench_graph import _replace_section
 
     doc = tmp_path / "benchmarks.md"
     doc.write_text(

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from works import synthetic
+from bzpeer.demo import synthetic
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from works import synthetic
+from bzpeer.demo import synthetic
 from works.models import Researcher, Work
 
 DEMO_WORKS = 1200

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bzpeer.demo import synthetic
 from profiles.services import researchers_refresh
 from tests import factories
-from works import identifiers, synthetic
+from works import identifiers
 from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
 from works.services import public_verification_level
 
