@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.safety import strip_bidi
 from works.models import Authorship, Institution
 
 from .models import Claim, ClaimEvent, Dispute, Researcher, User
@@ -429,7 +430,7 @@ def researcher_profile_update(
     *, researcher: Researcher, user: User, headline: str, open_to_collaborate: bool
 ) -> Researcher:
     """The owner writes the headline and says whether they take collaboration invites."""
-    headline = " ".join(headline.split())
+    headline = " ".join(strip_bidi(headline).split())
     if len(headline) > HEADLINE_MAX:
         raise ClaimError(f"Keep the headline under {HEADLINE_MAX} characters.")
     researcher = _lock_researcher(researcher.pk)
