@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-graph soak screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph soak screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -16,6 +16,10 @@ venv: $(STAMP)
 
 run: venv
 	@scripts/run.sh
+
+# Django's reloading development server with DEBUG on, for working on the code.
+dev: venv
+	@scripts/run.sh --dev
 
 test: venv
 	@scripts/test.sh $(ARGS)

@@ -7,6 +7,7 @@ Set DATABASE_URL and REDIS_URL for the production stack. `.env.example` document
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -61,7 +62,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for absolute links in mail and the API. Required when DEBUG is off (the
+# bzpeer.E001 check): a real deployment must not link to localhost. `make run` sets it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
+SITE_HOST = urlsplit(SITE_URL).hostname or ""
+if SITE_HOST and SITE_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(SITE_HOST)
+# Served over HTTPS (behind a TLS proxy) when the address says so; `make run` serves plain HTTP.
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
 # A host name whose root serves the OpenAlex-compatible API (e.g. "api.bzpeer.example"), for
 # clients such as openalexR that keep only the host of a base URL. Empty: /openalex/ only.
 OPENALEX_API_HOST = env_str("OPENALEX_API_HOST").strip().lower()
@@ -88,6 +96,8 @@ INSTALLED_APPS = [
     "allauth.account",
     # Installed always so its tables exist in every environment; providers are added below.
     "allauth.socialaccount",
+    # The site's own system checks (bzpeer.checks); no models.
+    "bzpeer.apps.SiteConfig",
     "profiles",
     "works",
     "graph",
@@ -98,11 +108,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bzpeer.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware: it picks the URLconf for the OpenAlex API host name.
     "works.openalex_api.middleware.OpenAlexHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, so that its Content-Length counts the cleaned body.
+    "bzpeer.middleware.StripBidiControlsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # |safe_url and |strip_bidi in every template, with no {% load %} to forget.
+            "builtins": ["bzpeer.template_filters"],
         },
     },
 ]
@@ -192,9 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     # Graph builds whose queue message a Redis restart lost are sent again (graph/services.py).
     "requeue-lost-graph-slices": {
         "task": "graph.tasks.requeue_lost_graph_slices",
-        "schedule": 30.0,
+        "schedule": float(env_int("GRAPH_REQUEUE_SWEEP_SECONDS", 30, minimum=1)),
     },
 }
+# Beat (`celery worker --beat`) keeps its last run times here; scripts/run.sh creates VAR_DIR.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Mail: files under var/mail/ when embedded, SMTP from the environment in production.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -237,18 +254,39 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Production hardening, on whenever DEBUG is off.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# HTTPS hardening, on whenever the site's address is https:// (in production: DEBUG off and
+# SITE_URL required). `make run` serves http://127.0.0.1:8000 with DEBUG off and these off.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SITE_IS_HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=SITE_IS_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SITE_IS_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_IS_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_IS_HTTPS
+SECURE_HSTS_PRELOAD = SITE_IS_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Health checks come over plain HTTP from inside the network; a redirect would fail them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Sent with every response (bzpeer.middleware): scripts and styles only from our own files, so
+# a link or markup that slipped through cannot run. JSON-LD blocks are data, not scripts.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    # data: for the small SVG icons in the Swagger UI's stylesheet; images never run code.
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+# How many proxies of ours stand in front of the site and append the client's address to
+# X-Forwarded-For. 0 (no proxy): the address is REMOTE_ADDR and the header is ignored, so
+# nobody picks their own throttle bucket. N: the N-th address from the right. It drives DRF's
+# throttles and allauth's login and sign-up limits alike.
+TRUSTED_PROXY_COUNT = env_int("BZPEER_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 
 def env_rate(name: str, default: str) -> str:
@@ -277,6 +315,7 @@ REST_FRAMEWORK = {
         "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
         "user": env_rate("API_THROTTLE_USER", "600/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BZPEER API",
@@ -308,7 +347,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BZPEER] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_IS_HTTPS else "http"
+# Failed sign-ins lock out one account from one address (profiles.account_adapter keys them so):
+# guessing one person's password neither locks everyone out behind a shared address nor locks
+# that person out everywhere. The per-address limit after it only counts attempts the
+# per-account limit let through, so it stops spraying many accounts, not one forgetful person.
+ACCOUNT_ADAPTER = "profiles.account_adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/key,30/10m/ip",
+    # Every sign-in POST, right or wrong: a flood guard above the failed-attempt limits.
+    "login": "60/m/ip",
+}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Sign-in with ORCID, switched on only when both are set (register the app at
 # https://orcid.org/developer-tools; redirect URI <SITE_URL>/accounts/orcid/login/callback/):
@@ -321,6 +370,10 @@ ORCID_ENABLED = bool(ORCID_CLIENT_ID and ORCID_CLIENT_SECRET)
 SOCIALACCOUNT_PROVIDERS = {}
 if ORCID_ENABLED:
     INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
+    # The sign-in form posts to us and we redirect to ORCID, which form-action also governs.
+    CONTENT_SECURITY_POLICY["form-action"].append(
+        "https://" + env_str("ORCID_BASE_DOMAIN", "orcid.org")
+    )
     SOCIALACCOUNT_PROVIDERS["orcid"] = {
         "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
         "MEMBER_API": False,

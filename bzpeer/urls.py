@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from profiles.accounts import views as token_views
 from works.api import not_found as api_not_found
@@ -18,7 +18,12 @@ urlpatterns = [
     path("api/", include("works.api_urls")),
     path("api/", include("collaboration.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
     # Anything else under /api/ (a malformed id, say) is a JSON 404, not the HTML page.
     re_path(r"^api/", api_not_found),
     path("openalex/", include("works.openalex_api.urls")),

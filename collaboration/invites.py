@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.safety import strip_bidi
 from profiles.claims.queries import is_moderator
 from profiles.models import User
 from works.models import Researcher, Topic, Work
@@ -283,7 +284,7 @@ def _clean_topic(topic: Topic | str, researcher: Researcher) -> tuple[str, Topic
         if not on_record:
             raise InviteError("Choose one of this researcher's topics, or write your own.")
         return topic.display_name[:TOPIC_MAX], topic
-    text = " ".join((topic or "").split())
+    text = " ".join(strip_bidi(topic or "").split())
     if not text:
         raise InviteError("Give a topic: one of this researcher's topics, or your own words.")
     if len(text) > TOPIC_MAX:

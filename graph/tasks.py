@@ -12,7 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -156,23 +156,28 @@ def graph_slices_recover(*, worker: str) -> int:
 
 
 def graph_slices_requeue_lost() -> int:
-    """Send again the builds whose queue message may be lost; return how many.
+    """Send again the builds whose queue message may be lost or was never sent; return how many.
 
     Redis keeps queue state that can be lost (a restart without persistence), and a build
-    queued then stays `pending` with nobody to run it. A second message is harmless: the
-    claim lets one copy build and the other finds the row taken. Each row is sent at most
-    once per REQUEUE_AFTER_SECONDS, and a build stuck in `building` past the timeout too.
+    queued then stays `pending` with nobody to run it; one requested while Redis was down was
+    never queued at all. A second message is harmless: the claim lets one copy build and the
+    other finds the row taken. Each row is sent at most once per REQUEUE_AFTER_SECONDS, and a
+    build stuck in `building` past the timeout too.
     """
     now = timezone.now()
     lost_before = now - timedelta(seconds=settings.GRAPH["REQUEUE_AFTER_SECONDS"])
-    lost = Q(status=Status.PENDING, queued_at__lt=lost_before) | Q(
-        status=Status.BUILDING, started_at__lt=services.stuck_before()
+    lost = (
+        Q(status=Status.PENDING, queued_at__lt=lost_before)
+        # Never sent: its queueing failed (the broker was down; _enqueue_build cleared
+        # queued_at), or nobody has asked for it since it was created.
+        | Q(status=Status.PENDING, queued_at__isnull=True)
+        | Q(status=Status.BUILDING, started_at__lt=services.stuck_before())
     )
     with transaction.atomic():
         ids = list(
             GraphSlice.objects.select_for_update(skip_locked=True)
             .filter(lost)
-            .order_by("queued_at")
+            .order_by(F("queued_at").asc(nulls_first=True))
             .values_list("pk", flat=True)[: services.MARK_BATCH]
         )
         GraphSlice.objects.filter(pk__in=ids).update(

@@ -3,6 +3,8 @@
 from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 
+from bzpeer.safety import safe_url, strip_bidi
+
 
 def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
     """Return schema.org Person data, with the page's works as ScholarlyArticle."""
@@ -25,7 +27,11 @@ def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
         }
     if institutions:
         person["affiliation"] = [
-            {"@type": "Organization", "name": inst.display_name, "url": inst.homepage_url or None}
+            {
+                "@type": "Organization",
+                "name": inst.display_name,
+                "url": safe_url(inst.homepage_url) or None,
+            }
             for inst in institutions
         ]
     articles = []
@@ -51,8 +57,21 @@ def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
     return {"@context": "https://schema.org", "@graph": [person, *articles]}
 
 
+def _without_bidi(value):
+    if isinstance(value, str):
+        return strip_bidi(value)
+    if isinstance(value, dict):
+        return {key: _without_bidi(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_bidi(item) for item in value]
+    return value
+
+
 def jsonld_script(data: dict) -> SafeString:
     """Render data as a JSON-LD script element, escaped so that no string can close it."""
-    # json_script escapes <, > and & inside the JSON; only the element's type changes.
-    script = json_script(data).replace('type="application/json"', 'type="application/ld+json"', 1)
+    # json_script escapes <, > and & inside the JSON; only the element's type changes. It also
+    # writes non-ASCII as \u escapes, which the page-wide bidi filter cannot see: clean here.
+    script = json_script(_without_bidi(data)).replace(
+        'type="application/json"', 'type="application/ld+json"', 1
+    )
     return mark_safe(script)  # noqa: S308 - built by json_script above

@@ -10,6 +10,8 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
+from bzpeer.safety import safe_url
+
 from . import exports, identifiers
 from .models import Authorship, Institution, Researcher, Topic, Work, WorkTopic
 
@@ -69,6 +71,9 @@ class TopicRefSerializer(serializers.Serializer):
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
+    # Stored as imported; served only as an http(s) link, as the page shows it.
+    homepage_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Institution
         fields = [
@@ -80,6 +85,9 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "type",
             "homepage_url",
         ]
+
+    def get_homepage_url(self, institution) -> str:
+        return safe_url(institution.homepage_url)
 
 
 class WorkSerializer(serializers.ModelSerializer):

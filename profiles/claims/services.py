@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from bzpeer.safety import strip_bidi
 from profiles.accounts.models import User
 from profiles.services import researcher_trust_refresh
 from works import identifiers
@@ -330,7 +331,7 @@ def researcher_profile_update(
     *, researcher: Researcher, user: User, headline: str, open_to_collaborate: bool
 ) -> Researcher:
     """The owner writes the headline and says whether they take collaboration invites."""
-    headline = " ".join(headline.split())
+    headline = " ".join(strip_bidi(headline).split())
     if len(headline) > HEADLINE_MAX:
         raise ClaimError(f"Keep the headline under {HEADLINE_MAX} characters.")
     researcher = _lock_researcher(researcher.pk)

@@ -64,6 +64,8 @@ def production_env(database: str, redis_url: str, **extra) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Required with DEBUG off (bzpeer.E001); the benchmarks mail nobody.
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(VAR / "static"),
         "CELERY_TASK_ALWAYS_EAGER": "false",

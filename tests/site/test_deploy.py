@@ -74,3 +74,34 @@ def test_bad_settings_fail_with_a_clear_message(overrides, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", ["", "http://", "javascript:alert(1)", "bzpeer.example.org", "/relative"]
+)
+def test_check_deploy_requires_the_public_address_when_debug_is_off(site_url):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SITE_URL"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    result = run_manage("check", "--deploy", env_overrides=env)
+    assert result.returncode != 0
+    assert "bzpeer.E001" in result.stderr
+    assert "SITE_URL must be the site's public address" in result.stderr
+
+
+def test_without_debug_links_follow_the_public_address_and_its_scheme():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.SITE_URL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL, s.SECURE_SSL_REDIRECT, 'example.net' in "
+        "s.ALLOWED_HOSTS]))"
+    )
+    for site_url, expected in [
+        ("https://bzpeer.example.org/", ["https://bzpeer.example.org", "https", True, False]),
+        # make run serves plain HTTP on the machine itself: no redirect to an https:// that
+        # is not there, and its host is allowed.
+        ("http://example.net:8000", ["http://example.net:8000", "http", False, True]),
+    ]:
+        env = {**PRODUCTION_ENV, "SITE_URL": site_url}
+        result = run_manage("shell", "-c", code, env_overrides=env)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == expected

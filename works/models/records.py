@@ -129,6 +129,10 @@ class Work(models.Model):
     def doi_url(self):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
+    @property
+    def openalex_url(self):
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
+
 
 class WorkTopic(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_topics")

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from bzpeer.safety import safe_url
+
 from . import ids
 
 
@@ -125,7 +127,7 @@ def author(row) -> dict:
 def institution(row) -> dict:
     return {
         **institution_ref(row),
-        "homepage_url": row.homepage_url or None,
+        "homepage_url": safe_url(row.homepage_url) or None,
         "ids": {
             "openalex": ids.full_id("institutions", row),
             **({"ror": f"https://ror.org/{row.ror}"} if row.ror else {}),
