@@ -11,12 +11,16 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from works.models import Authorship, Researcher, Work, WorkTopic
+from works.models import (
+    Authorship,
+    AuthorshipInstitution,
+    Researcher,
+    ResearcherInstitution,
+    Work,
+    WorkTopic,
+)
 
 from .builder import CoauthorRow, Neighbour, Neighbourhood, WorkRow
-
-LastKnown = Researcher.last_known_institutions.through
-AuthorshipInstitution = Authorship.institutions.through
 
 
 def _consortium_limit() -> int:
@@ -26,7 +30,9 @@ def _consortium_limit() -> int:
 def read_works(researcher_id: int, per_order: int) -> list[WorkRow]:
     """The researcher's newest and most cited works: up to 2 × per_order, fewer on overlap."""
     ranked = (
-        Work.objects.filter(authorships__researcher_id=researcher_id)
+        Work.objects.filter(
+            pk__in=Authorship.objects.filter(researcher_id=researcher_id).values("work_id")
+        )
         .annotate(
             recent_rank=Window(
                 RowNumber(),
@@ -49,12 +55,12 @@ def read_coauthors(researcher_id: int, limit: int) -> list[CoauthorRow]:
     """The co-authors sharing most works with the researcher.
 
     Shared works count as in the stored close-collaborator counter (TRUST.md,
-    profiles.services): only works of at most the consortium limit. Names are joined after
+    works.services): distinct works of at most the consortium limit. Names are joined after
     the LIMIT, so that only those rows touch the researcher table.
     """
     sql = """
         WITH top AS (
-            SELECT theirs.researcher_id, COUNT(*) AS n
+            SELECT theirs.researcher_id, COUNT(DISTINCT mine.work_id) AS n
             FROM works_authorship mine
             JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
             JOIN works_authorship theirs
@@ -89,6 +95,7 @@ def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
         Authorship.objects.filter(work_id__in=people_work_ids, researcher_id__in=coauthor_ids)
         .order_by("work_id", "researcher_id")
         .values_list("work_id", "researcher_id")
+        .distinct()
     )
     topics: dict[int, str] = {}
     work_topics = []
@@ -102,8 +109,11 @@ def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
 
     institutions: dict[int, str] = {}
     affiliations = []
+    # Where each person is now, as their record says (the last known institutions).
     for person_id, institution_id, name in (
-        LastKnown.objects.filter(researcher_id__in=[rid, *coauthor_ids])
+        ResearcherInstitution.objects.filter(
+            researcher_id__in=[rid, *coauthor_ids], last_known=True
+        )
         .order_by("researcher_id", "institution_id")
         .values_list("researcher_id", "institution_id", "institution__display_name")
     ):
@@ -115,7 +125,7 @@ def read_neighbourhood(researcher: Researcher) -> Neighbourhood:
             authorship__researcher_id=rid, authorship__work_id__in=work_ids
         )
         .values_list("institution_id", "institution__display_name")
-        .annotate(n=Count("authorship_id"))
+        .annotate(n=Count("authorship__work_id", distinct=True))
         .order_by("institution_id")
     ):
         institutions[institution_id] = name
@@ -166,20 +176,23 @@ def _researcher_neighbours(pk: int, limit: int) -> list[Neighbour]:
     ]
     works = Work.objects.for_researcher(pk).values_list("id", "title")[: limit - len(found)]
     found += [Neighbour("work", wid, title or f"Work {wid}", "authored") for wid, title in works]
-    institutions = LastKnown.objects.filter(researcher_id=pk).values_list(
-        "institution_id", "institution__display_name"
-    )[:limit]
+    institutions = (
+        ResearcherInstitution.objects.filter(researcher_id=pk)
+        .order_by("-last_known", "-works_count", "institution_id")
+        .values_list("institution_id", "institution__display_name")[:limit]
+    )
     found += [Neighbour("institution", iid, name, "affiliated") for iid, name in institutions]
     return found
 
 
 def _work_neighbours(pk: int, limit: int) -> list[Neighbour]:
     authors = (
-        Authorship.objects.filter(work_id=pk)
+        Authorship.objects.filter(work_id=pk, researcher__isnull=False)
         .order_by("order", "id")
         .values_list("researcher_id", "researcher__display_name")[:limit]
     )
-    found = [Neighbour("researcher", rid, name, "authored") for rid, name in authors]
+    # A byline may list one person twice: one node each.
+    found = [Neighbour("researcher", rid, name, "authored") for rid, name in dict.fromkeys(authors)]
     topics = (
         WorkTopic.objects.filter(work_id=pk)
         .order_by("-score", "topic_id")
@@ -205,7 +218,7 @@ def _topic_neighbours(pk: int, limit: int) -> list[Neighbour]:
 def _institution_neighbours(pk: int, limit: int) -> list[Neighbour]:
     # No ORDER BY: the LIMIT then stops the index scan early, however big the institution.
     people = (
-        LastKnown.objects.filter(institution_id=pk)
+        ResearcherInstitution.objects.filter(institution_id=pk)
         .order_by()
         .values_list("researcher_id", "researcher__display_name")[:limit]
     )

@@ -12,7 +12,7 @@ from works.api import (
     InstitutionSerializer,
     QueryParamsMixin,
 )
-from works.models import Researcher
+from works.models import Researcher, ResearcherInstitution
 
 from . import trust
 from .services import trust_breakdown
@@ -34,10 +34,20 @@ class TrustBreakdownSerializer(serializers.Serializer):
     parts = TrustPartSerializer(many=True)
 
 
+class AffiliationSerializer(serializers.Serializer):
+    institution = InstitutionSerializer()
+    first_year = serializers.IntegerField(allow_null=True)
+    last_year = serializers.IntegerField(allow_null=True)
+    last_known = serializers.BooleanField()
+
+
 class ResearcherSerializer(serializers.ModelSerializer):
     verification_label = serializers.CharField(source="get_verification_level_display")
     trust_tier = serializers.SerializerMethodField()
-    last_known_institutions = InstitutionSerializer(many=True)
+    # Where the person is now (the author record's last known institutions, else the latest
+    # seen on their bylines); every affiliation with its years in ``affiliations``.
+    last_known_institutions = InstitutionSerializer(many=True, source="current_institutions")
+    affiliations = AffiliationSerializer(many=True)
     html_url = serializers.CharField(source="get_absolute_url")
 
     class Meta:
@@ -59,6 +69,7 @@ class ResearcherSerializer(serializers.ModelSerializer):
             "close_collaborators_count",
             "open_to_collaborate",
             "last_known_institutions",
+            "affiliations",
             "html_url",
         ]
 
@@ -126,7 +137,11 @@ class ResearcherList(QueryParamsMixin, generics.ListAPIView):
         if "claim_status" in params:
             researchers = researchers.filter(claim_status=params["claim_status"])
         if "institution" in params:
-            researchers = researchers.filter(last_known_institutions=params["institution"])
+            researchers = researchers.filter(
+                pk__in=ResearcherInstitution.objects.filter(
+                    institution_id=params["institution"]
+                ).values("researcher_id")
+            )
         if "open_to_collaborate" in params:
             researchers = researchers.filter(open_to_collaborate=params["open_to_collaborate"])
         if "min_trust" in params:

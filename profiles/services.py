@@ -24,7 +24,7 @@ def researcher_trust_scores_refresh(*, researcher_ids: Iterable[int]) -> int:
     for batch in record_services.batches(researcher_ids):
         with transaction.atomic():
             researchers = list(
-                Researcher.objects.filter(pk__in=batch).prefetch_related("last_known_institutions")
+                Researcher.objects.filter(pk__in=batch).prefetch_related("affiliations")
             )
             for researcher in researchers:
                 _apply_trust(researcher)
@@ -57,10 +57,15 @@ def _apply_trust(researcher: Researcher) -> None:
 
 
 def trust_inputs(researcher: Researcher, *, has_affiliation: bool) -> trust.TrustInputs:
-    """The rubric's facts, read from the record's stored counters."""
+    """The rubric's facts, read from the record's stored counters and figures."""
+    from_source = (
+        researcher.figures_from == Researcher.FiguresFrom.OPENALEX
+        and researcher.figures_works_count is not None
+    )
     return trust.TrustInputs(
         verification_level=researcher.verification_level,
-        works=researcher.works_count,
+        works=researcher.figures_works_count if from_source else researcher.works_count,
+        works_from_source=from_source,
         close_collaborators=researcher.close_collaborators_count,
         followers=researcher.followers_count,
         has_affiliation=has_affiliation,
@@ -70,8 +75,8 @@ def trust_inputs(researcher: Researcher, *, has_affiliation: bool) -> trust.Trus
 
 
 def trust_breakdown(researcher: Researcher) -> trust.TrustBreakdown:
-    """Explain the stored score; uses the prefetched institutions."""
-    has_affiliation = bool(researcher.last_known_institutions.all())
+    """Explain the stored score; uses the prefetched affiliations."""
+    has_affiliation = bool(researcher.affiliations.all())
     return trust.score(trust_inputs(researcher, has_affiliation=has_affiliation))
 
 

@@ -1,12 +1,17 @@
-"""The trust rubric (TRUST.md, rubric version 1): a pure function of facts on the record.
+"""The trust rubric (TRUST.md, rubric version 2): a pure function of facts on the record.
 
 No Django here: the score can be recomputed and explained anywhere, and tested part by part.
+
+Version 2 (with the faithful import): "works" is the number the source credits the record with
+(an imported author record's ``works_count``) when there is one, else the distinct works held,
+and the explanation says which; "affiliation known" counts an institution named by the author
+record or by any of the record's own authorships.
 """
 
 import math
 from dataclasses import dataclass
 
-RUBRIC_VERSION = 1
+RUBRIC_VERSION = 2
 
 IDENTITY_POINTS = {0: 0, 1: 5, 2: 25, 3: 40}
 # Below L2 (claimed) the total cannot reach the upper tiers.
@@ -24,6 +29,9 @@ class TrustInputs:
     has_affiliation: bool
     has_orcid: bool
     has_owner_headline: bool
+    # True when ``works`` is the source's own count (the author record's works_count), False
+    # when it counts the works held.
+    works_from_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,8 @@ def score(facts: TrustInputs) -> TrustBreakdown:
             "Publication record",
             _log_points(facts.works, 20),
             20,
-            f"{facts.works} work{'s' if facts.works != 1 else ''}",
+            f"{facts.works} work{'s' if facts.works != 1 else ''}"
+            + (" (the OpenAlex author record's count)" if facts.works_from_source else " held"),
         ),
         TrustPart(
             "collaboration",

@@ -70,7 +70,7 @@ def _render_researcher_detail(request, pk):
         works, settings.BZPEER["PROFILE_WORKS_PER_PAGE"], count=researcher.works_count
     )
     page = paginator.get_page(request.GET.get("page"))
-    institutions = list(researcher.last_known_institutions.all())
+    institutions = researcher.current_institutions
     context = {
         "researcher": researcher,
         "institutions": institutions,

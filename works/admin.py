@@ -1,13 +1,32 @@
 from django.contrib import admin
 
-from .models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
+from .models import (
+    Authorship,
+    AuthorshipInstitution,
+    Concept,
+    Funder,
+    Institution,
+    Publisher,
+    Researcher,
+    Source,
+    Topic,
+    Work,
+    WorkConcept,
+    WorkTopic,
+)
 
 
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     extra = 0
     raw_id_fields = ["researcher"]
-    filter_horizontal = ["institutions"]
+    exclude = ["raw_affiliation_strings", "countries"]
+
+
+class AuthorshipInstitutionInline(admin.TabularInline):
+    model = AuthorshipInstitution
+    extra = 0
+    raw_id_fields = ["institution"]
 
 
 class WorkTopicInline(admin.TabularInline):
@@ -16,13 +35,19 @@ class WorkTopicInline(admin.TabularInline):
     raw_id_fields = ["topic"]
 
 
+class WorkConceptInline(admin.TabularInline):
+    model = WorkConcept
+    extra = 0
+    raw_id_fields = ["concept"]
+
+
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin):
     list_display = ["title", "type", "publication_year", "source", "cited_by_count", "openalex_id"]
     list_filter = ["type"]
     search_fields = ["title", "openalex_id", "doi"]
     raw_id_fields = ["source"]
-    inlines = [AuthorshipInline, WorkTopicInline]
+    inlines = [AuthorshipInline, WorkTopicInline, WorkConceptInline]
     list_select_related = ["source"]
 
 
@@ -45,11 +70,30 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "openalex_id"]
 
 
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "level", "openalex_id"]
+    search_fields = ["display_name", "openalex_id"]
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "hierarchy_level", "openalex_id"]
+    search_fields = ["display_name", "openalex_id"]
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "country_code", "openalex_id"]
+    search_fields = ["display_name", "openalex_id"]
+
+
 @admin.register(Authorship)
 class AuthorshipAdmin(admin.ModelAdmin):
-    list_display = ["work", "researcher", "position", "raw_author_name"]
+    list_display = ["work", "order", "researcher", "position", "raw_author_name"]
     raw_id_fields = ["work", "researcher"]
     search_fields = ["raw_author_name", "work__title"]
+    inlines = [AuthorshipInstitutionInline]
 
 
 @admin.register(Researcher)
@@ -65,7 +109,6 @@ class ResearcherAdmin(admin.ModelAdmin):
     ]
     list_filter = ["claim_status", "verification_level", "open_to_collaborate"]
     search_fields = ["display_name", "openalex_id", "orcid"]
-    filter_horizontal = ["last_known_institutions"]
     readonly_fields = [
         # Ownership changes only through claims (profiles.claims), which keep the audit trail.
         "owner",

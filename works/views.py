@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from .models import Institution, Researcher, Topic, Work
+from .models import AuthorshipInstitution, Institution, Researcher, Topic, Work
 
 
 @never_cache
@@ -37,8 +37,15 @@ def topic_detail(request, pk):
 
 def institution_detail(request, pk):
     institution = get_object_or_404(Institution, pk=pk)
-    researchers = Researcher.objects.filter(last_known_institutions=institution)
-    works = Work.objects.filter(authorships__institutions=institution).distinct()
+    # Everyone known there, from author records and bylines alike.
+    researchers = Researcher.objects.filter(
+        affiliations__institution=institution, merged_into__isnull=True
+    )
+    works = Work.objects.filter(
+        pk__in=AuthorshipInstitution.objects.filter(institution=institution).values(
+            "authorship__work_id"
+        )
+    )
     return render(
         request,
         "works/institution_detail.html",

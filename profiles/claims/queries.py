@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from works.models import Authorship, Institution, Researcher
+from works.models import Institution, Researcher, ResearcherInstitution
 
 from .models import Claim, Dispute
 
@@ -65,12 +65,12 @@ def claim_for_token(token: str) -> Claim | None:
 def matching_institution(*, researcher: Researcher, email: str) -> Institution | None:
     """An institution on the record whose homepage domain is the address's domain or a parent.
 
-    "On the record" means the last known institutions and the institutions on the record's
-    authorships: OpenAlex often leaves the first empty (the seed page shows "Affiliation not
-    imported") while the bylines of the person's own papers name where they worked, and an
-    address at any of those is the same kind of evidence. Only the address's domain and its
-    parent domains are looked up, through the homepage_domain index, so the query stays small
-    however many works the record has.
+    "On the record" means its affiliations (ResearcherInstitution): those the author record
+    names and those on the record's own authorships. OpenAlex often names none in the author
+    record while the bylines of the person's own papers name where they worked, and an address
+    at any of those is the same kind of evidence. Only the address's domain and its parent
+    domains are looked up, through the homepage_domain index, so the query stays small however
+    many works the record has.
     """
     domain = email.rsplit("@", 1)[-1].strip().rstrip(".").lower()
     labels = domain.split(".")
@@ -80,13 +80,9 @@ def matching_institution(*, researcher: Researcher, email: str) -> Institution |
         return None
     candidates = suffixes | {f"www.{suffix}" for suffix in suffixes}
     on_record = models.Q(
-        pk__in=Researcher.last_known_institutions.through.objects.filter(
-            researcher_id=researcher.pk
-        ).values("institution_id")
-    ) | models.Q(
-        pk__in=Authorship.institutions.through.objects.filter(
-            authorship__researcher_id=researcher.pk
-        ).values("institution_id")
+        pk__in=ResearcherInstitution.objects.filter(researcher_id=researcher.pk).values(
+            "institution_id"
+        )
     )
     return (
         Institution.objects.filter(homepage_domain__in=candidates)

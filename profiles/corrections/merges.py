@@ -88,7 +88,6 @@ def _merge(
     _move_claims(source, target)
     _move_suggestions(source, target)
     ClaimEvent.objects.filter(researcher=source).update(researcher=target)
-    target.last_known_institutions.add(*source.last_known_institutions.all())
 
     owner_id = target.owner_id or source.owner_id
     level = target.verification_level

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import models
 
-from works.models import Institution, Researcher, ResearcherTopic, Topic
+from works.models import Institution, Researcher, ResearcherInstitution, ResearcherTopic, Topic
 
 SORTS = {
     "relevance": None,  # the search's own ranking; trust order when there is no query
@@ -18,7 +18,8 @@ FACET_SIZE = 10
 # Counts over the whole directory are the costly ones and change slowly.
 FACET_CACHE_SECONDS = 300
 WHOLE_DIRECTORY_FACETS = "directory-facets:all"
-Affiliation = Researcher.last_known_institutions.through
+# Every institution a record is known at: its author record's and its own authorships'.
+Affiliation = ResearcherInstitution
 
 
 @dataclass

@@ -1,10 +1,20 @@
-"""The public record's models: works and what they hang on (records), and the author entity
-(researchers). Both modules share the app label ``works``."""
+"""The public record's models: the entities (institutions, sources, topics, concepts,
+publishers, funders, and the stored OpenAlex documents), works and their links (records), and
+the author entity (researchers). All share the app label ``works``."""
 
-from .records import Authorship, Institution, MergedAuthorId, Source, Topic, Work, WorkTopic
+from .entities import Concept, Funder, Institution, OpenAlexRecord, Publisher, Source, Topic
+from .records import (
+    Authorship,
+    AuthorshipInstitution,
+    MergedAuthorId,
+    Work,
+    WorkConcept,
+    WorkTopic,
+)
 from .researchers import (
     AuthorshipCorrection,
     Researcher,
+    ResearcherInstitution,
     ResearcherName,
     ResearcherQuerySet,
     ResearcherTopic,
@@ -13,14 +23,21 @@ from .researchers import (
 __all__ = [
     "Authorship",
     "AuthorshipCorrection",
+    "AuthorshipInstitution",
+    "Concept",
+    "Funder",
     "Institution",
     "MergedAuthorId",
+    "OpenAlexRecord",
+    "Publisher",
     "Researcher",
+    "ResearcherInstitution",
     "ResearcherName",
     "ResearcherQuerySet",
     "ResearcherTopic",
     "Source",
     "Topic",
     "Work",
+    "WorkConcept",
     "WorkTopic",
 ]

@@ -1,75 +1,22 @@
-"""Works and what they hang on: authorships, topics, institutions and sources.
+"""Works and their links: authorships as published, topics and concepts; merged author ids.
 
-The OpenAlex id (``W…``, ``A…``, ``I…``, ``S…``, ``T…``) is the natural key of every imported
-row; it is NULL for rows that did not come from OpenAlex. Unique constraints on nullable columns
-allow many NULLs, so the same rule serves both.
+The OpenAlex id is the natural key of every imported row (see ``entities``).
 """
 
 from django.db import models
 from django.urls import reverse
 
-
-class Institution(models.Model):
-    openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    ror = models.CharField("ROR id", max_length=64, blank=True, db_index=True)
-    display_name = models.CharField(max_length=500)
-    country_code = models.CharField(max_length=2, blank=True, db_index=True)
-    type = models.CharField(max_length=40, blank=True)
-    homepage_url = models.URLField(max_length=500, blank=True)
-    # The bare host of the homepage ("uni-example.edu"), matched against claim email domains.
-    homepage_domain = models.CharField(max_length=255, blank=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["display_name"]
-
-    def __str__(self):
-        return self.display_name
-
-    def get_absolute_url(self):
-        return reverse("works:institution", args=[self.pk])
-
-
-class Source(models.Model):
-    """Where a work appeared: a journal, a repository such as arXiv, a conference."""
-
-    openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    display_name = models.CharField(max_length=500)
-    issn_l = models.CharField(max_length=16, blank=True)
-    type = models.CharField(max_length=40, blank=True)
-    host_organization_name = models.CharField(max_length=500, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["display_name"]
-
-    def __str__(self):
-        return self.display_name
-
-
-class Topic(models.Model):
-    openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    display_name = models.CharField(max_length=500)
-    subfield = models.CharField(max_length=255, blank=True)
-    field = models.CharField(max_length=255, blank=True)
-    domain = models.CharField(max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["display_name"]
-
-    def __str__(self):
-        return self.display_name
-
-    def get_absolute_url(self):
-        return reverse("works:topic", args=[self.pk])
+from .entities import Concept, Imported, Institution, Source, Topic
 
 
 class WorkQuerySet(models.QuerySet):
     def for_researcher(self, researcher):
-        """Return the researcher's works, newest first, with their venue loaded."""
+        """Return the researcher's works, newest first, with their venue loaded.
+
+        A subquery, not a join: a byline may list one person twice, and each work is listed once.
+        """
         return (
-            self.filter(authorships__researcher=researcher)
+            self.filter(pk__in=Authorship.objects.filter(researcher=researcher).values("work_id"))
             .select_related("source")
             .order_by(
                 models.F("publication_date").desc(nulls_last=True),
@@ -85,11 +32,11 @@ class WorkQuerySet(models.QuerySet):
                 queryset=Authorship.objects.select_related("researcher").order_by("order", "id"),
             ),
             "topics",
+            "concepts",
         )
 
 
-class Work(models.Model):
-    openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
+class Work(Imported):
     # Lower-case and without the resolver prefix: "10.1234/abc".
     doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
     title = models.TextField(blank=True)
@@ -108,9 +55,19 @@ class Work(models.Model):
     # The number of authors on the work as published (not only those we hold); consortium
     # papers are recognised by it without counting authorships.
     authors_count = models.PositiveIntegerField(default=0)
+    # Open access as the record states it (NULL: not stated), and where to read the work.
+    is_oa = models.BooleanField(null=True, blank=True)
+    oa_status = models.CharField(max_length=16, blank=True)
+    oa_url = models.CharField(max_length=2000, blank=True)
+    landing_page_url = models.CharField(max_length=2000, blank=True)
+    is_retracted = models.BooleanField(null=True, blank=True)
+    # [{"year": 2023, "cited_by_count": 4}, ...]: the held figures of authors are built from it.
+    counts_by_year = models.JSONField(default=list, blank=True)
     topics = models.ManyToManyField(Topic, through="WorkTopic", related_name="works", blank=True)
+    concepts = models.ManyToManyField(
+        Concept, through="WorkConcept", related_name="works", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkQuerySet.as_manager()
 
@@ -149,7 +106,30 @@ class WorkTopic(models.Model):
         return f"{self.topic_id} on {self.work_id}"
 
 
+class WorkConcept(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_concepts")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="work_concepts")
+    score = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "concept"], name="workconcept_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["concept", "work"], name="workconcept_concept_idx")]
+
+    def __str__(self):
+        return f"{self.concept_id} on {self.work_id}"
+
+
 class Authorship(models.Model):
+    """One entry of a work's byline, as published, in its place.
+
+    ``researcher`` links the entry to an author record; it is NULL for an unlinked byline (no
+    author id, OpenAlex's null author ``A9999999999``, or an entry the owner took off their
+    record), which pages show by its raw name. A byline that names one person twice keeps both
+    entries, so every count over authorships counts distinct works.
+    """
+
     class Position(models.TextChoices):
         FIRST = "first", "First author"
         MIDDLE = "middle", "Middle author"
@@ -157,25 +137,64 @@ class Authorship(models.Model):
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="authorships")
     researcher = models.ForeignKey(
-        "works.Researcher", on_delete=models.CASCADE, related_name="authorships"
+        "works.Researcher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorships",
     )
     position = models.CharField(max_length=8, choices=Position.choices, blank=True)
-    # Where the author stands in the work's byline, from 0.
+    # Where the entry stands in the work's byline, from 0: one entry per place.
     order = models.PositiveIntegerField(default=0)
     raw_author_name = models.CharField(max_length=500, blank=True)
-    institutions = models.ManyToManyField(Institution, related_name="authorships", blank=True)
+    raw_affiliation_strings = models.JSONField(default=list, blank=True)
+    is_corresponding = models.BooleanField(null=True, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    institutions = models.ManyToManyField(
+        Institution, through="AuthorshipInstitution", related_name="authorships", blank=True
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["work", "researcher"], name="authorship_unique_work_researcher"
-            ),
+            models.UniqueConstraint(fields=["work", "order"], name="authorship_unique_place"),
         ]
-        # (work, researcher) is indexed by the constraint; this one serves "works of a person".
+        # (work, order) is indexed by the constraint; this one serves "works of a person".
         indexes = [models.Index(fields=["researcher", "work"], name="authorship_researcher_idx")]
 
     def __str__(self):
         return f"{self.raw_author_name or self.researcher_id} on {self.work_id}"
+
+    @property
+    def name(self) -> str:
+        """The name to show: as printed on the byline, else the linked record's."""
+        if self.raw_author_name:
+            return self.raw_author_name
+        return self.researcher.display_name if self.researcher_id else ""
+
+
+class AuthorshipInstitution(models.Model):
+    """An institution of a byline entry, in the order the record lists them."""
+
+    authorship = models.ForeignKey(
+        Authorship, on_delete=models.CASCADE, related_name="institution_links"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="authorship_links"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authorship", "order"], name="authorshipinstitution_unique_place"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "authorship"], name="authorshipinst_inst_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution_id} on {self.authorship_id}"
 
 
 class MergedAuthorId(models.Model):

@@ -30,8 +30,15 @@ AUTOCOMPLETE_CANDIDATES = 200
 
 class ResearcherQuerySet(models.QuerySet):
     def for_profile_page(self):
-        """Everything the profile header needs, in one query plus one for institutions."""
-        return self.prefetch_related("last_known_institutions")
+        """Everything the profile header needs, in one query plus one for affiliations."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "affiliations",
+                queryset=ResearcherInstitution.objects.select_related("institution").order_by(
+                    "-last_known", models.F("last_year").desc(nulls_last=True), "institution_id"
+                ),
+            )
+        )
 
     def search(self, query: str):
         """Researchers whose names match a query written as people write names, best first.
@@ -112,8 +119,7 @@ class ResearcherQuerySet(models.QuerySet):
         on the same byline are two people, so those are never offered as duplicates.
         """
         small = {"work__authors_count__lte": settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]}
-        last_known = Researcher.last_known_institutions.through.objects
-        on_authorships = Authorship.institutions.through.objects
+        affiliations = ResearcherInstitution.objects
         candidates = (
             Researcher.objects.alias(name_key=Lower("display_name"))
             .filter(name_key=Lower(models.Value(researcher.display_name)))
@@ -122,18 +128,12 @@ class ResearcherQuerySet(models.QuerySet):
             .order_by("pk")
             .values("pk")[:DUPLICATE_CANDIDATES]
         )
-        # This researcher's side, each bounded by their own works.
-        institutions = (
-            last_known.filter(researcher_id=researcher.pk)
-            .values("institution_id")
-            .union(
-                on_authorships.filter(authorship__researcher_id=researcher.pk).values(
-                    "institution_id"
-                )
-            )
-        )
+        # This researcher's side, each bounded by their own works and affiliations (which
+        # hold the institutions of their authorships too).
+        institutions = affiliations.filter(researcher_id=researcher.pk).values("institution_id")
         coauthors = (
             Authorship.objects.filter(work__authorships__researcher_id=researcher.pk, **small)
+            .filter(researcher__isnull=False)
             .exclude(researcher_id=researcher.pk)
             .values("researcher_id")
         )
@@ -142,18 +142,15 @@ class ResearcherQuerySet(models.QuerySet):
         via_coauthor = Authorship.objects.filter(
             researcher_id__in=candidates, work__authorships__researcher_id__in=coauthors, **small
         ).values("researcher_id")
-        via_last_known = last_known.filter(
+        via_institution = affiliations.filter(
             researcher_id__in=candidates, institution_id__in=institutions
         ).values("researcher_id")
-        via_authorship = on_authorships.filter(
-            authorship__researcher_id__in=candidates, institution_id__in=institutions
-        ).values("authorship__researcher_id")
         same_byline = Authorship.objects.filter(
             researcher_id__in=candidates, work_id__in=works
         ).values("researcher_id")
         return (
             self.filter(pk__in=candidates)
-            .filter(pk__in=via_coauthor.union(via_last_known, via_authorship))
+            .filter(pk__in=via_coauthor.union(via_institution))
             .exclude(pk__in=same_byline)
             .order_by("pk")
         )
@@ -178,14 +175,20 @@ class Researcher(models.Model):
         CLAIMED = "claimed", "Claimed"
         VERIFIED = "verified", "Verified"
 
+    class FiguresFrom(models.TextChoices):
+        OPENALEX = "openalex", "OpenAlex author record"
+        HELD = "held", "Computed from the works held"
+
     openalex_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
     orcid = models.CharField("ORCID iD", max_length=19, blank=True, db_index=True)
     display_name = models.CharField(max_length=500)
     display_name_alternatives = models.JSONField(default=list, blank=True)
     # Written by the owner only; imported records have none and the page shows a plain default.
     headline = models.CharField(max_length=300, blank=True)
-    last_known_institutions = models.ManyToManyField(
-        "works.Institution", related_name="current_researchers", blank=True
+    # Every institution the record is known at: from the author record's affiliations and
+    # last known institutions, and from the researcher's own authorships (ResearcherInstitution).
+    institutions = models.ManyToManyField(
+        "works.Institution", through="ResearcherInstitution", related_name="researchers", blank=True
     )
     open_to_collaborate = models.BooleanField(default=True)
 
@@ -211,6 +214,19 @@ class Researcher(models.Model):
     topics_count = models.PositiveIntegerField(default=0)
     close_collaborators_count = models.PositiveIntegerField(default=0)
     cited_by_count = models.PositiveBigIntegerField(default=0)
+
+    # The figures the source gives for the record (its author record: works, citations,
+    # summary_stats, counts_by_year), or when no author record was imported the same figures
+    # computed from the works held; ``figures_from`` says which.
+    figures_from = models.CharField(max_length=10, choices=FiguresFrom.choices, blank=True)
+    figures_works_count = models.PositiveIntegerField(null=True, blank=True)
+    figures_cited_by_count = models.PositiveBigIntegerField(null=True, blank=True)
+    h_index = models.PositiveIntegerField(null=True, blank=True)
+    i10_index = models.PositiveIntegerField(null=True, blank=True)
+    two_year_mean_citedness = models.FloatField(null=True, blank=True)
+    counts_by_year = models.JSONField(default=list, blank=True)
+    # The author record's own updated_date (newer wins); NULL when none was imported.
+    updated_date = models.DateTimeField(null=True, blank=True)
 
     trust_score = models.PositiveSmallIntegerField(default=0)
     # profiles.trust.RUBRIC_VERSION, which profiles.services stores with every score.
@@ -297,6 +313,17 @@ class Researcher(models.Model):
         return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
 
     @cached_property
+    def current_institutions(self) -> list:
+        """Where the person is now: the author record's last known institutions, else those of
+        the latest year seen. Reads the affiliations ``for_profile_page`` prefetches."""
+        rows = list(self.affiliations.all())
+        current = [row for row in rows if row.last_known]
+        if not current and rows:
+            latest = max(row.last_year or 0 for row in rows)
+            current = [row for row in rows if (row.last_year or 0) == latest]
+        return [row.institution for row in current]
+
+    @cached_property
     def possible_duplicate(self) -> "Researcher | None":
         return Researcher.objects.possible_duplicates_of(self).first()
 
@@ -319,6 +346,56 @@ class ResearcherName(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ResearcherInstitution(models.Model):
+    """An institution a researcher is known at, with the first and last year it was seen.
+
+    Two sources feed it, kept apart so that each can be rewritten alone: the author record
+    (its ``affiliations`` with years, its ``last_known_institution(s)``), written by the
+    importer; and the researcher's own authorships (how many of their works name it, in which
+    years), written with the other counters (works.services). ``first_year``/``last_year`` join
+    both, and are what pages read. A row with neither source is deleted.
+    """
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    institution = models.ForeignKey(
+        "works.Institution", on_delete=models.CASCADE, related_name="affiliations"
+    )
+    first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The author record names it as where the person is now.
+    last_known = models.BooleanField(default=False)
+    # The author record names it (as an affiliation or the last known institution).
+    in_record = models.BooleanField(default=False)
+    record_first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    record_last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How many of the researcher's works name it on their byline entry, and in which years.
+    works_count = models.PositiveIntegerField(default=0)
+    works_first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    works_last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "institution"], name="researcherinstitution_unique_pair"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "researcher"], name="researcherinst_inst_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.researcher_id} at {self.institution_id}"
+
+    def join_years(self) -> None:
+        """Set first_year and last_year from both sources."""
+        firsts = [y for y in (self.record_first_year, self.works_first_year) if y is not None]
+        lasts = [y for y in (self.record_last_year, self.works_last_year) if y is not None]
+        self.first_year = min(firsts) if firsts else None
+        self.last_year = max(lasts) if lasts else None
 
 
 class ResearcherTopic(models.Model):

@@ -1,6 +1,7 @@
 """Read OpenAlex files: JSON, JSON Lines and API pages, plain or gzip, files or snapshot folders.
 
-A line that cannot be read becomes a ParseError with its file and line; reading carries on.
+A line that cannot be read becomes a ParseError with its file and line; reading carries on. A
+record read with fields it could not read is Parsed with its warnings.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def _expand(value: Any, path: str, line: int) -> Iterator[Parsed | ParseError]:
     else:
         items, label = [value], ""
     for index, item in enumerate(items):
+        warnings: list = []
         try:
-            yield Parsed(path, line, parse_record(item))
+            yield Parsed(path, line, parse_record(item, warnings), tuple(warnings))
         except RecordError as exc:
             yield ParseError(path, line, label.format(index) + str(exc))
         except RecursionError:
@@ -70,10 +72,18 @@ def open_input(path: Path):
     return gzip.open(path, "rb") if magic == GZIP_MAGIC else open(path, "rb")
 
 
+class _Position:
+    """The last line read, shared by the readers so that a stream that breaks is reported at
+    the line it broke on, not the first."""
+
+    def __init__(self):
+        self.line = 0
+
+
 def read_file(path: Path | str) -> Iterator[Parsed | ParseError]:
     """Yield every record of one file, and a ParseError for every part that cannot be read."""
     name = str(path)
-    line = 0
+    at = _Position()
     try:
         with open_input(Path(path)) as stream:
             first = b""
@@ -81,31 +91,34 @@ def read_file(path: Path | str) -> Iterator[Parsed | ParseError]:
                 first = stream.readline(MAX_LINE_BYTES + 1)
                 if not first:
                     return  # an empty file holds no records
-                line += 1
+                at.line += 1
             try:
                 value = _decode(first) if len(first) <= MAX_LINE_BYTES else NOT_JSON
             except ValueError:
                 value = NOT_JSON
             if value is not NOT_JSON:
                 # The first line is a whole JSON value: JSON Lines (or a one-line document).
-                yield from _expand(value, name, line)
-                yield from _read_lines(stream, name, line)
+                yield from _expand(value, name, at.line)
+                yield from _read_lines(stream, name, at)
                 return
             # Not JSON Lines: one document over many lines (a pretty-printed object or page).
+            first_line = at.line
             rest = stream.read(MAX_DOCUMENT_BYTES + 1)
             too_large = len(rest) > MAX_DOCUMENT_BYTES
-            yield from _read_document(first + rest, name, line, too_large=too_large)
+            yield from _read_document(first + rest, name, first_line, too_large=too_large)
     except (OSError, EOFError, zlib.error) as exc:
-        # A truncated or corrupt gzip stream, an unreadable file: report it, keep what was read.
-        yield ParseError(name, max(line, 1), f"cannot read the file: {exc}")
+        # A truncated or corrupt gzip stream, an unreadable file: report where it broke (the
+        # line after the last one read), keep what was read.
+        yield ParseError(name, at.line + 1, f"cannot read the file: {exc}")
 
 
-def _read_lines(stream, name: str, line: int) -> Iterator[Parsed | ParseError]:
+def _read_lines(stream, name: str, at: _Position) -> Iterator[Parsed | ParseError]:
     while True:
         raw = stream.readline(MAX_LINE_BYTES + 1)
         if not raw:
             return
-        line += 1
+        at.line += 1
+        line = at.line
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while True:  # skip the rest of the oversized line without holding it
                 rest = stream.readline(1024 * 1024)
@@ -115,12 +128,25 @@ def _read_lines(stream, name: str, line: int) -> Iterator[Parsed | ParseError]:
             continue
         if not raw.strip():
             continue
+        if not raw.endswith(b"\n") and _stream_broken(stream):
+            # A gzip stream cut short ends in the middle of a line: that line is where it broke.
+            at.line -= 1
+            raise EOFError("Compressed file ended before the end-of-stream marker was reached")
         try:
             value = _decode(raw)
         except ValueError as exc:
             yield ParseError(name, line, str(exc))
             continue
         yield from _expand(value, name, line)
+
+
+def _stream_broken(stream) -> bool:
+    """Whether reading on raises: gzip only says a stream is truncated on the next read."""
+    try:
+        stream.read(1)
+    except (OSError, EOFError, zlib.error):
+        return True
+    return False
 
 
 def _read_document(
@@ -133,7 +159,9 @@ def _read_document(
         value = json.loads(content.decode("utf-8-sig"))
     except (ValueError, RecursionError) as exc:
         # Perhaps JSON Lines whose first line is broken: if other lines read, report per line.
-        lines = list(_read_lines(_BytesLines(content), name, first_line - 1))
+        at = _Position()
+        at.line = first_line - 1
+        lines = list(_read_lines(_BytesLines(content), name, at))
         if any(isinstance(item, Parsed) for item in lines):
             yield from lines
             return
@@ -158,6 +186,9 @@ class _BytesLines:
 
     def readline(self, limit: int = -1) -> bytes:
         return next(self._lines, b"")
+
+    def read(self, size: int = -1) -> bytes:
+        return b"".join(self._lines)
 
 
 # --- Finding the files --------------------------------------------------------------------

@@ -13,13 +13,13 @@ from .files import (
     open_input,
     same_content,
 )
-from .parse import parse_date
 from .records import (
     MergedId,
     Parsed,
     ParseError,
     RecordError,
 )
+from .values import parse_date
 
 # --- Merged ids -------------------------------------------------------------------------------
 #

@@ -1,88 +1,93 @@
 """Parse one OpenAlex record of any schema era into its dataclass (see the package docstring).
 
-Pure Python: no Django here.
+Pure Python: no Django here. A record is rejected (RecordError) only when it cannot be
+identified; every other field that cannot be read is a FieldWarning and is left empty.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
+import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import names
 from ..identifiers import normalize_doi, normalize_openalex_id, normalize_orcid, normalize_ror
 from .records import (
     ABSTRACT_MAX,
     ABSTRACT_MAX_WORDS,
-    CONCEPT_MIN_SCORE,
-    DOMAIN_MAX,
     ISSN_MAX,
     LANGUAGE_MAX,
+    LONG_URL_MAX,
     NAME_ALTERNATIVES_MAX,
     NAME_MAX,
+    OA_STATUS_MAX,
     REFERENCED_WORKS_MAX,
     TAXONOMY_MAX,
     TITLE_MAX,
     TYPE_MAX,
     URL_MAX,
+    WIKIDATA_MAX,
+    AffiliationRecord,
     AuthorRecord,
     AuthorRef,
     AuthorshipRecord,
+    ConceptRecord,
+    FieldWarning,
+    Figures,
+    FunderRecord,
     InstitutionRecord,
+    PublisherRecord,
     Record,
     RecordError,
     Skipped,
     SourceRecord,
     TopicRecord,
+    WorkConceptRecord,
     WorkRecord,
     WorkTopicRecord,
 )
+from .values import Fields, clean_record, clean_text, homepage_domain
 
-# --- Normalising values -------------------------------------------------------------------
-
-_SKIPPED_KINDS = {"P": "publisher", "F": "funder"}
-
-
-def homepage_domain(url: str) -> str:
-    """Return the bare host of a homepage URL, without ``www.``: ``uni-example.edu``."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    host = host.removeprefix("www.")
-    return host if len(host) <= DOMAIN_MAX else ""
+# OpenAlex's placeholder for "an author we could not identify": a byline, not a person.
+NULL_AUTHOR = "A9999999999"
+POSITIONS = ("first", "middle", "last")
+# Snapshot folders of entities BZPEER does not keep as rows (their ids are paths, not letters).
+_OTHER_KINDS = re.compile(
+    r"https?://(?:api\.)?openalex\.org/(keywords|subfields|fields|domains|sdgs|countries|"
+    r"continents|languages|licenses|work-types|source-types|institution-types)/",
+    re.IGNORECASE,
+)
+_YEAR = {"low": 1, "high": 32767}  # PositiveSmallIntegerField
 
 
-def clean_text(value: Any, max_length: int) -> str:
-    """Return a string safe for PostgreSQL (no NUL, no lone surrogate), trimmed and cut."""
-    if not isinstance(value, str):
-        return ""
-    # Cut before cleaning too, so that a 1 GB string costs no more than a short one.
-    value = value[: max_length * 2]
-    if "\x00" in value:
-        value = value.replace("\x00", "")
-    if not value.isascii():
-        value = value.encode("utf-8", "replace").decode("utf-8")
-    return value.strip()[:max_length].strip()
+# --- Shared pieces ------------------------------------------------------------------------
 
 
-def rebuild_abstract(inverted_index: Any) -> str:
-    """Return the abstract text from OpenAlex's ``{word: [positions]}`` index."""
+def rebuild_abstract(inverted_index: Any, fields: Fields | None = None, where: str = "") -> str:
+    """Return the abstract text from OpenAlex's ``{word: [positions]}`` index.
+
+    Early records wrap it: ``{"IndexLength": n, "InvertedIndex": {...}}``. Words whose
+    positions cannot be read are left out, with one warning.
+    """
+    fields = fields or Fields([])
+    path = where + "abstract_inverted_index"
     if inverted_index is None:
         return ""
     if not isinstance(inverted_index, dict):
-        raise RecordError("abstract_inverted_index: expected an object")
-    # Early records wrap the index: {"IndexLength": n, "InvertedIndex": {...}}.
+        fields.warn(path, "expected an object", inverted_index)
+        return ""
     if isinstance(inverted_index.get("InvertedIndex"), dict):
         inverted_index = inverted_index["InvertedIndex"]
     placed: list[tuple[int, str]] = []
+    unreadable = 0
     for word, positions in inverted_index.items():
         if not isinstance(positions, list):
-            raise RecordError(f"abstract_inverted_index: positions of {word[:40]!r} not a list")
+            unreadable += 1
+            continue
         for position in positions:
-            if not _is_int(position) or position < 0:
-                raise RecordError("abstract_inverted_index: a position is not a whole number")
+            if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+                unreadable += 1
+                continue
             placed.append((position, word))
             # Sorting pairs, not filling a list up to the highest position, keeps a hostile
             # position such as 10**12 cheap.
@@ -90,308 +95,448 @@ def rebuild_abstract(inverted_index: Any) -> str:
                 break
         if len(placed) > ABSTRACT_MAX_WORDS:
             break
+    if unreadable:
+        fields.warn(path, f"{unreadable} position(s) are not whole numbers; words left out")
     placed.sort(key=lambda pair: pair[0])
     return clean_text(" ".join(word for _, word in placed), ABSTRACT_MAX)
 
 
-# --- Typed access to one record -----------------------------------------------------------
+def _figures(f: Fields, record: dict) -> Figures:
+    stats = f.mapping(record, "summary_stats")
+    mean = f.number(stats, "2yr_mean_citedness", "summary_stats.")
+    return Figures(
+        works_count=f.integer(record, "works_count"),
+        cited_by_count=f.integer(record, "cited_by_count", high=2**62),
+        h_index=f.integer(stats, "h_index", "summary_stats."),
+        i10_index=f.integer(stats, "i10_index", "summary_stats."),
+        two_year_mean_citedness=mean if mean is None or mean >= 0 else None,
+        counts_by_year=_counts_by_year(f, record, "works_count", "cited_by_count"),
+    )
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _counts_by_year(f: Fields, record: dict, *counts: str) -> tuple[dict, ...]:
+    rows = []
+    for index, item in f.objects(record, "counts_by_year"):
+        where = f"counts_by_year[{index}]."
+        year = f.integer(item, "year", where, **_YEAR)
+        if year is None:
+            continue
+        row = {"year": year}
+        for count in counts:
+            if count in item:
+                row[count] = f.integer(item, count, where, high=2**62) or 0
+        rows.append(row)
+    return tuple(rows)
 
 
-_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a whole number"}
+def _name(f: Fields, obj: dict, where: str, fallback: str) -> str:
+    return f.text(obj, "display_name", where, NAME_MAX) or fallback
 
 
-def _field(obj: dict, key: str, kind: type, where: str = "") -> Any:
-    """Return ``obj[key]`` if it has the expected type, None if missing or null; else raise."""
-    value = obj.get(key)
-    if value is None:
-        return None
-    if kind is int:
-        ok = _is_int(value)
-    elif kind is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        expected = _TYPE_NAMES.get(kind, "a number")
-        raise RecordError(f"{where}{key}: expected {expected}, got {type(value).__name__}")
-    return value
+def _country(f: Fields, obj: dict, key: str, where: str) -> str:
+    return _country_value(f, obj.get(key), where + key)
 
 
-def _objects(obj: dict, key: str, where: str = "") -> list[dict]:
-    """Return a list field whose items must be objects (null items are dropped)."""
-    items = _field(obj, key, list, where) or []
-    for index, item in enumerate(items):
-        if item is not None and not isinstance(item, dict):
-            raise RecordError(f"{where}{key}[{index}]: expected an object")
-    return [item for item in items if item is not None]
+def _country_value(f: Fields, value: Any, path: str) -> str:
+    code = f.text_value(value, path, 3).upper()
+    if code and not (len(code) == 2 and code.isalpha()):
+        f.warn(path, "not a two-letter country code", value)
+        return ""
+    return code
 
 
-def _entity_id(obj: dict, prefixes: str, where: str) -> str | None:
-    """Return the normalised id of a nested object, None when it has none; raise if malformed."""
-    raw = _field(obj, "id", str, where)
-    if raw is None or not raw.strip():
-        return None
-    openalex_id = normalize_openalex_id(raw)
-    if openalex_id is None or openalex_id[0] not in prefixes:
-        raise RecordError(f"{where}id: {raw[:60]!r} is not an OpenAlex id of the expected kind")
-    return openalex_id
+def _own(record: dict, f: Fields) -> dict:
+    """What a record's own entity keeps besides its typed columns: the document, its date."""
+    return {
+        "record": clean_record(record, f.warn),
+        "updated_date": f.moment(record, "updated_date") or f.moment(record, "updated"),
+    }
 
 
-def _name(obj: dict, key: str, fallback: str, where: str = "") -> str:
-    return clean_text(_field(obj, key, str, where), NAME_MAX) or fallback
+# --- Entities (a record of its own, or a short copy inside another record) ----------------
 
 
-def _person_name(obj: dict, key: str, fallback: str, where: str = "") -> str:
-    # Records write "Haris, Muhammad" as often as "Muhammad Haris"; people read the latter.
-    return names.display_form(_name(obj, key, fallback, where))
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _year(value: int | None) -> int | None:
-    # PositiveSmallIntegerField holds 0..32767; anything outside is no year.
-    return value if value is not None and 1 <= value <= 32767 else None
-
-
-def _count(value: int | None) -> int:
-    # PositiveIntegerField holds 0..2**31-1.
-    return min(max(value or 0, 0), 2**31 - 1)
-
-
-# --- Parsing one record per entity --------------------------------------------------------
-
-
-def _institution(obj: dict, where: str) -> InstitutionRecord | None:
-    openalex_id = _entity_id(obj, "I", where)
+def _institution(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "I")
     if openalex_id is None:
         return None
-    ids = _field(obj, "ids", dict, where) or {}
-    homepage_url = clean_text(_field(obj, "homepage_url", str, where), URL_MAX * 2)
-    if len(homepage_url) > URL_MAX:  # a URL cut short is wrong; keep none instead
-        homepage_url = ""
-    country_code = clean_text(_field(obj, "country_code", str, where), 3).upper()
+    ids = f.mapping(obj, "ids", where)
+    homepage = f.url(obj, "homepage_url", where, URL_MAX)
+    ror = obj.get("ror") or ids.get("ror")
+    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
     return InstitutionRecord(
         openalex_id=openalex_id,
-        display_name=_name(obj, "display_name", openalex_id, where),
-        ror=normalize_ror(_field(obj, "ror", str, where) or ids.get("ror")),
-        country_code=country_code if len(country_code) == 2 and country_code.isalpha() else "",
-        type=clean_text(_field(obj, "type", str, where), TYPE_MAX),
-        homepage_url=homepage_url,
-        homepage_domain=homepage_domain(homepage_url) if homepage_url else "",
+        display_name=_name(f, obj, where, openalex_id),
+        ror=normalize_ror(ror),
+        country_code=_country(f, obj, "country_code", where)
+        or _country(f, f.mapping(obj, "geo", where), "country_code", where + "geo."),
+        type=f.text(obj, "type", where, TYPE_MAX),
+        homepage_url=homepage,
+        homepage_domain=homepage_domain(homepage) if homepage else "",
+        **extra,
     )
 
 
-def _source(obj: dict, where: str) -> SourceRecord | None:
-    openalex_id = _entity_id(obj, "S", where)
+def _source(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "SV")
     if openalex_id is None:
         return None
+    host = obj.get("host_organization")
+    host_id = normalize_openalex_id(host) if isinstance(host, str) else None
+    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
     return SourceRecord(
         openalex_id=openalex_id,
-        display_name=_name(obj, "display_name", openalex_id, where),
-        issn_l=clean_text(_field(obj, "issn_l", str, where), ISSN_MAX),
-        type=clean_text(_field(obj, "type", str, where), TYPE_MAX),
-        host_organization_name=clean_text(
-            _field(obj, "host_organization_name", str, where), NAME_MAX
-        ),
+        display_name=_name(f, obj, where, openalex_id),
+        issn_l=f.text(obj, "issn_l", where, ISSN_MAX),
+        issn=tuple(f.strings(obj, "issn", where, ISSN_MAX, 50)),
+        type=f.text(obj, "type", where, TYPE_MAX),
+        # 2021's host_venue named the publisher only: "publisher": "Healthc Q".
+        host_organization_name=f.text(obj, "host_organization_name", where, NAME_MAX)
+        or f.text(obj, "publisher", where, NAME_MAX),
+        host_organization=host_id or "",
+        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
+        country_code=_country(f, obj, "country_code", where),
+        is_oa=f.boolean(obj, "is_oa", where),
+        is_in_doaj=f.boolean(obj, "is_in_doaj", where),
+        **extra,
     )
 
 
-def _taxonomy_name(obj: dict, key: str, where: str) -> str:
-    level = _field(obj, key, dict, where) or {}
-    return clean_text(_field(level, "display_name", str, f"{where}{key}."), TAXONOMY_MAX)
+def _taxonomy_name(f: Fields, obj: dict, key: str, where: str) -> str:
+    level = f.mapping(obj, key, where)
+    return f.text(level, "display_name", f"{where}{key}.", TAXONOMY_MAX)
 
 
-def _topic(obj: dict, where: str) -> TopicRecord | None:
-    openalex_id = _entity_id(obj, "TC", where)
+def _topic(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "T")
     if openalex_id is None:
         return None
+    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
     return TopicRecord(
         openalex_id=openalex_id,
-        display_name=_name(obj, "display_name", openalex_id, where),
-        subfield=_taxonomy_name(obj, "subfield", where),
-        field=_taxonomy_name(obj, "field", where),
-        domain=_taxonomy_name(obj, "domain", where),
+        display_name=_name(f, obj, where, openalex_id),
+        subfield=_taxonomy_name(f, obj, "subfield", where),
+        field=_taxonomy_name(f, obj, "field", where),
+        domain=_taxonomy_name(f, obj, "domain", where),
+        **extra,
     )
 
 
-def _author_ref(obj: dict, where: str) -> AuthorRef | None:
-    openalex_id = _entity_id(obj, "A", where)
+def _concept(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "C")
     if openalex_id is None:
+        return None
+    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
+    return ConceptRecord(
+        openalex_id=openalex_id,
+        display_name=_name(f, obj, where, openalex_id),
+        level=f.integer(obj, "level", where, high=32767),
+        wikidata=f.url(obj, "wikidata", where, WIKIDATA_MAX),
+        **extra,
+    )
+
+
+def _publisher(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "P")
+    if openalex_id is None:
+        return None
+    codes = [c.upper() for c in f.strings(obj, "country_codes", where, 3, 50) if len(c) == 2]
+    return PublisherRecord(
+        openalex_id=openalex_id,
+        display_name=_name(f, obj, where, openalex_id),
+        hierarchy_level=f.integer(obj, "hierarchy_level", where, high=32767),
+        country_codes=tuple(codes),
+        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
+        figures=_figures(f, obj),
+        **_own(obj, f),
+    )
+
+
+def _funder(f: Fields, obj: dict, where: str, *, own: str | None = None):
+    openalex_id = own or f.entity_id(obj, where, "F")
+    if openalex_id is None:
+        return None
+    return FunderRecord(
+        openalex_id=openalex_id,
+        display_name=_name(f, obj, where, openalex_id),
+        country_code=_country(f, obj, "country_code", where),
+        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
+        figures=_figures(f, obj),
+        **_own(obj, f),
+    )
+
+
+# --- Works ----------------------------------------------------------------------------------
+
+
+def _author_ref(f: Fields, obj: dict, where: str) -> AuthorRef | None:
+    openalex_id = f.entity_id(obj, where, "A")
+    if openalex_id is None or openalex_id == NULL_AUTHOR:
         return None
     return AuthorRef(
         openalex_id=openalex_id,
-        display_name=_person_name(obj, "display_name", openalex_id, where),
-        orcid=normalize_orcid(_field(obj, "orcid", str, where)),
+        display_name=names.display_form(_name(f, obj, where, openalex_id)),
+        orcid=normalize_orcid(obj.get("orcid")),
     )
 
 
-def _authorships(record: dict) -> tuple[AuthorshipRecord, ...]:
+def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
+    """Every entry of the byline in its place, linked or not; repeated entries are kept."""
     authorships = []
-    for order, item in enumerate(_objects(record, "authorships")):
+    for order, item in f.objects(record, "authorships"):
         where = f"authorships[{order}]."
-        author_obj = _field(item, "author", dict, where)
-        author = _author_ref(author_obj, f"{where}author.") if author_obj else None
-        position = _field(item, "author_position", str, where) or ""
-        raw_name = clean_text(_field(item, "raw_author_name", str, where), NAME_MAX)
+        author_obj = f.mapping(item, "author", where)
+        author = _author_ref(f, author_obj, f"{where}author.") if author_obj else None
+        position = f.text(item, "author_position", where, TYPE_MAX)
+        if position and position not in POSITIONS:
+            f.warn(where + "author_position", "not first, middle or last", position)
+            position = ""
+        raw_name = f.text(item, "raw_author_name", where, NAME_MAX)
+        # 2021-2023 records give one string, later ones a list.
+        affiliations = f.strings(item, "raw_affiliation_strings", where, TITLE_MAX, 100)
+        if not affiliations:
+            affiliations = f.strings(item, "raw_affiliation_string", where, TITLE_MAX, 1)
         institutions = []
-        for index, inst in enumerate(_objects(item, "institutions", where)):
-            parsed = _institution(inst, f"{where}institutions[{index}].")
+        for index, inst in f.objects(item, "institutions", where):
+            parsed = _institution(f, inst, f"{where}institutions[{index}].")
             if parsed is not None:
                 institutions.append(parsed)
+        countries = [
+            code
+            for index, value in enumerate(f.items(item, "countries", where))
+            if (code := _country_value(f, value, f"{where}countries[{index}]"))
+        ]
         authorships.append(
             AuthorshipRecord(
                 author=author,
                 order=order,
-                position=position if position in ("first", "middle", "last") else "",
-                raw_author_name=raw_name or (author.display_name if author else ""),
+                position=position,
+                raw_author_name=raw_name
+                or (author.display_name if author else _name(f, author_obj, f"{where}author.", "")),
                 institutions=tuple(institutions),
+                raw_affiliation_strings=tuple(affiliations),
+                is_corresponding=f.boolean(item, "is_corresponding", where),
+                countries=tuple(dict.fromkeys(countries)),
             )
         )
     return tuple(authorships)
 
 
-def _work_source(record: dict) -> SourceRecord | None:
-    location = _field(record, "primary_location", dict)
-    if location:
-        source = _field(location, "source", dict, "primary_location.")
-        if source:
-            return _source(source, "primary_location.source.")
-    host_venue = _field(record, "host_venue", dict)
+def _work_source(f: Fields, record: dict) -> SourceRecord | None:
+    location = f.mapping(record, "primary_location")
+    source = f.mapping(location, "source", "primary_location.")
+    if source:
+        return _source(f, source, "primary_location.source.")
+    host_venue = f.mapping(record, "host_venue")
     if host_venue:
-        return _source(host_venue, "host_venue.")
+        return _source(f, host_venue, "host_venue.")
     return None
 
 
-def _work_topics(record: dict) -> tuple[WorkTopicRecord, ...]:
-    """Topics if the record has them, else its primary topic, else its assigned concepts."""
-    if _field(record, "topics", list):
-        items, key, min_score = _objects(record, "topics"), "topics", None
-    elif _field(record, "primary_topic", dict):
-        items, key, min_score = [record["primary_topic"]], "primary_topic", None
-    else:
-        items, key, min_score = _objects(record, "concepts"), "concepts", CONCEPT_MIN_SCORE
+def _score(f: Fields, item: dict, where: str) -> float:
+    score = f.number(item, "score", where)
+    return score if score is not None and math.isfinite(score) else 0.0
+
+
+def _work_topics(f: Fields, record: dict) -> tuple[WorkTopicRecord, ...]:
+    """Topics if the record has them, else its primary topic (concepts are read apart)."""
+    items = f.objects(record, "topics")
+    key = "topics"
+    if not items:
+        primary = f.mapping(record, "primary_topic")
+        items, key = ([(None, primary)] if primary else []), "primary_topic"
     topics: dict[str, WorkTopicRecord] = {}
-    for index, item in enumerate(items):
-        where = f"{key}[{index}]."
-        topic = _topic(item, where)
-        score = _field(item, "score", float, where)
-        score = float(score) if score is not None and math.isfinite(score) else 0.0
-        if topic is None or topic.openalex_id in topics:
-            continue
-        if min_score is not None and score < min_score:
-            continue
-        topics[topic.openalex_id] = WorkTopicRecord(topic=topic, score=score)
+    for index, item in items:
+        where = f"{key}[{index}]." if index is not None else f"{key}."
+        topic = _topic(f, item, where)
+        if topic is not None and topic.openalex_id not in topics:
+            topics[topic.openalex_id] = WorkTopicRecord(topic=topic, score=_score(f, item, where))
     return tuple(topics.values())
 
 
-def _referenced_works(record: dict) -> tuple[str, ...]:
-    referenced = []
-    for index, raw in enumerate(_field(record, "referenced_works", list) or []):
+def _work_concepts(f: Fields, record: dict) -> tuple[WorkConceptRecord, ...]:
+    concepts: dict[str, WorkConceptRecord] = {}
+    for index, item in f.objects(record, "concepts"):
+        where = f"concepts[{index}]."
+        concept = _concept(f, item, where)
+        if concept is not None and concept.openalex_id not in concepts:
+            score = _score(f, item, where)
+            concepts[concept.openalex_id] = WorkConceptRecord(concept=concept, score=score)
+    return tuple(concepts.values())
+
+
+def _referenced_works(f: Fields, record: dict) -> tuple[str, ...]:
+    referenced: dict[str, None] = {}
+    for index, raw in enumerate(f.items(record, "referenced_works")):
         openalex_id = normalize_openalex_id(raw)
         if openalex_id is None or openalex_id[0] != "W":
-            raise RecordError(f"referenced_works[{index}]: not an OpenAlex work id")
-        if openalex_id not in referenced:
-            referenced.append(openalex_id)
+            f.warn(f"referenced_works[{index}]", "not an OpenAlex work id", raw)
+            continue
+        referenced[openalex_id] = None
         if len(referenced) >= REFERENCED_WORKS_MAX:
             break
     return tuple(referenced)
 
 
-def parse_work(record: dict, openalex_id: str) -> WorkRecord:
-    ids = _field(record, "ids", dict) or {}
-    title = _field(record, "title", str) or _field(record, "display_name", str)
-    publication_date = parse_date(_field(record, "publication_date", str))
-    year = _year(_field(record, "publication_year", int))
+def _doi(f: Fields, value: Any, path: str) -> str:
+    doi = normalize_doi(value)
+    if value and not doi:
+        f.warn(path, "not a DOI", value)
+    return doi
+
+
+def parse_work(record: dict, openalex_id: str, fields: Fields | None = None) -> WorkRecord:
+    f = fields or Fields([])
+    ids = f.mapping(record, "ids")
+    title = f.text(record, "title", "", TITLE_MAX) or f.text(record, "display_name", "", TITLE_MAX)
+    publication_date = f.date(record, "publication_date")
+    year = f.integer(record, "publication_year", **_YEAR)
     if year is None and publication_date is not None:
         year = publication_date.year
-    authorships = _authorships(record)
-    stated_count = _field(record, "authors_count", int) or 0
+    authorships = _authorships(f, record)
+    stated_count = f.integer(record, "authors_count") or 0
+    open_access = f.mapping(record, "open_access")
+    location = f.mapping(record, "primary_location")
+    host_venue = f.mapping(record, "host_venue")
+    abstract = rebuild_abstract(record.get("abstract_inverted_index"), f)
     return WorkRecord(
         openalex_id=openalex_id,
-        title=clean_text(title, TITLE_MAX),
-        doi=normalize_doi(_field(record, "doi", str) or ids.get("doi")),
+        title=title,
+        doi=_doi(f, record.get("doi"), "doi") or _doi(f, ids.get("doi"), "ids.doi"),
         # Tools that rebuild the abstract themselves (openalexPro's JSON Lines) store it as text.
-        abstract=rebuild_abstract(record.get("abstract_inverted_index"))
-        or clean_text(_field(record, "abstract", str), ABSTRACT_MAX),
-        type=clean_text(_field(record, "type", str), TYPE_MAX),
+        abstract=abstract or f.text(record, "abstract", "", ABSTRACT_MAX),
+        type=f.text(record, "type", "", TYPE_MAX),
         publication_year=year,
         publication_date=publication_date,
-        source=_work_source(record),
-        cited_by_count=_count(_field(record, "cited_by_count", int)),
-        language=clean_text(_field(record, "language", str), LANGUAGE_MAX),
-        referenced_works=_referenced_works(record),
-        # Every authorship in the record counts, resolved or not; a record that states a larger
+        source=_work_source(f, record),
+        cited_by_count=f.integer(record, "cited_by_count") or 0,
+        language=f.text(record, "language", "", LANGUAGE_MAX),
+        referenced_works=_referenced_works(f, record),
+        # Every authorship in the record counts, linked or not; a record that states a larger
         # count (a list cut short by the API) is believed, so consortium papers stay recognised.
-        authors_count=_count(max(len(authorships), stated_count)),
+        authors_count=min(max(len(authorships), stated_count), 2**31 - 1),
         authorships=authorships,
-        topics=_work_topics(record),
+        topics=_work_topics(f, record),
+        concepts=_work_concepts(f, record),
+        is_oa=f.boolean(open_access, "is_oa", "open_access."),
+        oa_status=f.text(open_access, "oa_status", "open_access.", OA_STATUS_MAX),
+        oa_url=f.url(open_access, "oa_url", "open_access.", LONG_URL_MAX),
+        landing_page_url=f.url(location, "landing_page_url", "primary_location.", LONG_URL_MAX)
+        or f.url(host_venue, "url", "host_venue.", LONG_URL_MAX),
+        is_retracted=f.boolean(record, "is_retracted"),
+        counts_by_year=_counts_by_year(f, record, "cited_by_count"),
+        **_own(record, f),
     )
 
 
-def parse_author(record: dict, openalex_id: str) -> AuthorRecord:
-    ids = _field(record, "ids", dict) or {}
-    alternatives = []
-    for index, name in enumerate(_field(record, "display_name_alternatives", list) or []):
-        if not isinstance(name, str):
-            raise RecordError(f"display_name_alternatives[{index}]: expected a string")
-        name = clean_text(name, NAME_MAX)
-        if name and name not in alternatives:
-            alternatives.append(name)
-        if len(alternatives) >= NAME_ALTERNATIVES_MAX:
-            break
+# --- Authors --------------------------------------------------------------------------------
+
+
+def parse_author(record: dict, openalex_id: str, fields: Fields | None = None) -> AuthorRecord:
+    f = fields or Fields([])
+    ids = f.mapping(record, "ids")
+    alternatives = f.strings(
+        record, "display_name_alternatives", "", NAME_MAX, NAME_ALTERNATIVES_MAX
+    )
     return AuthorRecord(
         openalex_id=openalex_id,
-        display_name=_person_name(record, "display_name", openalex_id),
-        orcid=normalize_orcid(_field(record, "orcid", str) or ids.get("orcid")),
+        display_name=names.display_form(_name(f, record, "", openalex_id)),
+        orcid=normalize_orcid(record.get("orcid")) or normalize_orcid(ids.get("orcid")),
         display_name_alternatives=tuple(alternatives),
-        last_known_institutions=_last_known_institutions(record),
+        affiliations=_affiliations(f, record),
+        figures=_figures(f, record),
+        **_own(record, f),
     )
 
 
-def _last_known_institutions(record: dict) -> tuple[InstitutionRecord, ...] | None:
-    if record.get("last_known_institutions") is not None:
-        key, items = "last_known_institutions", _objects(record, "last_known_institutions")
-    elif record.get("last_known_institution") is not None:
-        key, items = "last_known_institution", [_field(record, "last_known_institution", dict)]
-    elif "last_known_institutions" in record or "last_known_institution" in record:
-        return ()  # the record says: none known
-    else:
-        return None  # the record does not say
-    institutions: dict[str, InstitutionRecord] = {}
-    for index, item in enumerate(items):
-        parsed = _institution(item, f"{key}[{index}].")
-        if parsed is not None:
-            institutions.setdefault(parsed.openalex_id, parsed)
-    return tuple(institutions.values())
+def _affiliations(f: Fields, record: dict) -> tuple[AffiliationRecord, ...] | None:
+    """The record's institutions: ``affiliations`` (with years, 2023 on) and the last known
+    one(s) (``last_known_institutions`` 2024 on, ``last_known_institution`` before)."""
+    keys = ("affiliations", "last_known_institutions", "last_known_institution")
+    if not any(key in record for key in keys):
+        return None  # the record does not say: keep what is stored
+    found: dict[str, AffiliationRecord] = {}
+    for index, item in f.objects(record, "affiliations"):
+        where = f"affiliations[{index}]."
+        institution = _institution(f, f.mapping(item, "institution", where), where + "institution.")
+        if institution is None:
+            continue
+        years = [
+            year
+            for i, value in enumerate(f.items(item, "years", where))
+            if (year := f.integer_value(value, f"{where}years[{i}]", **_YEAR)) is not None
+        ]
+        known = found.get(institution.openalex_id)
+        firsts = [y for y in (min(years, default=None), known and known.first_year) if y]
+        lasts = [y for y in (max(years, default=None), known and known.last_year) if y]
+        found[institution.openalex_id] = AffiliationRecord(
+            institution=institution,
+            first_year=min(firsts) if firsts else None,
+            last_year=max(lasts) if lasts else None,
+        )
+    last_known = f.objects(record, "last_known_institutions")
+    key = "last_known_institutions"
+    if not last_known and isinstance(record.get("last_known_institution"), dict):
+        last_known, key = [(None, record["last_known_institution"])], "last_known_institution"
+    elif record.get("last_known_institution") is not None and not last_known:
+        f.mapping(record, "last_known_institution")  # warns: not an object
+    for index, item in last_known:
+        where = f"{key}[{index}]." if index is not None else f"{key}."
+        institution = _institution(f, item, where)
+        if institution is None:
+            continue
+        known = found.get(institution.openalex_id)
+        found[institution.openalex_id] = AffiliationRecord(
+            institution=known.institution if known else institution,
+            first_year=known.first_year if known else None,
+            last_year=known.last_year if known else None,
+            last_known=True,
+        )
+    return tuple(found.values())
 
 
-def parse_record(record: Any) -> Record:
-    """Return the dataclass for one OpenAlex record; raise RecordError if it cannot be read."""
+# --- One record -------------------------------------------------------------------------------
+
+
+def record_id(record: dict) -> str | None:
+    """The record's OpenAlex id (from ``id``, else ``ids.openalex``), or None."""
+    for raw in (record.get("id"), (record.get("ids") or {}).get("openalex")
+                if isinstance(record.get("ids"), dict) else None):  # fmt: skip
+        openalex_id = normalize_openalex_id(raw)
+        if openalex_id is not None:
+            return openalex_id
+    return None
+
+
+def parse_record(record: Any, warnings: list[FieldWarning] | None = None) -> Record:
+    """Return the dataclass for one OpenAlex record, adding what could not be read to
+    ``warnings``; raise RecordError only if the record cannot be identified."""
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {type(record).__name__}")
-    raw_id = record.get("id")
-    if raw_id is None:
-        raise RecordError("record has no id")
-    openalex_id = normalize_openalex_id(raw_id)
+    openalex_id = record_id(record)
     if openalex_id is None:
-        raise RecordError(f"id {str(raw_id)[:60]!r} is not an OpenAlex entity id")
+        raw = record.get("id")
+        if isinstance(raw, str) and (other := _OTHER_KINDS.match(raw.strip())):
+            return Skipped(other.group(1).lower())
+        if raw is None:
+            raise RecordError("record has no id")
+        raise RecordError(f"id {str(raw)[:60]!r} is not an OpenAlex entity id")
+    f = Fields(warnings if warnings is not None else [])
     kind = openalex_id[0]
     if kind == "W":
-        return parse_work(record, openalex_id)
-    if kind == "A":
-        return parse_author(record, openalex_id)
-    if kind in _SKIPPED_KINDS:
-        return Skipped(_SKIPPED_KINDS[kind])
-    parser = {"I": _institution, "S": _source, "T": _topic, "C": _topic}[kind]
-    return parser(record, "")
+        parsed = parse_work(record, openalex_id, f)
+    elif kind == "A":
+        parsed = parse_author(record, openalex_id, f)
+    else:
+        parser = {
+            "I": _institution,
+            "S": _source,
+            "T": _topic,
+            "C": _concept,
+            "P": _publisher,
+            "F": _funder,
+        }[kind]
+        # ``own``: the record's own id, found above (even where "id" itself was unusable).
+        parsed = parser(f, record, "", own=openalex_id)
+    f.finish()
+    return parsed

@@ -17,13 +17,16 @@ LOCAL_PREFIX = "BZ"
 MAX_PK = 2**63 - 1
 
 # The entity letter of each collection, and the letters its lookups accept: old OpenAlex venue
-# ids (V…) became source ids (S…) with the same number; concepts (C…) are stored as topics.
+# ids (V…) became source ids (S…) with the same number. Concepts are concepts, never topics.
 LETTERS = {
     "works": ("W", "W"),
     "authors": ("A", "A"),
     "institutions": ("I", "I"),
     "sources": ("S", "SV"),
-    "topics": ("T", "TC"),
+    "topics": ("T", "T"),
+    "concepts": ("C", "C"),
+    "publishers": ("P", "P"),
+    "funders": ("F", "F"),
 }
 
 _SHORT_ID = re.compile(r"(BZ)?([A-Z])(\d{1,19})")

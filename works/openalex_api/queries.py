@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Mod
 
 from . import filters as f
-from . import ids
+from . import ids, serializers
 from .entities import Entity
 from .filters import QueryError
 
@@ -207,7 +207,7 @@ def _after(names, descending, values, last_pk) -> Q:
 
 def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     results = []
-    for row in rows:
+    for row in serializers.attach_documents(rows):
         data = entity.serialize(row)
         if params.search:
             data["relevance_score"] = getattr(row, "relevance_score", None)
@@ -322,7 +322,7 @@ def autocomplete_response(entity: Entity, params) -> dict:
     count = queryset.count()
     rows = entity.load(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
     results = []
-    for row in rows:
+    for row in serializers.attach_documents(rows):
         data = entity.serialize(row)
         results.append(
             {
@@ -379,5 +379,5 @@ def entity_response(entity: Entity, key: str, params) -> dict | None:
     row = entity_lookup(entity, key)
     if row is None:
         return None
-    data = entity.serialize(row)
+    data = entity.serialize(serializers.attach_documents([row])[0])
     return {k: data.get(k) for k in select} if select else data

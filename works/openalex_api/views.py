@@ -16,6 +16,16 @@ from rest_framework.views import APIView
 from . import queries
 from .entities import ENTITIES
 from .filters import QueryError
+from .serializers import DERIVED_FIELDS
+
+# The API docs name every field BZPEER computes itself; the rest is the record as imported.
+FAITHFUL = (
+    "An entity imported from its own OpenAlex record is served as that record, every field "
+    "as imported, with these fields of BZPEER's own put over it: "
+    + "; ".join(f"`{name}`: {why}" for name, why in DERIVED_FIELDS.items())
+    + ". Entities known only from short copies inside other records (a work's source, an "
+    "authorship's author) are built from what BZPEER holds, and leave out what it does not."
+)
 
 ERROR_NAMES = {
     400: "Invalid query parameters error.",
@@ -62,7 +72,7 @@ LIST_PARAMETERS = [
 
 
 class OpenAlexSchema(AutoSchema):
-    """One view class serves five collections: name each operation after its collection."""
+    """One view class serves every collection: name each operation after its collection."""
 
     def get_operation_id(self):
         return f"openalex_{self.view.entity_name}_{self.view.operation}"
@@ -100,7 +110,8 @@ class EntityList(OpenAlexView):
     @extend_schema(
         parameters=LIST_PARAMETERS,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
-        description="A page of entities in OpenAlex's shape: `meta`, `results`, `group_by`.",
+        description="A page of entities in OpenAlex's shape: `meta`, `results`, `group_by`. "
+        + FAITHFUL,
     )
     def get(self, request):
         params = queries.parse_list_params(
@@ -125,6 +136,7 @@ class EntityDetail(OpenAlexView):
             _param("select", "Root-level fields to return, comma-separated."),
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description=FAITHFUL,
     )
     def get(self, request, key):
         data = queries.entity_response(self.entity, key, request.query_params)

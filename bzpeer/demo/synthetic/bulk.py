@@ -12,14 +12,14 @@ from profiles.services import trust_inputs
 from works import names
 from works.models import (
     Authorship,
+    AuthorshipInstitution,
     Researcher,
+    ResearcherInstitution,
     ResearcherName,
     ResearcherTopic,
     Work,
     WorkTopic,
 )
-
-from .world import AuthorshipInstitution, ResearcherInstitution
 
 # --- Writers ----------------------------------------------------------------------------------
 

@@ -12,8 +12,10 @@ from django.db import models
 from works import identifiers
 from works.models import (
     Authorship,
+    AuthorshipInstitution,
     Institution,
     Researcher,
+    ResearcherInstitution,
     Source,
     Topic,
     Work,
@@ -57,8 +59,9 @@ WORK_COLUMNS = ("id", "openalex_id", "doi", "title", "abstract", "type", "public
                 "publication_date", "source_id", "cited_by_count", "language",
                 "referenced_works", "authors_count")  # fmt: skip
 AUTHORSHIP_COLUMNS = ("id", "work_id", "researcher_id", "position", "order", "raw_author_name")
-AuthorshipInstitution = Authorship.institutions.through
-ResearcherInstitution = Researcher.last_known_institutions.through
+# A generated lab member's institution stands for what an author record would name: the
+# institution they are at now.
+AFFILIATION_COLUMNS = ("researcher_id", "institution_id", "last_known", "in_record")
 
 
 def synthetic_orcid(ordinal: int) -> str:
@@ -127,7 +130,7 @@ class Generator:
         self.names: list[str] = []
         self.affiliations: list[int | None] = []
         self.pending_researchers: list[tuple] = []
-        self.pending_affiliations: list[tuple[int, int]] = []
+        self.pending_affiliations: list[tuple[int, int, bool, bool]] = []
         self.work_count = 0
         self.authorship_count = 0
 
@@ -240,7 +243,7 @@ class Generator:
         level = public_verification_level(openalex_id=openalex_id, orcid=orcid)
         self.pending_researchers.append((pk, openalex_id, orcid, name, alternatives, level))
         if institution is not None:
-            self.pending_affiliations.append((pk, institution))
+            self.pending_affiliations.append((pk, institution, True, True))
         self.names.append(name)
         self.affiliations.append(institution)
         return index
@@ -305,7 +308,7 @@ class Generator:
         self.pending_researchers, self.pending_affiliations = [], []
         return [
             (Researcher, RESEARCHER_COLUMNS, rows),
-            (ResearcherInstitution, ("researcher_id", "institution_id"), links),
+            (ResearcherInstitution, AFFILIATION_COLUMNS, links),
         ]
 
     # Works -----------------------------------------------------------------------------------

@@ -7,11 +7,17 @@ parts are in ``base``; each collection is a module of its own.
 
 from .authors import AUTHORS
 from .base import Entity, relevance
+from .concepts import CONCEPTS
+from .funders import FUNDERS
 from .institutions import INSTITUTIONS
+from .publishers import PUBLISHERS
 from .sources import SOURCES
 from .topics import TOPICS
 from .works import WORKS
 
-ENTITIES = {entity.name: entity for entity in (WORKS, AUTHORS, INSTITUTIONS, SOURCES, TOPICS)}
+ENTITIES = {
+    entity.name: entity
+    for entity in (WORKS, AUTHORS, INSTITUTIONS, SOURCES, TOPICS, CONCEPTS, PUBLISHERS, FUNDERS)
+}
 
 __all__ = ["ENTITIES", "Entity", "relevance"]

@@ -10,10 +10,11 @@ from .base import (
     Entity,
     Group,
     Sort,
-    _last_known,
+    _affiliations,
     _lookup_orcid,
     boolean,
     id_filters,
+    load_authors,
     number,
     orcid,
     own_id,
@@ -22,28 +23,46 @@ from .base import (
 )
 
 AUTHOR_ID = own_id("authors")
-INSTITUTION_OF_AUTHOR = related_id("institutions", _last_known, "institution", "researcher_id")
+# Root-level fields (for `select`): OpenAlex's author object across its schema eras.
+AUTHOR_FIELDS = (
+    "id",
+    "orcid",
+    "display_name",
+    "display_name_alternatives",
+    "works_count",
+    "cited_by_count",
+    "summary_stats",
+    "ids",
+    "affiliations",
+    "last_known_institutions",
+    "last_known_institution",
+    "topics",
+    "topic_share",
+    "x_concepts",
+    "counts_by_year",
+    "most_cited_work",
+    "works_api_url",
+    "updated_date",
+    "created_date",
+    "updated",
+    "relevance_score",
+)
+INSTITUTION_OF_AUTHOR = related_id("institutions", _affiliations, "institution", "researcher_id")
+
+
+def _last_known():
+    return _affiliations().filter(last_known=True)
+
+
+LAST_KNOWN_OF_AUTHOR = related_id("institutions", _last_known, "institution", "researcher_id")
 
 AUTHORS = Entity(
     name="authors",
     entity_type="author",
-    fields=(
-        "id",
-        "orcid",
-        "display_name",
-        "display_name_alternatives",
-        "works_count",
-        "cited_by_count",
-        "ids",
-        "last_known_institutions",
-        "works_api_url",
-        "updated_date",
-        "created_date",
-        "relevance_score",
-    ),
+    fields=AUTHOR_FIELDS,
     model=Researcher,
     listed=Q(merged_into__isnull=True),
-    load=lambda qs: qs.prefetch_related("last_known_institutions"),
+    load=load_authors,
     serialize=serializers.author,
     filters={
         **id_filters(AUTHOR_ID),
@@ -52,8 +71,8 @@ AUTHORS = Entity(
         "has_orcid": boolean(~Q(orcid="")),
         "works_count": number("works_count"),
         "cited_by_count": number("cited_by_count", 2**62),
-        "last_known_institutions.id": INSTITUTION_OF_AUTHOR,
-        "last_known_institution.id": INSTITUTION_OF_AUTHOR,
+        "last_known_institutions.id": LAST_KNOWN_OF_AUTHOR,
+        "last_known_institution.id": LAST_KNOWN_OF_AUTHOR,
         "affiliations.institution.id": INSTITUTION_OF_AUTHOR,
         "display_name.search": researcher_search,
         "default.search": researcher_search,
@@ -90,7 +109,7 @@ AUTHORS = Entity(
         ),
     },
     autocomplete_order=("-works_count", "pk"),
-    hint=lambda row: ", ".join(i.display_name for i in row.last_known_institutions.all()) or None,
+    hint=lambda row: ", ".join(i.display_name for i in row.current_institutions) or None,
     external_id=lambda row: row.orcid_url or None,
     lookup=_lookup_orcid,
 )

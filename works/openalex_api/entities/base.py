@@ -12,7 +12,15 @@ from django.db import models
 from django.db.models import Q
 
 from works import identifiers
-from works.models import Authorship, Researcher, WorkTopic
+from works.models import (
+    Authorship,
+    AuthorshipInstitution,
+    OpenAlexRecord,
+    Researcher,
+    ResearcherInstitution,
+    WorkConcept,
+    WorkTopic,
+)
 
 from .. import ids
 from ..filters import QueryError, split_comparison
@@ -200,24 +208,54 @@ def relevance(fields: tuple[str, ...], text: str):
 # Loading rows with everything their JSON needs, in a fixed number of queries.
 
 
+def _without_document(queryset, work_path: str):
+    """Only the rows of works that have no stored record: the others are served from it."""
+    stored = OpenAlexRecord.objects.filter(openalex_id=models.OuterRef(f"{work_path}__openalex_id"))
+    return queryset.filter(~models.Exists(stored))
+
+
 def load_works(queryset):
     return queryset.select_related("source").prefetch_related(
         models.Prefetch(
             "authorships",
-            queryset=Authorship.objects.select_related("researcher")
-            .prefetch_related("institutions")
+            queryset=_without_document(Authorship.objects, "work")
+            .select_related("researcher")
+            .prefetch_related(
+                models.Prefetch(
+                    "institution_links",
+                    queryset=AuthorshipInstitution.objects.select_related("institution"),
+                )
+            )
             .order_by("order", "id"),
         ),
-        models.Prefetch("work_topics", queryset=WorkTopic.objects.select_related("topic")),
+        models.Prefetch(
+            "work_topics",
+            queryset=_without_document(WorkTopic.objects, "work").select_related("topic"),
+        ),
+        models.Prefetch(
+            "work_concepts",
+            queryset=_without_document(WorkConcept.objects, "work").select_related("concept"),
+        ),
+    )
+
+
+def load_authors(queryset):
+    return queryset.prefetch_related(
+        models.Prefetch(
+            "affiliations",
+            queryset=ResearcherInstitution.objects.select_related("institution").order_by(
+                "-last_known", models.F("last_year").desc(nulls_last=True), "institution_id"
+            ),
+        )
     )
 
 
 def _authorship_institutions():
-    return Authorship.institutions.through.objects.all()
+    return AuthorshipInstitution.objects.all()
 
 
-def _last_known():
-    return Researcher.last_known_institutions.through.objects.all()
+def _affiliations():
+    return ResearcherInstitution.objects.all()
 
 
 def _lookup_doi(key: str) -> Q | None:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from works.models import Authorship, Work, WorkTopic
+from works.models import Authorship, Work, WorkConcept, WorkTopic
 
 from .. import serializers
 from .base import (
@@ -28,6 +28,7 @@ from .base import (
     words_in,
 )
 
+# Root-level fields (for `select`): OpenAlex's work object across its schema eras.
 WORK_FIELDS = (
     "id",
     "doi",
@@ -39,15 +40,62 @@ WORK_FIELDS = (
     "language",
     "primary_location",
     "type",
+    "type_crossref",
+    "indexed_in",
+    "open_access",
     "authorships",
+    "institutions",
+    "countries_distinct_count",
+    "institutions_distinct_count",
+    "corresponding_author_ids",
+    "corresponding_institution_ids",
+    "apc_list",
+    "apc_paid",
+    "apc_payment",
+    "fwci",
+    "has_fulltext",
+    "fulltext_origin",
     "cited_by_count",
+    "citation_normalized_percentile",
+    "cited_by_percentile_year",
+    "biblio",
+    "is_retracted",
+    "is_paratext",
+    "is_xpac",
     "primary_topic",
     "topics",
+    "keywords",
+    "concepts",
+    "concepts_count",
+    "mesh",
+    "locations_count",
+    "locations",
+    "best_oa_location",
+    "sustainable_development_goals",
+    "grants",
+    "awards",
+    "funders",
+    "datasets",
+    "versions",
+    "has_content",
+    "content_urls",
     "referenced_works_count",
     "referenced_works",
+    "related_works",
+    "ngrams_url",
     "abstract_inverted_index",
+    "abstract_inverted_index_v3",
+    "authors_count",
+    "institution_assertions",
+    "doi_registration_agency",
+    "summary_stats",
+    "cited_by_api_url",
+    "counts_by_year",
+    "host_venue",
+    "alternate_host_venues",
     "updated_date",
     "created_date",
+    "updated",
     "relevance_score",
 )
 WORK_ID = own_id("works")
@@ -56,12 +104,29 @@ INSTITUTION_OF_WORK = related_id(
     "institutions", _authorship_institutions, "institution", "authorship__work_id"
 )
 TOPIC_OF_WORK = related_id("topics", WorkTopic.objects.all, "topic", "work_id")
+CONCEPT_OF_WORK = related_id("concepts", WorkConcept.objects.all, "concept", "work_id")
 SOURCE_OF_WORK = fk_id("sources", "source")
 
 
 def AUTHOR_ORCID_OF_WORK(text: str) -> Q:  # noqa: N802 (a filter, named like its siblings)
     authorships = Authorship.objects.filter(orcid("researcher__orcid")(text))
     return Q(pk__in=authorships.values("work_id"))
+
+
+def _first_authors(row) -> list[str]:
+    """The names of the first three byline entries, from the stored record when there is one."""
+    document = getattr(row, "document", None)
+    if document:
+        entries = document.get("authorships") or []
+        names = []
+        for entry in entries[:3]:
+            if isinstance(entry, dict):
+                author = entry.get("author") if isinstance(entry.get("author"), dict) else {}
+                name = entry.get("raw_author_name") or author.get("display_name")
+                if isinstance(name, str) and name:
+                    names.append(name)
+        return names
+    return [a.name for a in row.authorships.all()[:3] if a.name]
 
 
 WORKS = Entity(
@@ -94,6 +159,8 @@ WORKS = Entity(
         "source.id": SOURCE_OF_WORK,
         "topics.id": TOPIC_OF_WORK,
         "primary_topic.id": TOPIC_OF_WORK,
+        "concepts.id": CONCEPT_OF_WORK,
+        "concept.id": CONCEPT_OF_WORK,
         "has_doi": boolean(~Q(doi="")),
         "has_abstract": boolean(~Q(abstract="")),
         "title.search": words_in("title"),
@@ -148,9 +215,7 @@ WORKS = Entity(
         ),
     },
     autocomplete_order=("-cited_by_count", "pk"),
-    hint=lambda row: (
-        ", ".join(a.researcher.display_name for a in row.authorships.all()[:3]) or None
-    ),
+    hint=lambda row: ", ".join(_first_authors(row)) or None,
     external_id=lambda row: f"https://doi.org/{row.doi}" if row.doi else None,
     lookup=_lookup_doi,
 )
