@@ -66,3 +66,10 @@ def refresh(*researchers) -> None:
     researchers_refresh(researcher_ids=[r.pk for r in researchers])
     for r in researchers:
         r.refresh_from_db()
+
+
+def affiliate(researcher: Researcher, *institutions: Institution) -> None:
+    """Put institutions on the record as its author record's last known ones."""
+    researcher.institutions.add(
+        *institutions, through_defaults={"last_known": True, "in_record": True}
+    )

@@ -15,7 +15,7 @@ def graph():
     """Two researchers with shared works, a topic and an institution."""
     place = factories.institution(display_name="Uni Example", country_code="DE")
     ada = factories.researcher(display_name="Ada Lovelace", orcid="0000-0002-1825-0097")
-    ada.last_known_institutions.add(place)
+    factories.affiliate(ada, place)
     charles = factories.researcher(display_name="Charles Babbage")
     topic = factories.topic(display_name="Analytical engines")
     works = [
@@ -70,7 +70,7 @@ def test_researcher_detail_explains_the_trust_score(client, graph):
         "community",
         "completeness",
     ]
-    assert trust["rubric_version"] == 1 and trust["tier"] == body["trust_tier"]
+    assert trust["rubric_version"] == 2 and trust["tier"] == body["trust_tier"]
 
 
 def test_researcher_works_are_paginated_newest_first(client, graph):
@@ -115,7 +115,7 @@ def test_list_query_count_does_not_grow_with_page_size(client, url):
     topic = factories.topic()
     for _ in range(60):
         other = factories.researcher()
-        other.last_known_institutions.add(place)
+        factories.affiliate(other, place)
         factories.work(authors=[ada, other], topics=[topic])
         factories.topic()
         factories.institution()

@@ -11,7 +11,16 @@ from bzpeer.demo import synthetic
 from profiles.services import researchers_refresh
 from tests import factories
 from works import identifiers
-from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
+from works.models import (
+    Authorship,
+    Institution,
+    Researcher,
+    ResearcherInstitution,
+    Source,
+    Topic,
+    Work,
+    WorkTopic,
+)
 from works.services import public_verification_level
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +33,13 @@ COUNTERS = [
     "cited_by_count",
     "trust_score",
     "trust_rubric_version",
+    "figures_from",
+    "figures_works_count",
+    "figures_cited_by_count",
+    "h_index",
+    "i10_index",
+    "two_year_mean_citedness",
+    "counts_by_year",
 ]
 
 
@@ -50,9 +66,9 @@ def snapshot():
             )
         ),  # fmt: skip
         "affiliations": list(
-            Researcher.last_known_institutions.through.objects.order_by(
-                "researcher_id", "institution_id"
-            ).values_list("researcher_id", "institution_id")
+            ResearcherInstitution.objects.order_by("researcher_id", "institution_id").values_list(
+                "researcher_id", "institution_id", "last_known"
+            )
         ),
         "works": list(
             Work.objects.order_by("pk").values_list(
@@ -132,7 +148,7 @@ def test_world_has_a_realistic_shape():
         assert work.authorships.count() == work.authors_count
     # Records in every state the pages show.
     with_orcid = Researcher.objects.exclude(orcid="")
-    affiliated = Researcher.objects.filter(last_known_institutions__isnull=False)
+    affiliated = Researcher.objects.filter(affiliations__isnull=False)
     assert 0 < with_orcid.count() < len(counts)
     assert 0 < affiliated.distinct().count() < len(counts)
     assert Researcher.objects.filter(verification_level=0).exists()

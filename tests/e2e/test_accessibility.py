@@ -20,7 +20,7 @@ def world():
     place = factories.institution(display_name="Test Institute of Access", country_code="NL")
     topic = factories.topic(display_name="Accessible Computing")
     person = factories.researcher(display_name="Ada Accessible", orcid="0000-0002-1825-0097")
-    person.last_known_institutions.add(place)
+    factories.affiliate(person, place)
     partner = factories.researcher(display_name="Bo Partner")
     venue = factories.source(display_name="Journal of Inclusive Design")
     works = [

@@ -19,10 +19,11 @@ PASSWORD = "a-long-and-unusual-passphrase-42"
 def record():
     """Like the seed page's record, but its last known institution is the University of Example."""
     person = factories.researcher(display_name="Hongxia Yang")
-    person.last_known_institutions.add(
+    factories.affiliate(
+        person,
         factories.institution(
             display_name="University of Example", homepage_domain="uni-example.edu"
-        )
+        ),
     )
     for _ in range(2):
         co_author = factories.researcher()
@@ -93,7 +94,7 @@ def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
     page.get_by_text("Why this score?").click()
     identity = snapshot.locator('tr[data-part="identity"]')
     assert identity.get_by_text("25 / 40").is_visible()
-    assert snapshot.get_by_text("trust rubric version 1").is_visible()
+    assert snapshot.get_by_text("trust rubric version 2").is_visible()
 
     # The public history names roles, never the address.
     history = page.locator(".claim-history")

@@ -27,7 +27,7 @@ def world(stranger):
     topic = factories.topic(display_name="Policy topics")
     ada = factories.researcher(display_name="Ada Policy", orcid="0000-0002-1825-0097")
     bob = factories.researcher(display_name="Bob Policy")
-    ada.last_known_institutions.add(place)
+    factories.affiliate(ada, place)
     work = factories.work(authors=[ada, bob], topics=[topic], title="A policy paper")
     factories.work(authors=[ada, bob], title="Another policy paper")
     factories.refresh(ada, bob)

@@ -216,7 +216,7 @@ def test_neighbours_of_a_researcher_are_coauthors_works_and_institutions(client)
     ada = factories.researcher()
     bob = factories.researcher(display_name="Bob")
     place = factories.institution(display_name="Ada's Institute")
-    ada.last_known_institutions.add(place)
+    factories.affiliate(ada, place)
     paper = factories.work(authors=[ada, bob], title="Engines")
 
     body = client.get(neighbours_url(f"researcher:{ada.pk}")).json()
@@ -233,7 +233,7 @@ def test_neighbours_of_a_work_topic_and_institution(client):
     ada = factories.researcher()
     topic = factories.topic()
     place = factories.institution()
-    ada.last_known_institutions.add(place)
+    factories.affiliate(ada, place)
     paper = factories.work(authors=[ada], topics=[topic])
 
     work_ids = {n["id"] for n in client.get(neighbours_url(f"work:{paper.pk}")).json()["nodes"]}

@@ -31,7 +31,7 @@ def test_slice_of_a_small_network_links_every_kind_of_node():
     ada = factories.researcher(display_name="Ada")
     bob = factories.researcher(display_name="Bob")
     college = factories.institution(display_name="Bob's College")
-    bob.last_known_institutions.add(college)
+    factories.affiliate(bob, college)
     computing = factories.topic(display_name="Computing")
     paper = factories.work(authors=[ada, bob], topics=[computing], title="Engines")
     factories.refresh(ada, bob)
@@ -144,7 +144,7 @@ def _researcher_with(n_works):
     partner = factories.researcher()
     topic = factories.topic()
     place = factories.institution()
-    partner.last_known_institutions.add(place)
+    factories.affiliate(partner, place)
     for _ in range(n_works):
         factories.work(authors=[person, partner], topics=[topic])
     return person

@@ -36,7 +36,7 @@ def institution():
 def record(institution):
     """A public record (L1) whose last known institution is the University of Example."""
     person = factories.researcher(display_name="Hongxia Yang")
-    person.last_known_institutions.add(institution)
+    factories.affiliate(person, institution)
     factories.refresh(person)
     return person
 
@@ -252,7 +252,7 @@ def test_claiming_an_owned_record_is_refused(claim_for, stranger, owner, record)
 
 def test_one_account_may_own_several_records(claim_for, owner, record, institution):
     split = factories.researcher(display_name="H. Yang")
-    split.last_known_institutions.add(institution)
+    factories.affiliate(split, institution)
     for person in (record, split):
         _, token = claim_for(owner, person, "me@uni-example.edu")
         claims.claim_confirm_email(token=token)
@@ -627,7 +627,7 @@ def test_simultaneous_approvals_leave_exactly_one_owner(make_user, moderator):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_institutional_confirmations_leave_exactly_one_owner(make_user):
     person = factories.researcher()
-    person.last_known_institutions.add(factories.institution(homepage_domain=DOMAIN))
+    factories.affiliate(person, factories.institution(homepage_domain=DOMAIN))
     tokens = []
     for i in range(CONTENDERS):
         user = make_user(f"c{i}@example.org")

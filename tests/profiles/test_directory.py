@@ -53,7 +53,7 @@ def browsing_world():
         ]
     ):
         person = factories.researcher(display_name=f"Browse Person {i}", open_to_collaborate=open_)
-        person.last_known_institutions.add(place)
+        factories.affiliate(person, place)
         factories.work(authors=[person], topics=[topic])
         people.append(person)
     factories.refresh(*people)

@@ -118,7 +118,7 @@ def test_imported_html_is_shown_as_text(client):
 
 def test_affiliation_badge_disappears_when_an_institution_is_known(client):
     person = factories.researcher()
-    person.last_known_institutions.add(factories.institution(display_name="Test Polytechnic"))
+    factories.affiliate(person, factories.institution(display_name="Test Polytechnic"))
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Affiliation not imported" not in html
     assert "Test Polytechnic" in html

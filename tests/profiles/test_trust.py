@@ -149,7 +149,7 @@ def test_maximum_score_is_100():
         )
     )
     assert best.total == 100
-    assert best.rubric_version == trust.RUBRIC_VERSION == 1
+    assert best.rubric_version == trust.RUBRIC_VERSION == 2
 
 
 def test_seed_example_scores_21_emerging():
@@ -206,7 +206,7 @@ def test_trust_refresh_counts_affiliation_and_owner_headline(owner):
     record.refresh_from_db()
     assert record.trust_score == 5 + 2
 
-    record.last_known_institutions.add(factories.institution())
+    factories.affiliate(record, factories.institution())
     # A headline without an owner is not the owner's word: it earns nothing.
     Researcher.objects.filter(pk=record.pk).update(headline="Imported text")
     researcher_trust_refresh(researcher=record)
@@ -240,7 +240,7 @@ def test_snapshot_explains_every_part_out_of_its_maximum(client):
         ("Profile completeness", "0 / 10"),
     ]:
         assert re.search(rf"<th scope=\"row\">{label}</th><td>{points}</td>", html), label
-    assert "trust rubric version 1" in html
+    assert "trust rubric version 2" in html
     assert f"Trust {seed.trust_score} - Emerging" in html
     assert "Verification L1" in html and "Unclaimed author" in html
 
@@ -250,7 +250,7 @@ def test_snapshot_says_when_the_l2_gate_capped_the_total(client):
     capped = factories.researcher(
         orcid="0000-0002-1825-0097", works_count=1000, close_collaborators_count=10
     )
-    capped.last_known_institutions.add(factories.institution())
+    factories.affiliate(capped, factories.institution())
     Researcher.objects.filter(pk=capped.pk).update(followers_count=1000)
     researcher_trust_refresh(researcher=capped)
     html = client.get(capped.get_absolute_url()).content.decode()
@@ -292,7 +292,7 @@ def test_same_name_and_a_shared_co_author_is_a_possible_duplicate(client, twins)
 def test_same_name_and_a_shared_institution_is_a_possible_duplicate(twins):
     first, second = twins
     place = factories.institution()
-    first.last_known_institutions.add(place)
+    factories.affiliate(first, place)
     factories.work(authors=[second]).authorships.get().institutions.add(place)
     assert duplicates(first) == [second]
     assert duplicates(second) == [first]
@@ -302,8 +302,8 @@ def test_same_name_alone_is_not_a_duplicate(client, twins):
     first, second = twins
     factories.work(authors=[first, factories.researcher()])
     factories.work(authors=[second, factories.researcher()])
-    first.last_known_institutions.add(factories.institution())
-    second.last_known_institutions.add(factories.institution())
+    factories.affiliate(first, factories.institution())
+    factories.affiliate(second, factories.institution())
     assert duplicates(first) == []
     assert "Possible duplicate" not in client.get(first.get_absolute_url()).content.decode()
 

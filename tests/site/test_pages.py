@@ -15,7 +15,7 @@ def world(stranger):
     place = factories.institution(display_name="Guard Institute", country_code="DE")
     topic = factories.topic(display_name="Guarded Topic")
     person = factories.researcher(display_name="Gwen Guard")
-    person.last_known_institutions.add(place)
+    factories.affiliate(person, place)
     work = factories.work(authors=[person], topics=[topic], title="A guarded result")
     factories.refresh(person)
     collaboration_services.follow_create(user=stranger, researcher=person)

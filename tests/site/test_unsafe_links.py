@@ -53,7 +53,7 @@ def world(moderator, stranger):
     )
     topic = factories.topic(display_name="Linked Topic")
     person = factories.researcher(display_name="Ada Linkwell", orcid="0000-0002-1825-0097")
-    person.last_known_institutions.add(hostile, good)
+    factories.affiliate(person, hostile, good)
     work = factories.work(
         authors=[person], topics=[topic], title=f"A title {SPOOF}", doi="10.5555/link"
     )

@@ -9,8 +9,23 @@ from django.db.models import Count, F
 
 from tests import factories
 from tests.conftest import REAL_DATA
-from works import importer
-from works.models import Authorship, Institution, Researcher, Source, Topic, Work, WorkTopic
+from works import import_entities
+from works.models import (
+    Authorship,
+    AuthorshipInstitution,
+    Concept,
+    Funder,
+    Institution,
+    OpenAlexRecord,
+    Publisher,
+    Researcher,
+    ResearcherInstitution,
+    Source,
+    Topic,
+    Work,
+    WorkConcept,
+    WorkTopic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +35,18 @@ PRO = REAL_DATA / "rkrug+openalexPro" / "tests" / "testthat" / "_snaps" / "005-p
 MODELS = [
     Work,
     Authorship,
-    Authorship.institutions.through,
+    AuthorshipInstitution,
     WorkTopic,
+    WorkConcept,
     Researcher,
-    Researcher.last_known_institutions.through,
+    ResearcherInstitution,
     Institution,
     Source,
     Topic,
+    Concept,
+    Publisher,
+    Funder,
+    OpenAlexRecord,
 ]
 
 
@@ -62,11 +82,14 @@ def test_openalexpro_api_page_imports_its_200_works():
     out, _ = run(PRO / "json")
 
     assert Work.objects.count() == 200
-    # SOURCES.md: 511 authorships with an author id, 462 distinct authors. Three of those
-    # authorships repeat an author on the same work; one authorship per person and work.
+    # SOURCES.md: 511 authorships with an author id, 462 distinct authors; the page holds 536
+    # byline entries in all. Every entry is kept, in its place, linked or not; the three that
+    # repeat an author on the same work too.
     assert Researcher.objects.count() == 462
-    assert Authorship.objects.count() == 508
+    assert Authorship.objects.count() == 536
+    assert Authorship.objects.filter(researcher__isnull=False).count() == 511
     assert "Imported 200 works" in out
+    assert "Rejected 0 record(s)." in out
 
     work = Work.objects.select_related("source").get(openalex_id="W4235089722")
     assert work.title == "Biodiversity Finance"
@@ -108,18 +131,20 @@ def test_go_openalex_works_folder_with_old_and_new_schemas():
     assert Authorship.objects.count() == 102 + 9  # SOURCES.md: authorships of the two files
     assert Researcher.objects.count() == 101 + 9
 
-    # The 2021 part is the old schema: host_venue with a V id, concepts instead of topics.
+    # The 2021 part is the old schema: host_venue with a V id, concepts and no topics.
     old = Work.objects.select_related("source").get(openalex_id="W1612067013")
     assert old.source.openalex_id == "S2755781118"
     assert old.source.display_name == "Healthcare quarterly (Toronto)"
     assert old.doi == "10.12927/hcq.2008.19503"
     assert old.abstract.startswith("3C have a constant need to manage their own")
-    assert old.topics.count() == 8  # its concepts, all scored at least 0.3
-    # The 2023 part also has concepts only; Engineering (score 0.0, an ancestor) is left out.
+    assert old.concepts.count() == 8
+    assert old.topics.count() == 0  # concepts stay concepts
+    # The 2023 part also has concepts only, every one kept with its score as given.
     chemistry = Work.objects.get(openalex_id="W4206759534")
-    assert dict(chemistry.work_topics.values_list("topic__display_name", "score")) == {
+    assert dict(chemistry.work_concepts.values_list("concept__display_name", "score")) == {
         "Chemistry": pytest.approx(0.9727919),
         "Biochemical engineering": pytest.approx(0.33228123),
+        "Engineering": 0.0,
     }
     assert old.authorships.get(order=2).researcher.orcid == "0000-0002-2748-2658"
 
@@ -136,8 +161,15 @@ def test_go_openalex_single_author_record():
     assert jason.display_name == "Jason Priem"
     assert jason.orcid == "0000-0001-6187-6610"
     assert jason.display_name_alternatives == ["Jason Priem", "Priem Jason"]
-    assert [i.display_name for i in jason.last_known_institutions.all()] == ["OurResearch"]
+    assert [i.display_name for i in jason.current_institutions] == ["OurResearch"]
     assert jason.verification_level == 1
+    # The source's own figures, as the record gives them.
+    assert (jason.figures_from, jason.figures_works_count, jason.figures_cited_by_count) == (
+        "openalex",
+        53,
+        2140,
+    )
+    assert (jason.h_index, jason.i10_index, jason.two_year_mean_citedness) == (16, 17, 0.5)
 
 
 def test_go_openalex_entity_folders_read_plain_and_gzip_once():
@@ -147,13 +179,19 @@ def test_go_openalex_entity_folders_read_plain_and_gzip_once():
     # 678 in the part, I27837315, and the last known institutions of the two authors.
     assert Institution.objects.count() == 679 + 2
     assert Source.objects.count() == 250
-    assert Topic.objects.count() == 16
+    assert Concept.objects.count() == 16
+    assert Topic.objects.count() == 0
     assert out.count("same records as") == 4
 
     michigan = Institution.objects.get(openalex_id="I27837315")
     assert michigan.display_name == "University of Michigan–Ann Arbor"
     assert michigan.ror == "00jmfr291"
     assert michigan.homepage_domain == "umich.edu"
+    assert (michigan.works_count, michigan.cited_by_count, michigan.h_index) == (
+        838460,
+        15581239,
+        1016,
+    )
 
 
 def test_gzip_part_alone_imports_like_the_plain_one():
@@ -173,19 +211,23 @@ def test_second_import_changes_no_row_and_no_value():
     run(*paths)
     first = snapshot()
     assert len(first[Work]) == 78 + 200
-    assert len(first[Authorship.institutions.through]) > 0
-    assert len(first[Researcher.last_known_institutions.through]) == 2
+    assert len(first[AuthorshipInstitution]) > 0
+    assert len(first[ResearcherInstitution]) > 2
 
     out, _ = run(*paths)
 
     assert snapshot() == first
-    assert "Imported 2 authors" in out
+    assert "Imported nothing" in out
+    assert "refreshed 0 researcher(s)" in out
 
 
 def test_counters_and_trust_are_refreshed_after_import():
     run(PRO / "json")
 
-    wrong = Researcher.objects.annotate(n=Count("authorships")).exclude(works_count=F("n"))
+    # Distinct works: a byline may list one person twice.
+    wrong = Researcher.objects.annotate(n=Count("authorships__work", distinct=True)).exclude(
+        works_count=F("n")
+    )
     assert not wrong.exists()
     rubino = Researcher.objects.get(openalex_id="A5035075703")
     assert rubino.works_count >= 1
@@ -209,6 +251,7 @@ def test_malformed_line_in_the_middle_is_reported_and_the_rest_imports(tmp_path)
     lines = real_work_lines(5)
     lines.insert(2, '{"id": "https://openalex.org/W1", "title": ')
     lines.insert(4, json.dumps({"id": "W2", "authorships": "not a list"}))
+    lines.insert(5, json.dumps({"title": "no id"}))
     path = tmp_path / "part_000"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -216,11 +259,33 @@ def test_malformed_line_in_the_middle_is_reported_and_the_rest_imports(tmp_path)
 
     assert err.splitlines() == [
         f"{path}:3: invalid JSON: Expecting value (column 44)",
-        f"{path}:5: authorships: expected a list, got str",
+        # A field that cannot be read is a warning: the record imports without it.
+        f"{path}:5: W2: warning: authorships: expected a list, got text (got 'not a list')",
+        f"{path}:6: record has no id",
     ]
     assert summary == "2 record(s) could not be imported (listed above); the others were imported."
-    assert Work.objects.count() == 5
-    assert not Work.objects.filter(openalex_id__in=["W1", "W2"]).exists()
+    assert Work.objects.count() == 6
+    assert Work.objects.get(openalex_id="W2").authorships.count() == 0
+    assert not Work.objects.filter(openalex_id="W1").exists()
+
+
+def test_summary_counts_warnings_by_field_and_strict_fails_on_them(tmp_path):
+    records = [
+        {"id": f"W{n}", "cited_by_count": "many", "concepts": [{"id": "C1", "score": "high"}]}
+        for n in range(1, 4)
+    ]
+    path = write_jsonl(tmp_path / "w.jsonl", records)
+
+    out, err = run(path)
+
+    assert "Imported 3 works from 1 file(s)" in out
+    assert "Rejected 0 record(s)." in out
+    assert "Warnings: 6 field(s) could not be read" in out
+    assert "  cited_by_count: 3" in out
+    assert "  concepts[].score: 3" in out
+    assert f"{path}:1: W1: warning: concepts[0].score: expected a number" in err
+    with pytest.raises(CommandError, match=r"6 warning\(s\) .* --strict"):
+        run(path, strict=True)
 
 
 def test_missing_path_is_one_line_error(tmp_path):
@@ -243,12 +308,12 @@ def test_failing_batch_rolls_back_whole(tmp_path, monkeypatch):
     path = write_jsonl(tmp_path / "works.jsonl", records)
     # Author A3 gets a level the database refuses (a check constraint): the second batch, W3 and
     # W4, fails after its sources, topics and first researcher rows were already sent.
-    real_level = importer.public_verification_level
+    real_level = import_entities.public_verification_level
 
     def level(*, openalex_id, orcid):
         return 9 if openalex_id == "A4" else real_level(openalex_id=openalex_id, orcid=orcid)
 
-    monkeypatch.setattr(importer, "public_verification_level", level)
+    monkeypatch.setattr(import_entities, "public_verification_level", level)
 
     err, summary = run_failing(path, batch_size=2)
 
@@ -258,7 +323,7 @@ def test_failing_batch_rolls_back_whole(tmp_path, monkeypatch):
     assert sorted(Researcher.objects.values_list("openalex_id", flat=True)) == ["A1", "A2"]
     assert err.startswith(f"{path}:3: batch of 2 records (to {path}:4) not written:")
     assert len(err.splitlines()) == 1
-    assert summary.startswith("1 record(s) could not be imported")
+    assert summary.startswith("2 record(s) could not be imported")
 
 
 def test_html_in_titles_and_abstracts_is_stored_as_text(tmp_path, client):
@@ -295,7 +360,9 @@ def test_reimport_replaces_the_authorship_list(tmp_path):
     run(write_jsonl(tmp_path / "a.jsonl", [work_by("A1", "A2"), work_by("A1", work_id="W2")]))
     assert Researcher.objects.get(openalex_id="A2").works_count == 1
 
-    run(write_jsonl(tmp_path / "b.jsonl", [work_by("A3", "A1")]))
+    # A newer copy of W1 (the first was undated; any dated copy is newer).
+    newer = {**work_by("A3", "A1"), "updated_date": "2024-01-01"}
+    run(write_jsonl(tmp_path / "b.jsonl", [newer]))
 
     work = Work.objects.get(openalex_id="W1")
     assert list(

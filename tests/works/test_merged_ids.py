@@ -141,8 +141,12 @@ def test_the_importer_sends_a_merged_id_to_its_survivor(tmp_path):
 
     assert not Researcher.objects.filter(openalex_id__in=list(REAL_ROWS)).exists()
     survivor = Researcher.objects.get(openalex_id="A4317838346")
-    # Two merged ids on one byline are one person: one authorship.
-    assert list(Authorship.objects.values_list("researcher_id", flat=True)) == [survivor.pk]
+    # Two merged ids on one byline are one person: both entries stay on the byline, as
+    # published, linked to the survivor, and count as one work.
+    assert list(Authorship.objects.order_by("order").values_list("researcher_id", flat=True)) == [
+        survivor.pk,
+        survivor.pk,
+    ]
     assert survivor.works_count == 1
 
 

@@ -7,7 +7,17 @@ import json
 import pytest
 
 from works import identifiers, openalex
-from works.models import Authorship, Institution, Researcher, Source, Topic, Work
+from works.models import (
+    Authorship,
+    Concept,
+    Funder,
+    Institution,
+    Publisher,
+    Researcher,
+    Source,
+    Topic,
+    Work,
+)
 
 
 def records(path):
@@ -40,9 +50,13 @@ def test_abstract_with_a_hostile_position_costs_nothing():
     assert openalex.rebuild_abstract({"late": [10**15], "early": [0]}) == "early late"
 
 
-def test_abstract_of_the_wrong_type_is_an_error():
-    with pytest.raises(openalex.RecordError, match="abstract_inverted_index"):
-        openalex.rebuild_abstract({"word": "0"})
+def test_abstract_words_of_the_wrong_type_are_left_out_with_a_warning():
+    warnings = []
+    work = openalex.parse_record(
+        {"id": "W1", "abstract_inverted_index": {"word": "0", "kept": [0]}}, warnings
+    )
+    assert work.abstract == "kept"
+    assert [w.field for w in warnings] == ["abstract_inverted_index"]
 
 
 def test_text_is_cut_and_made_safe_for_postgres():
@@ -61,6 +75,17 @@ def test_text_is_cut_and_made_safe_for_postgres():
         (openalex.NAME_MAX, Source, "display_name"),
         (openalex.NAME_MAX, Source, "host_organization_name"),
         (openalex.NAME_MAX, Topic, "display_name"),
+        (openalex.NAME_MAX, Concept, "display_name"),
+        (openalex.WIKIDATA_MAX, Concept, "wikidata"),
+        (openalex.NAME_MAX, Publisher, "display_name"),
+        (openalex.URL_MAX, Publisher, "homepage_url"),
+        (openalex.NAME_MAX, Funder, "display_name"),
+        (openalex.URL_MAX, Funder, "homepage_url"),
+        (openalex.URL_MAX, Source, "homepage_url"),
+        (openalex.ID_MAX, Source, "host_organization"),
+        (openalex.LONG_URL_MAX, Work, "landing_page_url"),
+        (openalex.LONG_URL_MAX, Work, "oa_url"),
+        (openalex.OA_STATUS_MAX, Work, "oa_status"),
         (openalex.NAME_MAX, Authorship, "raw_author_name"),
         (openalex.TYPE_MAX, Work, "type"),
         (openalex.TYPE_MAX, Institution, "type"),
@@ -125,14 +150,21 @@ NEW_WORK = {
             "domain": {"display_name": "Physical Sciences"},
         }
     ],
-    "concepts": [{"id": "https://openalex.org/C1", "display_name": "Ignored", "score": 0.9}],
+    "concepts": [{"id": "https://openalex.org/C1", "display_name": "Kept apart", "score": 0.9}],
     "referenced_works": ["https://openalex.org/W2", "W3"],
     "abstract_inverted_index": {"Short": [0], "abstract.": [1]},
+    "open_access": {"is_oa": True, "oa_status": "green", "oa_url": "https://arxiv.org/abs/1"},
+    "is_retracted": False,
+    "updated_date": "2024-05-01T10:00:00.5",
 }
 
 
 def test_new_schema_work_is_read():
-    work = openalex.parse_record(NEW_WORK)
+    warnings = []
+    work = openalex.parse_record(NEW_WORK, warnings)
+    assert warnings == []
+    assert work.record == NEW_WORK  # the document itself, as it came
+    assert work.updated_date == dt.datetime(2024, 5, 1, 10, 0, 0, 500000, tzinfo=dt.UTC)
     assert work == openalex.WorkRecord(
         openalex_id="W1",
         title="A <i>new</i> work",
@@ -156,22 +188,36 @@ def test_new_schema_work_is_read():
                     openalex.InstitutionRecord("I5", "Uni", ror="03dbr7087", country_code="CA"),
                 ),
             ),
-            openalex.AuthorshipRecord(author=None, order=1, position="last", raw_author_name=""),
+            # No author id: an unlinked byline, shown by its name.
+            openalex.AuthorshipRecord(
+                author=None, order=1, position="last", raw_author_name="Unresolved"
+            ),
         ),
-        # Topics win over concepts when a work has both.
         topics=(
             openalex.WorkTopicRecord(
                 openalex.TopicRecord("T11", "Graphs", "AI", "CS", "Physical Sciences"), 0.99
             ),
         ),
+        # Concepts are read apart from topics: concepts stay concepts.
+        concepts=(openalex.WorkConceptRecord(openalex.ConceptRecord("C1", "Kept apart"), 0.9),),
+        is_oa=True,
+        oa_status="green",
+        oa_url="https://arxiv.org/abs/1",
+        is_retracted=False,
+        updated_date=dt.datetime(2024, 5, 1, 10, 0, 0, 500000, tzinfo=dt.UTC),
     )
 
 
-def test_old_schema_work_uses_host_venue_and_assigned_concepts():
+def test_old_schema_work_uses_host_venue_and_keeps_its_concepts():
     old = {
         "id": "https://openalex.org/W9",
         "display_name": "Old title",
-        "host_venue": {"id": "https://openalex.org/V77", "display_name": "Old Journal"},
+        "host_venue": {
+            "id": "https://openalex.org/V77",
+            "display_name": "Old Journal",
+            "publisher": "Old Press",
+            "url": "https://old.example/9",
+        },
         "ids": {"doi": "https://doi.org/10.9/OLD"},
         "concepts": [
             {"id": "https://openalex.org/C1", "display_name": "Assigned", "score": 0.52},
@@ -182,8 +228,12 @@ def test_old_schema_work_uses_host_venue_and_assigned_concepts():
     work = openalex.parse_record(old)
     assert work.title == "Old title"
     assert work.doi == "10.9/old"
-    assert work.source == openalex.SourceRecord("S77", "Old Journal")
-    assert [wt.topic.openalex_id for wt in work.topics] == ["C1"]
+    assert work.source == openalex.SourceRecord(
+        "S77", "Old Journal", host_organization_name="Old Press"
+    )
+    assert work.landing_page_url == "https://old.example/9"
+    assert work.topics == ()
+    assert [(wc.concept.openalex_id, wc.score) for wc in work.concepts] == [("C1", 0.52), ("C2", 0)]
     assert work.publication_year == 1999  # from the date when the year is missing
     assert work.authorships == () and work.authors_count == 0
 
@@ -214,8 +264,34 @@ def test_old_author_record_with_one_last_known_institution():
         display_name="Jason Priem",
         orcid="0000-0001-6187-6610",
         display_name_alternatives=("Priem Jason", "J. Priem"),
-        last_known_institutions=(openalex.InstitutionRecord("I1", "Org"),),
+        affiliations=(
+            openalex.AffiliationRecord(openalex.InstitutionRecord("I1", "Org"), last_known=True),
+        ),
     )
+    assert author.last_known_institutions == (openalex.InstitutionRecord("I1", "Org"),)
+
+
+def test_author_affiliations_with_years_join_the_last_known_ones():
+    author = openalex.parse_record(
+        {
+            "id": "A7",
+            "display_name": "C",
+            "works_count": "53",
+            "summary_stats": {"h_index": "16", "2yr_mean_citedness": "0.5"},
+            "affiliations": [
+                {"institution": {"id": "I1", "display_name": "One"}, "years": [2021, 2019]},
+                {"institution": {"id": "I2", "display_name": "Two"}, "years": ["2015"]},
+            ],
+            "last_known_institutions": [{"id": "I1", "display_name": "One"}],
+        }
+    )
+    assert author.affiliations == (
+        openalex.AffiliationRecord(openalex.InstitutionRecord("I1", "One"), 2019, 2021, True),
+        openalex.AffiliationRecord(openalex.InstitutionRecord("I2", "Two"), 2015, 2015, False),
+    )
+    # Numbers written as strings are numbers.
+    assert (author.figures.works_count, author.figures.h_index) == (53, 16)
+    assert author.figures.two_year_mean_citedness == 0.5
 
 
 def test_new_author_record_with_several_last_known_institutions():
@@ -233,9 +309,9 @@ def test_new_author_record_with_several_last_known_institutions():
 
 
 def test_author_record_silent_on_institutions_leaves_them_unknown():
-    assert openalex.parse_record({"id": "A6"}).last_known_institutions is None
+    assert openalex.parse_record({"id": "A6"}).affiliations is None
     assert openalex.parse_record({"id": "A6", "last_known_institution": None}) == (
-        openalex.AuthorRecord("A6", "A6", last_known_institutions=())
+        openalex.AuthorRecord("A6", "A6", affiliations=())
     )
 
 
@@ -262,30 +338,138 @@ def test_institution_source_topic_and_concept_records():
     assert openalex.parse_record({"id": "S1", "display_name": "J", "issn_l": "1234-5678"}) == (
         openalex.SourceRecord("S1", "J", issn_l="1234-5678")
     )
-    assert openalex.parse_record({"id": "C7", "display_name": "Concept"}) == (
-        openalex.TopicRecord("C7", "Concept")
+    assert openalex.parse_record({"id": "C7", "display_name": "Concept", "level": 0}) == (
+        openalex.ConceptRecord("C7", "Concept", level=0)
     )
-    assert openalex.parse_record({"id": "P1"}) == openalex.Skipped("publisher")
+    assert openalex.parse_record({"id": "P1", "display_name": "Press"}) == (
+        openalex.PublisherRecord("P1", "Press")
+    )
+    assert openalex.parse_record({"id": "F1", "country_code": "us"}) == (
+        openalex.FunderRecord("F1", "F1", country_code="US")
+    )
+    # Snapshot folders of other kinds are valid records BZPEER does not keep as rows.
+    keyword = {"id": "https://openalex.org/keywords/biodiversity", "display_name": "Biodiversity"}
+    assert openalex.parse_record(keyword) == openalex.Skipped("keywords")
 
 
 @pytest.mark.parametrize(
     ("record", "message"),
     [
-        ([1, 2], None),  # a list inside a list is not a record
+        ([1, 2], "expected a JSON object"),  # a list inside a list is not a record
         ("W1", "expected a JSON object"),
         ({"title": "no id"}, "record has no id"),
-        ({"id": "https://openalex.org/keywords/x"}, "not an OpenAlex entity id"),
-        ({"id": "W1", "title": 5}, "title: expected a string, got int"),
-        ({"id": "W1", "authorships": "Ada"}, "authorships: expected a list"),
-        ({"id": "W1", "authorships": ["Ada"]}, r"authorships\[0\]: expected an object"),
-        ({"id": "W1", "publication_year": True}, "publication_year: expected a whole number"),
-        ({"id": "W1", "referenced_works": ["nope"]}, "referenced_works"),
-        ({"id": "W1", "authorships": [{"author": {"id": "I1"}}]}, "expected kind"),
+        ({"id": "https://openalex.org/things/x"}, "not an OpenAlex entity id"),
+        ({"id": 42}, "not an OpenAlex entity id"),
     ],
 )
-def test_wrong_types_are_record_errors(record, message):
+def test_only_records_that_cannot_be_identified_are_rejected(record, message):
     with pytest.raises(openalex.RecordError, match=message):
         openalex.parse_record(record)
+
+
+def test_an_id_in_ids_openalex_identifies_the_record():
+    record = {"ids": {"openalex": "https://openalex.org/W8"}, "title": "T"}
+    assert openalex.parse_record(record).openalex_id == "W8"
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "message"),
+    [
+        ({"id": "W1", "title": {"a": 1}}, "title", "expected text, got an object"),
+        ({"id": "W1", "authorships": "Ada"}, "authorships", "expected a list"),
+        ({"id": "W1", "authorships": ["Ada"]}, "authorships[0]", "expected an object"),
+        ({"id": "W1", "publication_year": True}, "publication_year", "expected a whole number"),
+        ({"id": "W1", "referenced_works": ["nope"]}, "referenced_works[0]", "not an OpenAlex"),
+        (
+            {"id": "W1", "authorships": [{"author": {"id": "I1"}}]},
+            "authorships[0].author.id",
+            "expected kind",
+        ),
+        ({"id": "W1", "concepts": [{"id": "C1", "score": "x"}]}, "concepts[0].score", "number"),
+        ({"id": "W1", "doi": "not a doi"}, "doi", "not a DOI"),
+        ({"id": "W1", "updated_date": "yesterday"}, "updated_date", "not a date"),
+        ({"id": "W1", "cited_by_count": -3}, "cited_by_count", "outside"),
+        ({"id": "A1", "counts_by_year": [{"year": "soon"}]}, "counts_by_year[0].year", "whole"),
+    ],
+)
+def test_fields_that_cannot_be_read_are_warnings_and_left_empty(record, field, message):
+    warnings = []
+    parsed = openalex.parse_record(record, warnings)
+    assert parsed.openalex_id == record["id"]
+    assert [w.field for w in warnings] == [field]
+    assert message in warnings[0].message
+
+
+def test_numbers_as_strings_are_numbers_and_nulls_are_empty():
+    warnings = []
+    work = openalex.parse_record(
+        {
+            "id": "W1",
+            "cited_by_count": "12",
+            "publication_year": "2022",
+            "authors_count": 3.0,
+            "concepts": [{"id": "C1", "score": "0.47713992"}],
+            "authorships": None,
+            "topics": None,
+            "primary_location": None,
+            "open_access": {"is_oa": "true"},
+        },
+        warnings,
+    )
+    assert warnings == []
+    assert (work.cited_by_count, work.publication_year, work.authors_count) == (12, 2022, 3)
+    assert work.concepts[0].score == pytest.approx(0.47713992)
+    assert work.is_oa is True
+    assert work.authorships == () and work.topics == () and work.source is None
+
+
+def test_only_http_links_and_no_bidi_controls_reach_typed_columns():
+    warnings = []
+    inst = openalex.parse_record(
+        {
+            "id": "I1",
+            "display_name": "\u202eevil\u202c Uni",
+            "homepage_url": "javascript:alert(document.domain)//",
+        },
+        warnings,
+    )
+    assert inst.display_name == "evil Uni"
+    assert inst.homepage_url == "" and inst.homepage_domain == ""
+    assert {w.field: w.message for w in warnings} == {
+        "display_name": "bidirectional control characters removed",
+        "homepage_url": "not an http(s) link; left out",
+    }
+    # The document keeps what came: the API serves it as JSON, never as a link or a page.
+    assert inst.record["homepage_url"].startswith("javascript:")
+
+
+def test_the_null_author_and_repeated_entries_stay_on_the_byline():
+    work = openalex.parse_record(
+        {
+            "id": "W1",
+            "authorships": [
+                {"author": {"id": "https://openalex.org/A9999999999", "display_name": "X"}},
+                {"author": {"id": "A1", "display_name": "Ada"}, "is_corresponding": True},
+                {"author": {"id": "A1", "display_name": "Ada"}, "countries": ["fr", "DE"]},
+            ],
+        }
+    )
+    assert [(a.author and a.author.openalex_id, a.order) for a in work.authorships] == [
+        (None, 0),
+        ("A1", 1),
+        ("A1", 2),
+    ]
+    assert work.authorships[0].raw_author_name == "X"
+    assert work.authorships[1].is_corresponding is True
+    assert work.authorships[2].countries == ("FR", "DE")
+
+
+def test_the_stored_document_loses_only_what_postgres_refuses():
+    warnings = []
+    record = {"id": "W1", "title": "a\x00b", "bad": float("nan"), "deep": [[[[]]]]}
+    work = openalex.parse_record(record, warnings)
+    assert work.record == {"id": "W1", "title": "ab", "bad": None, "deep": [[[[]]]]}
+    assert [w.field for w in warnings] == ["bad"]
 
 
 def test_huge_strings_are_cut_to_the_field_lengths():
@@ -318,11 +502,11 @@ def test_json_lines_with_bad_lines_report_file_and_line(tmp_path):
         json.dumps({"no": "id"}),
         json.dumps({"id": "W3"}),
     )
-    assert [r.record.openalex_id for r in records(path)] == ["W1", "W3"]
+    # W2's title is a number: read as its digits. Only lines without a record are errors.
+    assert [r.record.openalex_id for r in records(path)] == ["W1", "W2", "W3"]
     assert [(e.path, e.line) for e in errors(path)] == [
         (str(path), 2),
         (str(path), 4),
-        (str(path), 5),
         (str(path), 6),
     ]
     assert str(errors(path)[0]).startswith(f"{path}:2: invalid JSON")
@@ -364,13 +548,20 @@ def test_gzip_is_recognised_by_its_bytes_not_its_name(tmp_path):
     assert [r.record.openalex_id for r in records(path)] == ["W1", "W2"]
 
 
-def test_truncated_gzip_keeps_what_was_read_and_reports_the_rest(tmp_path):
-    body = "".join(json.dumps({"id": f"W{n}", "title": "x" * 50}) + "\n" for n in range(1, 2000))
+def test_truncated_gzip_keeps_what_was_read_and_reports_the_line_it_broke_on(tmp_path):
+    body = "".join(
+        json.dumps({"id": f"W{n}", "title": f"{n:x}" * 20}) + "\n" for n in range(1, 2000)
+    )
     packed = gzip.compress(body.encode())
     path = tmp_path / "part_000.gz"
     path.write_bytes(packed[: len(packed) // 2])
-    assert len(records(path)) > 0
-    assert "cannot read the file" in errors(path)[-1].message
+    read = records(path)
+    [error] = errors(path)
+    assert len(read) > 100
+    assert "cannot read the file" in error.message
+    # Every line before it was read; the line reported is the next one, where it broke.
+    assert [r.line for r in read] == list(range(1, len(read) + 1))
+    assert error.line == len(read) + 1
 
 
 def test_hostile_lines_are_errors_not_crashes(tmp_path):
@@ -382,8 +573,10 @@ def test_hostile_lines_are_errors_not_crashes(tmp_path):
     )
     path.write_bytes(path.read_bytes() + b'{"id": "W3", "title": "\xff"}\n')
     [ok] = records(path)
-    assert ok.record.cited_by_count == 2**31 - 1
+    # Out of range: left empty, with a warning each.
+    assert ok.record.cited_by_count == 0
     assert ok.record.publication_year is None
+    assert [w.field for w in ok.warnings] == ["publication_year", "cited_by_count"]
     assert [e.line for e in errors(path)] == [1, 2, 4]
 
 

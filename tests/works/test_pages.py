@@ -41,7 +41,7 @@ def test_topic_page_lists_researchers_and_works(client):
 def test_institution_page_lists_researchers(client):
     place = factories.institution(display_name="Test Institute of Things")
     person = factories.researcher(display_name="Affiliated Person")
-    person.last_known_institutions.add(place)
+    person.institutions.add(place, through_defaults={"last_known": True, "in_record": True})
     html = client.get(place.get_absolute_url()).content.decode()
     assert "Test Institute of Things" in html and "Affiliated Person" in html
 

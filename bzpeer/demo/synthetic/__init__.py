@@ -43,6 +43,7 @@ from .bulk import (
     refresh_counters,
     restore_foreign_keys,
     restore_indexes,
+    write_held_figures,
     write_search_index,
 )
 from .vocabulary import CHUNK_WORKS, DEFAULT_SEED, DOI_PREFIX
@@ -112,6 +113,7 @@ def generate(
             restore_foreign_keys(cursor, foreign_keys)
         step("Computing counters and trust scores")
         refresh_counters(writer, cursor, ids.pk[Researcher])
+        write_held_figures(writer, cursor, ids.pk[Researcher])
         step("Indexing names and topics")
         write_search_index(writer, cursor, ids.pk[Researcher])
         if postgres:

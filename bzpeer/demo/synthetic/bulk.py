@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from profiles import trust
 from profiles.services import trust_inputs
-from works import names
+from works import figures, names
 from works.models import (
     Authorship,
     AuthorshipInstitution,
@@ -49,7 +49,10 @@ class CopyWriter:
             return
         extra = _full_columns(model, columns, self.now)
         fields = [model._meta.get_field(c) for c in columns] + [f for f, _ in extra]
-        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        # The given columns' JSON values are encoded per row; the defaults once, below.
+        json_at = [
+            i for i, f in enumerate(fields[: len(columns)]) if isinstance(f, models.JSONField)
+        ]
         defaults = tuple(json.dumps(v) if isinstance(v, list | dict) else v for _, v in extra)
         self.copy(model._meta.db_table, [f.column for f in fields], rows, json_at, defaults)
 
@@ -246,6 +249,56 @@ def refresh_counters(writer, cursor, first_pk: int) -> None:
         f"UPDATE {table} SET {assignments} FROM synthetic_counters s WHERE {table}.id = s.id"
     )
     cursor.execute("DROP TABLE synthetic_counters")
+
+
+def write_held_figures(writer, cursor, first_pk: int) -> None:
+    """Store the new researchers' figures computed from their works (no author records).
+
+    The same function as works.services' refresh (works.figures.held_figures), fed in bulk: one
+    pass over the new researchers' authorships, in researcher order.
+    """
+    authorships, works = Authorship._meta.db_table, Work._meta.db_table
+    cursor.execute(
+        f"SELECT a.researcher_id, w.publication_year, w.cited_by_count FROM {authorships} a "
+        f"JOIN {works} w ON w.id = a.work_id WHERE a.researcher_id >= %s "
+        f"ORDER BY a.researcher_id",
+        [first_pk],
+    )
+    this_year = timezone.now().year
+    rows, current, held = [], None, []
+
+    def close():
+        if current is not None:
+            f = figures.held_figures(held, this_year=this_year)
+            rows.append((current, "held", f.works_count, f.cited_by_count, f.h_index,
+                         f.i10_index, f.two_year_mean_citedness,
+                         json.dumps(f.counts_by_year)))  # fmt: skip
+
+    while batch := cursor.fetchmany(10_000):
+        for researcher_id, year, cited in batch:
+            if researcher_id != current:
+                close()
+                current, held = researcher_id, []
+            held.append(figures.HeldWork(year, cited, []))
+    close()
+    json_type = "jsonb" if connection.vendor == "postgresql" else "text"
+    columns = [("figures_from", "text"), ("figures_works_count", "bigint"),
+               ("figures_cited_by_count", "bigint"), ("h_index", "bigint"),
+               ("i10_index", "bigint"), ("two_year_mean_citedness", "double precision"),
+               ("counts_by_year", json_type)]  # fmt: skip
+    cursor.execute("DROP TABLE IF EXISTS synthetic_figures")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE synthetic_figures (id bigint PRIMARY KEY, "
+        + ", ".join(f"{name} {kind}" for name, kind in columns)
+        + ")"
+    )
+    writer.copy("synthetic_figures", ["id", *(name for name, _ in columns)], rows)
+    table = Researcher._meta.db_table
+    assignments = ", ".join(f"{name} = s.{name}" for name, _ in columns)
+    cursor.execute(
+        f"UPDATE {table} SET {assignments} FROM synthetic_figures s WHERE {table}.id = s.id"
+    )
+    cursor.execute("DROP TABLE synthetic_figures")
 
 
 def write_search_index(writer, cursor, first_pk: int) -> None:
