@@ -66,7 +66,7 @@ def main() -> None:
         wait_for(base + "/healthz")
         code = (
             "from works.models import Researcher; "
-            "r = Researcher.objects.exclude(last_known_institutions=None)"
+            "r = Researcher.objects.exclude(affiliations=None)"
             ".order_by('-close_collaborators_count', '-works_count').first(); print(r.pk)"
         )
         pk = subprocess.run(

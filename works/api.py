@@ -54,8 +54,10 @@ class SourceRefSerializer(serializers.Serializer):
 
 
 class AuthorRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="researcher_id")
-    display_name = serializers.CharField(source="researcher.display_name")
+    """A byline entry: its author record (null for an unlinked byline) and its name."""
+
+    id = serializers.IntegerField(source="researcher_id", allow_null=True)
+    display_name = serializers.CharField(source="name")
     position = serializers.CharField()
 
 
@@ -297,9 +299,7 @@ def export_record(work: Work) -> exports.ExportWork:
     return exports.ExportWork(
         key=work.openalex_id or f"bzpeer-work-{work.pk}",
         title=work.title,
-        authors=tuple(
-            a.raw_author_name or a.researcher.display_name for a in work.authorships.all()
-        ),
+        authors=tuple(a.name for a in work.authorships.all() if a.name),
         type=work.type,
         year=work.publication_year,
         date=work.publication_date,

@@ -123,9 +123,19 @@ def _merge(
 
 
 def _move_works(source: Researcher, target: Researcher) -> None:
+    """The source's byline entries become the target's, as a re-import would make them."""
     target_works = Authorship.objects.filter(researcher=target).values("work_id")
     target_fixed = AuthorshipCorrection.objects.filter(researcher=target).values("work_id")
-    # For a work both records know, the target's own state and decisions win.
+    source_added = AuthorshipCorrection.objects.filter(researcher=source, kind=Fix.ASSERTED).values(
+        "work_id"
+    )
+    # The source's own additions (not on the published byline) to works the target already
+    # has, or decided on, go: the target's own state and decisions win.
+    Authorship.objects.filter(
+        models.Q(work_id__in=target_works) | models.Q(work_id__in=target_fixed),
+        work_id__in=source_added,
+        researcher=source,
+    ).delete()
     AuthorshipCorrection.objects.filter(
         models.Q(work_id__in=target_fixed) | models.Q(work_id__in=target_works),
         researcher=source,
@@ -133,11 +143,10 @@ def _move_works(source: Researcher, target: Researcher) -> None:
     removed_by_target = AuthorshipCorrection.objects.filter(
         researcher=target, kind=Fix.REMOVED
     ).values("work_id")
-    # Same work on both records (one unique authorship per work and person): keep the target's.
-    Authorship.objects.filter(
-        models.Q(work_id__in=target_works) | models.Q(work_id__in=removed_by_target),
-        researcher=source,
-    ).delete()
+    # A work the target's owner took off their record stays off it: the entry stays unlinked.
+    Authorship.objects.filter(work_id__in=removed_by_target, researcher=source).update(
+        researcher=None
+    )
     Authorship.objects.filter(researcher=source).update(researcher=target)
     AuthorshipCorrection.objects.filter(researcher=source).update(researcher=target)
 

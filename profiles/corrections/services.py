@@ -22,7 +22,13 @@ from profiles.accounts.models import User
 from profiles.claims.models import ClaimEvent
 from profiles.claims.queries import is_moderator, researcher_get_for_owner  # noqa: F401  (the owner accessor)
 from works import identifiers
-from works.models import Authorship, AuthorshipCorrection, Researcher, Work
+from works.models import (
+    Authorship,
+    AuthorshipCorrection,
+    AuthorshipInstitution,
+    Researcher,
+    Work,
+)
 from works.services import researchers_changed
 
 from .models import CorrectionSuggestion
@@ -95,7 +101,7 @@ def works_find(query: str, *, within: Researcher | None = None) -> list[Work]:
         return []
     works = Work.objects.all()
     if within is not None:
-        works = works.filter(authorships__researcher=within)
+        works = works.filter(pk__in=Authorship.objects.filter(researcher=within).values("work_id"))
     doi = identifiers.normalize_doi(query)
     if doi:
         return list(works.filter(doi=doi).order_by("id")[:FIND_LIMIT])
@@ -144,7 +150,7 @@ def work_remove(
 
 @transaction.atomic
 def work_restore(*, user: User, researcher: Researcher, work: Work) -> Authorship:
-    """Put back a work the owner removed, as it was on the byline."""
+    """Put back a work the owner removed: its byline entries are linked to the record again."""
     researcher = _lock(researcher.pk)
     _require_owner(researcher, user)
     correction = AuthorshipCorrection.objects.filter(
@@ -153,16 +159,23 @@ def work_restore(*, user: User, researcher: Researcher, work: Work) -> Authorshi
     if correction is None:
         raise CorrectionError("This work was not removed from your record.")
     kept = correction.removed_authorship
-    authorship, _ = Authorship.objects.get_or_create(
-        researcher=researcher,
-        work=work,
-        defaults={
-            "order": kept.get("order", 0),
-            "position": kept.get("position", ""),
-            "raw_author_name": kept.get("raw_author_name", researcher.display_name),
-        },
-    )
-    authorship.institutions.set(kept.get("institution_ids", []))
+    orders = kept.get("orders") or [kept.get("order", 0)]
+    # The entries stayed on the byline, unlinked, in their places (unless a re-import moved
+    # them): link them again.
+    relinked = Authorship.objects.filter(work=work, order__in=orders, researcher__isnull=True)
+    if not relinked.update(researcher=researcher):
+        last = Authorship.objects.filter(work=work).aggregate(last=models.Max("order"))["last"]
+        entry = Authorship.objects.create(
+            researcher=researcher,
+            work=work,
+            order=0 if last is None else last + 1,
+            position=kept.get("position", ""),
+            raw_author_name=kept.get("raw_author_name", researcher.display_name),
+        )
+        AuthorshipInstitution.objects.bulk_create(
+            AuthorshipInstitution(authorship=entry, institution_id=pk, order=i)
+            for i, pk in enumerate(kept.get("institution_ids", []))
+        )
     if kept.get("asserted"):
         # It was the owner's own addition before its removal: it stays theirs.
         correction.kind = Fix.ASSERTED
@@ -173,7 +186,7 @@ def work_restore(*, user: User, researcher: Researcher, work: Work) -> Authorshi
         correction.delete()
     history_add(researcher, Kind.WORK_RESTORED, Role.OWNER, user, _label(work))
     researchers_changed(researcher_ids=[researcher.pk])
-    return authorship
+    return Authorship.objects.filter(researcher=researcher, work=work).order_by("order").first()
 
 
 @transaction.atomic
@@ -187,20 +200,33 @@ def work_add(*, user: User, researcher: Researcher, work: Work) -> AuthorshipCor
 def _remove(
     researcher: Researcher, work: Work, *, reason: str, actor: User | None, role: str
 ) -> AuthorshipCorrection:
-    authorship = (
-        Authorship.objects.select_for_update().filter(researcher=researcher, work=work).first()
+    entries = list(
+        Authorship.objects.select_for_update()
+        .filter(researcher=researcher, work=work)
+        .order_by("order")
     )
-    if authorship is None:
+    if not entries:
         raise CorrectionError("This work is not on the record.")
     earlier = AuthorshipCorrection.objects.filter(researcher=researcher, work=work).first()
+    asserted = earlier is not None and earlier.kind == Fix.ASSERTED
+    first = entries[0]
     kept = {
-        "order": authorship.order,
-        "position": authorship.position,
-        "raw_author_name": authorship.raw_author_name,
-        "institution_ids": sorted(authorship.institutions.values_list("pk", flat=True)),
-        "asserted": earlier is not None and earlier.kind == Fix.ASSERTED,
+        "order": first.order,
+        "orders": [entry.order for entry in entries],
+        "position": first.position,
+        "raw_author_name": first.raw_author_name,
+        "institution_ids": list(
+            first.institution_links.order_by("order").values_list("institution_id", flat=True)
+        ),
+        "asserted": asserted,
     }
-    authorship.delete()
+    pks = [entry.pk for entry in entries]
+    if asserted:
+        # The owner's own addition is not on the published byline: it goes.
+        Authorship.objects.filter(pk__in=pks).delete()
+    else:
+        # The byline stays as published; its entries are no longer this record's.
+        Authorship.objects.filter(pk__in=pks).update(researcher=None)
     correction, _ = AuthorshipCorrection.objects.update_or_create(
         researcher=researcher,
         work=work,

@@ -133,12 +133,19 @@ def test_owner_removes_a_work_and_a_reimport_does_not_put_it_back(ada, owner, wo
     assert history(ada) == ["Work removed by the owner: A namesake's paper."]
     correction = AuthorshipCorrection.objects.get(researcher=ada, work=namesake)
     assert (correction.kind, correction.reason) == (Fix.REMOVED, "Not my paper.")
+    # The byline stays as published: the entry is there, no longer linked to Ada.
+    byline = lambda: list(  # noqa: E731
+        namesake.authorships.order_by("order").values_list("raw_author_name", "researcher_id")
+    )
+    unlinked = byline()
+    assert ("Ada Example", None) in unlinked
 
     world()  # the same OpenAlex data again
 
     ada.refresh_from_db()
     assert titles(ada) == {"Ada's own finding"}
     assert ada.works_count == 1
+    assert byline() == unlinked
     # The co-author keeps the work: only Ada's authorship went.
     assert "A namesake's paper" in titles(record(BOB))
 
@@ -355,8 +362,9 @@ def test_owner_merges_two_records_works_followers_and_claims_move(twins, owner):
         "Both of us",
     }
     assert not Authorship.objects.filter(researcher=ada).exists()
-    # One authorship per work and person, even on the work both records were on.
-    assert Authorship.objects.filter(researcher=twin, work=paper("W1000000005")).count() == 1
+    # The work both records were on keeps both byline entries, now both the survivor's, and
+    # counts once.
+    assert Authorship.objects.filter(researcher=twin, work=paper("W1000000005")).count() == 2
     assert (survivor.works_count, survivor.followers_count) == (4, 2)
     assert (ada.works_count, ada.followers_count) == (0, 0)
     assert Follow.objects.filter(researcher=twin).count() == 2
@@ -499,7 +507,8 @@ def test_the_importer_maps_a_merged_id_to_its_survivor(twins, owner, world):
     assert not Authorship.objects.filter(researcher=ada).exists()
     assert "Ada's next paper" in titles(twin)
     assert twin.works_count == 5
-    assert Authorship.objects.filter(researcher=twin, work=paper("W1000000005")).count() == 1
+    # The byline lists both ids: both entries stay, as published, linked to the survivor.
+    assert Authorship.objects.filter(researcher=twin, work=paper("W1000000005")).count() == 2
 
 
 def test_a_work_removed_before_a_merge_stays_removed_after_it(twins, owner, world):

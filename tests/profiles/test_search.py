@@ -29,9 +29,28 @@ def real_names(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_openalex", str(OPENALEX_PRO), str(JASON_PRIEM), stdout=io.StringIO())
         yield
-        from works.models import Institution, Source, Topic, Work
+        from works.models import (
+            Concept,
+            Funder,
+            Institution,
+            OpenAlexRecord,
+            Publisher,
+            Source,
+            Topic,
+            Work,
+        )
 
-        for model in (Work, Researcher, Topic, Institution, Source):
+        for model in (
+            Work,
+            Researcher,
+            Topic,
+            Concept,
+            Institution,
+            Source,
+            Publisher,
+            Funder,
+            OpenAlexRecord,
+        ):
             model.objects.all().delete()
 
 

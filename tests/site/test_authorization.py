@@ -397,6 +397,22 @@ MATRIX = {
         lambda w: f"/openalex/topics/BZT{w['topic']}",
         "200 200 200 200",
     ),
+    # Concepts, publishers and funders come only from their own records: none here.
+    **{
+        route: spec
+        for name in ("concepts", "publishers", "funders")
+        for route, spec in {
+            f"openalex/{name}": (r(f"openalex:{name}-list"), "200 200 200 200"),
+            f"openalex/autocomplete/{name}": (
+                r(f"openalex:{name}-autocomplete", q="Own"),
+                "200 200 200 200",
+            ),
+            f"openalex/{name}/<path:key>": (
+                fixed(f"/openalex/{name}/BZ{name[0].upper()}999999"),
+                "404 404 404 404",
+            ),
+        }.items()
+    },
     "openalex/^(?P<rest>[\\s\\S]*)$": (fixed("/openalex/no-such-entity"), "404 404 404 404"),
 }
 
