@@ -293,7 +293,9 @@ def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
             position = ""
         raw_name = f.text(item, "raw_author_name", where, NAME_MAX)
         # 2021-2023 records give one string, later ones a list.
-        affiliations = f.strings(item, "raw_affiliation_strings", where, TITLE_MAX, 100)
+        affiliations = f.strings(
+            item, "raw_affiliation_strings", where, TITLE_MAX, 100, distinct=False
+        )
         if not affiliations:
             affiliations = f.strings(item, "raw_affiliation_string", where, TITLE_MAX, 1)
         institutions = []
@@ -316,7 +318,7 @@ def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
                 institutions=tuple(institutions),
                 raw_affiliation_strings=tuple(affiliations),
                 is_corresponding=f.boolean(item, "is_corresponding", where),
-                countries=tuple(dict.fromkeys(countries)),
+                countries=tuple(countries),
             )
         )
     return tuple(authorships)

@@ -292,14 +292,17 @@ class Fields:
             self.warn(where + key, "not a date or date-time", value)
         return moment
 
-    def strings(self, obj: dict, key: str, where: str, limit: int, most: int) -> list[str]:
-        """The distinct non-empty texts of a list field (a lone text counts as a list of one)."""
+    def strings(
+        self, obj: dict, key: str, where: str, limit: int, most: int, *, distinct: bool = True
+    ) -> list[str]:
+        """The texts of a list field (a lone text counts as a list of one): non-empty and each
+        once, or with ``distinct=False`` every item as it stands."""
         value = obj.get(key)
         values = [value] if isinstance(value, str) else self.items(obj, key, where)
         found: list[str] = []
         for index, item in enumerate(values):
             text = self.text_value(item, f"{where}{key}[{index}]", limit)
-            if text and text not in found:
+            if not distinct or (text and text not in found):
                 found.append(text)
             if len(found) >= most:
                 break
