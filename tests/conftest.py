@@ -88,3 +88,11 @@ def stranger_client(client, stranger):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """Hundreds of API calls in one test: the anonymous rate limit is not what is tested."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from rest_framework.throttling import SimpleRateThrottle
 
 from tests.conftest import REAL_DATA
 from works import openalex
@@ -85,12 +84,6 @@ def newest_copies(records: list[dict]) -> dict[str, dict]:
 
 def short_name(path: Path) -> str:
     return str(path.relative_to(REAL_DATA))
-
-
-@pytest.fixture
-def unthrottled(monkeypatch):
-    """Hundreds of API calls in one test: the anonymous rate limit is not what is tested."""
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
 def test_every_real_entity_file_imports_with_zero_rejected_records():
