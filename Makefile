@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph soak screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-storage soak screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -51,6 +51,12 @@ bench-graph: venv
 bench: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/bench.py $(ARGS)
+
+# What a faithful import of the real OpenAlex records costs on disk per million works (table,
+# TOAST and index sizes), into the Storage section of docs/benchmarks.md.
+bench-storage: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/storage.py $(ARGS)
 
 # A minute of mixed load on gunicorn, a Celery worker and beat, PostgreSQL and a Redis of its own
 # (port 6390), killing the worker and restarting Redis meanwhile; checks and writes the Soak

@@ -30,6 +30,7 @@ from .models import (
     WorkConcept,
     WorkTopic,
 )
+from .services import FIGURE_FIELDS as FIGURE_FIELDS_OF_RESEARCHERS
 from .services import public_verification_level
 
 FIGURE_FIELDS = [
@@ -117,18 +118,19 @@ def _figures(figures: openalex.Figures) -> dict:
 
 
 class EntityTable:
-    """How one entity's records become rows: its model, typed columns and row builder."""
+    """How one entity's records become rows: its model and the typed columns its records fill
+    (each named as the record's field; tuples are stored as JSON lists)."""
 
-    def __init__(self, model, fields: list[str], row: Callable[[object], dict]):
+    def __init__(self, model, fields: list[str]):
         self.model = model
         self.fields = fields
-        self.row = row
 
     def make(self, record, *, own: bool) -> models.Model:
-        extra = {}
+        values = {name: getattr(record, name) for name in self.fields}
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
         if own:
-            extra = {**_figures(record.figures), "updated_date": record.updated_date}
-        return self.model(openalex_id=record.openalex_id, **self.row(record), **extra)
+            values.update(_figures(record.figures), updated_date=record.updated_date)
+        return self.model(openalex_id=record.openalex_id, **values)
 
     def upsert(self, full: Iterable, stubs: Iterable) -> dict[str, int]:
         """Upsert the entity's own records, then create what their short copies name."""
@@ -144,14 +146,9 @@ class EntityTable:
         return pks
 
 
-def _same(*names: str) -> Callable[[object], dict]:
-    return lambda record: {name: getattr(record, name) for name in names}
-
-
 INSTITUTIONS = EntityTable(
     Institution,
     ["display_name", "ror", "country_code", "type", "homepage_url", "homepage_domain"],
-    _same("display_name", "ror", "country_code", "type", "homepage_url", "homepage_domain"),
 )
 SOURCES = EntityTable(
     Source,
@@ -167,42 +164,13 @@ SOURCES = EntityTable(
         "is_oa",
         "is_in_doaj",
     ],  # fmt: skip
-    lambda r: {
-        **_same(
-            "display_name",
-            "issn_l",
-            "type",
-            "host_organization",
-            "host_organization_name",
-            "homepage_url",
-            "country_code",
-            "is_oa",
-            "is_in_doaj",
-        )(r),  # fmt: skip
-        "issn": list(r.issn),
-    },
 )
-TOPICS = EntityTable(
-    Topic,
-    ["display_name", "subfield", "field", "domain"],
-    _same("display_name", "subfield", "field", "domain"),
-)
-CONCEPTS = EntityTable(
-    Concept, ["display_name", "level", "wikidata"], _same("display_name", "level", "wikidata")
-)
+TOPICS = EntityTable(Topic, ["display_name", "subfield", "field", "domain"])
+CONCEPTS = EntityTable(Concept, ["display_name", "level", "wikidata"])
 PUBLISHERS = EntityTable(
-    Publisher,
-    ["display_name", "hierarchy_level", "country_codes", "homepage_url"],
-    lambda r: {
-        **_same("display_name", "hierarchy_level", "homepage_url")(r),
-        "country_codes": list(r.country_codes),
-    },
+    Publisher, ["display_name", "hierarchy_level", "country_codes", "homepage_url"]
 )
-FUNDERS = EntityTable(
-    Funder,
-    ["display_name", "country_code", "homepage_url"],
-    _same("display_name", "country_code", "homepage_url"),
-)
+FUNDERS = EntityTable(Funder, ["display_name", "country_code", "homepage_url"])
 
 
 # --- Researchers ----------------------------------------------------------------------------
@@ -211,13 +179,7 @@ _AUTHOR_FIELDS = [
     "display_name",
     "display_name_alternatives",
     "orcid",
-    "figures_from",
-    "figures_works_count",
-    "figures_cited_by_count",
-    "h_index",
-    "i10_index",
-    "two_year_mean_citedness",
-    "counts_by_year",
+    *FIGURE_FIELDS_OF_RESEARCHERS,
     "updated_date",
 ]
 

@@ -21,7 +21,7 @@ from works.models import (
     Work,
     WorkTopic,
 )
-from works.services import public_verification_level
+from works.services import FIGURE_FIELDS, public_verification_level
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,7 @@ COUNTERS = [
     "cited_by_count",
     "trust_score",
     "trust_rubric_version",
-    "figures_from",
-    "figures_works_count",
-    "figures_cited_by_count",
-    "h_index",
-    "i10_index",
-    "two_year_mean_citedness",
-    "counts_by_year",
+    *FIGURE_FIELDS,
 ]
 
 

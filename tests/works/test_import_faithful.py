@@ -18,6 +18,7 @@ from tests.conftest import REAL_DATA
 from works import openalex
 from works.importer import openalex_import
 from works.models import Authorship, OpenAlexRecord, Work
+from works.openalex_api import ids
 from works.openalex_api.serializers import DERIVED_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +27,8 @@ GO = REAL_DATA / "max-planck-innovation-competition+go-openalex" / "sample" / "o
 PRO = REAL_DATA / "rkrug+openalexPro" / "tests"
 # openalexPro's group_by responses hold counts per type, not entities (SOURCES.md).
 NOT_ENTITIES = {"007-pro_pipeline_group_by"}
-COLLECTIONS = {
-    "W": "works",
-    "A": "authors",
-    "I": "institutions",
-    "S": "sources",
-    "T": "topics",
-    "C": "concepts",
-    "P": "publishers",
-    "F": "funders",
-}
+# The API's collection of each entity letter: W works, A authors, C concepts...
+COLLECTIONS = {letters[0]: name for name, letters in ids.LETTERS.items()}
 # The links BZPEER points at itself; relevance_score belongs to the query that fetched a record.
 OVERLAID = {name for name in DERIVED_FIELDS if not name.startswith("*")}
 
@@ -224,3 +217,17 @@ def test_an_unlinked_byline_is_shown_by_its_raw_name(client):
     entry = Authorship.objects.filter(researcher__isnull=True).select_related("work").first()
     html = client.get(entry.work.get_absolute_url()).content.decode()
     assert f"<li>{entry.raw_author_name}</li>" in html.replace("&#x27;", "'")
+
+
+def test_lists_of_imported_entities_make_the_same_queries_whatever_their_size(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    openalex_import(paths=[PRO / "testthat" / "_snaps" / "005-pro_fetch_search" / "json"])
+    counts = []
+    for per_page in (2, 50):
+        for collection in ("works", "authors", "institutions", "sources", "concepts"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/openalex/{collection}?per-page={per_page}").status_code == 200
+            counts.append((collection, len(queries.captured_queries)))
+    assert counts[:5] == counts[5:]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from works.importer import openalex_import
 from works.models import OpenAlexRecord
+from works.openalex_api import ids
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +63,7 @@ FIELDS = [
     "homepage_url", "geo", "issn", "issn_l", "host_organization", "is_oa", "level", "wikidata",
     "subfield", "field", "domain", "hierarchy_level", "country_codes", "is_in_doaj",
 ]  # fmt: skip
-LETTERS = {
-    "W": "works",
-    "A": "authors",
-    "I": "institutions",
-    "S": "sources",
-    "T": "topics",
-    "C": "concepts",
-    "P": "publishers",
-    "F": "funders",
-}
+LETTERS = {letters[0]: name for name, letters in ids.LETTERS.items()}
 numbers = itertools.count(1)
 
 

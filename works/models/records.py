@@ -32,7 +32,6 @@ class WorkQuerySet(models.QuerySet):
                 queryset=Authorship.objects.select_related("researcher").order_by("order", "id"),
             ),
             "topics",
-            "concepts",
         )
 
 

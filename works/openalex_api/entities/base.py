@@ -188,6 +188,20 @@ def words_in(*columns: str) -> Callable[[str], Q]:
     return build
 
 
+def name_filters() -> dict[str, FilterBuilder]:
+    """The name searches every collection named by ``display_name`` answers."""
+    return dict.fromkeys(("display_name.search", "default.search"), words_in("display_name"))
+
+
+def figure_sorts() -> dict[str, Sort]:
+    """Sorts by name and by the entity's own figures (NULL, not given, sorts lowest)."""
+    return {
+        "display_name": Sort("display_name"),
+        "works_count": Sort("works_count", null_as=-1),
+        "cited_by_count": Sort("cited_by_count", null_as=-1),
+    }
+
+
 def researcher_search(text: str) -> Q:
     # The directory's name search, whatever it grows into, serves this API too.
     return Q(pk__in=Researcher.objects.search(text).values("pk"))

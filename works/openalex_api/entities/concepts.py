@@ -5,8 +5,9 @@ from works.models import Concept
 from .. import serializers
 from .base import (
     Entity,
-    Sort,
+    figure_sorts,
     id_filters,
+    name_filters,
     number,
     own_id,
     words_in,
@@ -45,16 +46,11 @@ CONCEPTS = Entity(
     filters={
         **id_filters(CONCEPT_ID),
         "level": number("level", 32767),
-        "display_name.search": words_in("display_name"),
-        "default.search": words_in("display_name"),
+        **name_filters(),
     },
     search=words_in("display_name"),
     relevance_fields=("display_name",),
-    sorts={
-        "display_name": Sort("display_name"),
-        "works_count": Sort("works_count", null_as=-1),
-        "cited_by_count": Sort("cited_by_count", null_as=-1),
-    },
+    sorts=figure_sorts(),
     autocomplete_order=("display_name", "pk"),
     hint=lambda row: f"level {row.level}" if row.level is not None else None,
     external_id=lambda row: row.wikidata or None,

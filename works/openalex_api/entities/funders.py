@@ -5,8 +5,9 @@ from works.models import Funder
 from .. import serializers
 from .base import (
     Entity,
-    Sort,
+    figure_sorts,
     id_filters,
+    name_filters,
     own_id,
     text_exact,
     words_in,
@@ -46,15 +47,10 @@ FUNDERS = Entity(
     filters={
         **id_filters(FUNDER_ID),
         "country_code": text_exact("country_code"),
-        "display_name.search": words_in("display_name"),
-        "default.search": words_in("display_name"),
+        **name_filters(),
     },
     search=words_in("display_name"),
     relevance_fields=("display_name",),
-    sorts={
-        "display_name": Sort("display_name"),
-        "works_count": Sort("works_count", null_as=-1),
-        "cited_by_count": Sort("cited_by_count", null_as=-1),
-    },
+    sorts=figure_sorts(),
     hint=lambda row: row.country_code or None,
 )

@@ -5,8 +5,9 @@ from works.models import Publisher
 from .. import serializers
 from .base import (
     Entity,
-    Sort,
+    figure_sorts,
     id_filters,
+    name_filters,
     number,
     own_id,
     words_in,
@@ -48,15 +49,10 @@ PUBLISHERS = Entity(
     filters={
         **id_filters(PUBLISHER_ID),
         "hierarchy_level": number("hierarchy_level", 32767),
-        "display_name.search": words_in("display_name"),
-        "default.search": words_in("display_name"),
+        **name_filters(),
     },
     search=words_in("display_name"),
     relevance_fields=("display_name",),
-    sorts={
-        "display_name": Sort("display_name"),
-        "works_count": Sort("works_count", null_as=-1),
-        "cited_by_count": Sort("cited_by_count", null_as=-1),
-    },
+    sorts=figure_sorts(),
     hint=lambda row: ", ".join(row.country_codes) or None,
 )

@@ -6,8 +6,9 @@ from .. import serializers
 from .base import (
     Entity,
     Group,
-    Sort,
+    figure_sorts,
     id_filters,
+    name_filters,
     own_id,
     words_in,
 )
@@ -42,12 +43,11 @@ TOPICS = Entity(
     serialize=serializers.topic,
     filters={
         **id_filters(TOPIC_ID),
-        "display_name.search": words_in("display_name"),
-        "default.search": words_in("display_name"),
+        **name_filters(),
     },
     search=words_in("display_name"),
     relevance_fields=("display_name",),
-    sorts={"display_name": Sort("display_name")},
+    sorts=figure_sorts(),
     groups={
         "domain.display_name": Group(lambda qs: qs, "domain"),
         "field.display_name": Group(lambda qs: qs, "field"),
