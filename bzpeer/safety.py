@@ -5,6 +5,7 @@ controls that make one name display as another. The importer, the forms and the 
 call these two functions, so the rule is written once.
 """
 
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ SAFE_SCHEMES = frozenset({"http", "https"})
 # LRE, RLE, PDF, LRO, RLO (U+202A-U+202E) and LRI, RLI, FSI, PDI (U+2066-U+2069).
 BIDI_CONTROLS = frozenset([*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])
 _NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def strip_bidi(text: str) -> str:
@@ -38,7 +40,11 @@ def safe_url(value: str) -> str:
     """
     if not isinstance(value, str):
         return ""
-    cleaned = "".join(char for char in value if not _is_control(char)).strip()
+    if value.isascii():
+        # The same rule at C speed: the only Cc/Cf characters in ASCII are C0 controls and DEL.
+        cleaned = _ASCII_CONTROLS.sub("", value).strip()
+    else:
+        cleaned = "".join(char for char in value if not _is_control(char)).strip()
     try:
         parts = urlsplit(cleaned)
         host = parts.hostname

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db import models
+import psycopg
+from django.db import connection, models
+from psycopg.types.json import Jsonb
 
 from . import openalex
 from .import_authorships import chunks
@@ -96,10 +98,27 @@ def ensure(model: type[models.Model], records: dict, make_row: Callable) -> dict
 
 def documents_store(records: Iterable) -> None:
     """Keep each record's own document (OpenAlexRecord), replacing an older one."""
-    rows = [OpenAlexRecord(openalex_id=r.openalex_id, record=r.record) for r in records]
+    rows = [(r.openalex_id, r.record) for r in records]
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        # Measured: the ORM's bulk upsert quotes every document into the SQL text client-side
+        # (about 8 ms a real work record); bound parameters in a pipeline cost a tenth of it.
+        table = connection.ops.quote_name(OpenAlexRecord._meta.db_table)
+        sql = (
+            f"INSERT INTO {table} (openalex_id, record) VALUES (%s, %s) "
+            "ON CONFLICT (openalex_id) DO UPDATE SET record = EXCLUDED.record"
+        )
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.executemany(sql, [(key, Jsonb(document)) for key, document in rows])
+        return
     for chunk in chunks(rows, 1000):
         OpenAlexRecord.objects.bulk_create(
-            chunk, update_conflicts=True, unique_fields=["openalex_id"], update_fields=["record"]
+            [OpenAlexRecord(openalex_id=key, record=document) for key, document in chunk],
+            update_conflicts=True,
+            unique_fields=["openalex_id"],
+            update_fields=["record"],
         )
 
 

@@ -97,15 +97,21 @@ def parse_datetime(value: Any) -> dt.datetime | None:
 
 
 def _depth_within(value: Any, limit: int) -> bool:
-    """Whether no container lies deeper than ``limit``; visits containers only."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
+    """Whether no container lies deeper than ``limit``; visits containers only, level by level."""
+    level, depth = [value], 1
+    while level:
         if depth > limit:
             return False
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+        below = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) in _CONTAINERS:
+                    below.append(child)
+        level, depth = below, depth + 1
     return True
+
+
+_CONTAINERS = (dict, list)
 
 
 def clean_record(record: dict, warn) -> dict:
