@@ -6,8 +6,6 @@ from short copies inside other records, or made in BZPEER, has no stored record:
 built from the typed columns, and fields BZPEER does not hold are left out, never invented.
 """
 
-import copy
-
 from django.conf import settings
 
 from bzpeer.safety import safe_url
@@ -79,8 +77,11 @@ def _safe_links(value):
 
 
 def overlay(entity: str, row, document: dict) -> dict:
-    """The stored record with BZPEER's derived fields (DERIVED_FIELDS) put over it."""
-    data = copy.deepcopy(document)
+    """The stored record with BZPEER's derived fields (DERIVED_FIELDS) put over it.
+
+    Changes the document in place: it was read from the database for this answer alone.
+    """
+    data = document
     data.pop("relevance_score", None)
     if entity in _LINKS:
         field, collection, key = _LINKS[entity]
