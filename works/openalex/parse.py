@@ -11,42 +11,34 @@ import re
 from typing import Any
 
 from .. import names
-from ..identifiers import normalize_doi, normalize_openalex_id, normalize_orcid, normalize_ror
+from ..identifiers import normalize_doi, normalize_openalex_id, normalize_orcid
+from . import entities
+from .entities import YEAR
 from .records import (
     ABSTRACT_MAX,
     ABSTRACT_MAX_WORDS,
-    ISSN_MAX,
     LANGUAGE_MAX,
     LONG_URL_MAX,
     NAME_ALTERNATIVES_MAX,
     NAME_MAX,
     OA_STATUS_MAX,
     REFERENCED_WORKS_MAX,
-    TAXONOMY_MAX,
     TITLE_MAX,
     TYPE_MAX,
-    URL_MAX,
-    WIKIDATA_MAX,
     AffiliationRecord,
     AuthorRecord,
     AuthorRef,
     AuthorshipRecord,
-    ConceptRecord,
     FieldWarning,
-    Figures,
-    FunderRecord,
-    InstitutionRecord,
-    PublisherRecord,
     Record,
     RecordError,
     Skipped,
     SourceRecord,
-    TopicRecord,
     WorkConceptRecord,
     WorkRecord,
     WorkTopicRecord,
 )
-from .values import Fields, clean_record, clean_text, homepage_domain
+from .values import Fields, clean_text
 
 # OpenAlex's placeholder for "an author we could not identify": a byline, not a person.
 NULL_AUTHOR = "A9999999999"
@@ -57,7 +49,6 @@ _OTHER_KINDS = re.compile(
     r"continents|languages|licenses|work-types|source-types|institution-types)/",
     re.IGNORECASE,
 )
-_YEAR = {"low": 1, "high": 32767}  # PositiveSmallIntegerField
 
 
 # --- Shared pieces ------------------------------------------------------------------------
@@ -101,171 +92,6 @@ def rebuild_abstract(inverted_index: Any, fields: Fields | None = None, where: s
     return clean_text(" ".join(word for _, word in placed), ABSTRACT_MAX)
 
 
-def _figures(f: Fields, record: dict) -> Figures:
-    stats = f.mapping(record, "summary_stats")
-    mean = f.number(stats, "2yr_mean_citedness", "summary_stats.")
-    return Figures(
-        works_count=f.integer(record, "works_count"),
-        cited_by_count=f.integer(record, "cited_by_count", high=2**62),
-        h_index=f.integer(stats, "h_index", "summary_stats."),
-        i10_index=f.integer(stats, "i10_index", "summary_stats."),
-        two_year_mean_citedness=mean if mean is None or mean >= 0 else None,
-        counts_by_year=_counts_by_year(f, record, "works_count", "cited_by_count"),
-    )
-
-
-def _counts_by_year(f: Fields, record: dict, *counts: str) -> tuple[dict, ...]:
-    rows = []
-    for index, item in f.objects(record, "counts_by_year"):
-        where = f"counts_by_year[{index}]."
-        year = f.integer(item, "year", where, **_YEAR)
-        if year is None:
-            continue
-        row = {"year": year}
-        for count in counts:
-            if count in item:
-                row[count] = f.integer(item, count, where, high=2**62) or 0
-        rows.append(row)
-    return tuple(rows)
-
-
-def _name(f: Fields, obj: dict, where: str, fallback: str) -> str:
-    return f.text(obj, "display_name", where, NAME_MAX) or fallback
-
-
-def _country(f: Fields, obj: dict, key: str, where: str) -> str:
-    return _country_value(f, obj.get(key), where + key)
-
-
-def _country_value(f: Fields, value: Any, path: str) -> str:
-    code = f.text_value(value, path, 3).upper()
-    if code and not (len(code) == 2 and code.isalpha()):
-        f.warn(path, "not a two-letter country code", value)
-        return ""
-    return code
-
-
-def _own(record: dict, f: Fields) -> dict:
-    """What a record's own entity keeps besides its typed columns: the document, its date."""
-    return {
-        "record": clean_record(record, f.warn),
-        "updated_date": f.moment(record, "updated_date") or f.moment(record, "updated"),
-    }
-
-
-# --- Entities (a record of its own, or a short copy inside another record) ----------------
-
-
-def _institution(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "I")
-    if openalex_id is None:
-        return None
-    ids = f.mapping(obj, "ids", where)
-    homepage = f.url(obj, "homepage_url", where, URL_MAX)
-    ror = obj.get("ror") or ids.get("ror")
-    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
-    return InstitutionRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        ror=normalize_ror(ror),
-        country_code=_country(f, obj, "country_code", where)
-        or _country(f, f.mapping(obj, "geo", where), "country_code", where + "geo."),
-        type=f.text(obj, "type", where, TYPE_MAX),
-        homepage_url=homepage,
-        homepage_domain=homepage_domain(homepage) if homepage else "",
-        **extra,
-    )
-
-
-def _source(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "SV")
-    if openalex_id is None:
-        return None
-    host = obj.get("host_organization")
-    host_id = normalize_openalex_id(host) if isinstance(host, str) else None
-    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
-    return SourceRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        issn_l=f.text(obj, "issn_l", where, ISSN_MAX),
-        issn=tuple(f.strings(obj, "issn", where, ISSN_MAX, 50)),
-        type=f.text(obj, "type", where, TYPE_MAX),
-        # 2021's host_venue named the publisher only: "publisher": "Healthc Q".
-        host_organization_name=f.text(obj, "host_organization_name", where, NAME_MAX)
-        or f.text(obj, "publisher", where, NAME_MAX),
-        host_organization=host_id or "",
-        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
-        country_code=_country(f, obj, "country_code", where),
-        is_oa=f.boolean(obj, "is_oa", where),
-        is_in_doaj=f.boolean(obj, "is_in_doaj", where),
-        **extra,
-    )
-
-
-def _taxonomy_name(f: Fields, obj: dict, key: str, where: str) -> str:
-    level = f.mapping(obj, key, where)
-    return f.text(level, "display_name", f"{where}{key}.", TAXONOMY_MAX)
-
-
-def _topic(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "T")
-    if openalex_id is None:
-        return None
-    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
-    return TopicRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        subfield=_taxonomy_name(f, obj, "subfield", where),
-        field=_taxonomy_name(f, obj, "field", where),
-        domain=_taxonomy_name(f, obj, "domain", where),
-        **extra,
-    )
-
-
-def _concept(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "C")
-    if openalex_id is None:
-        return None
-    extra = {"figures": _figures(f, obj), **_own(obj, f)} if own else {}
-    return ConceptRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        level=f.integer(obj, "level", where, high=32767),
-        wikidata=f.url(obj, "wikidata", where, WIKIDATA_MAX),
-        **extra,
-    )
-
-
-def _publisher(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "P")
-    if openalex_id is None:
-        return None
-    codes = [c.upper() for c in f.strings(obj, "country_codes", where, 3, 50) if len(c) == 2]
-    return PublisherRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        hierarchy_level=f.integer(obj, "hierarchy_level", where, high=32767),
-        country_codes=tuple(codes),
-        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
-        figures=_figures(f, obj),
-        **_own(obj, f),
-    )
-
-
-def _funder(f: Fields, obj: dict, where: str, *, own: str | None = None):
-    openalex_id = own or f.entity_id(obj, where, "F")
-    if openalex_id is None:
-        return None
-    return FunderRecord(
-        openalex_id=openalex_id,
-        display_name=_name(f, obj, where, openalex_id),
-        country_code=_country(f, obj, "country_code", where),
-        homepage_url=f.url(obj, "homepage_url", where, URL_MAX),
-        figures=_figures(f, obj),
-        **_own(obj, f),
-    )
-
-
 # --- Works ----------------------------------------------------------------------------------
 
 
@@ -275,7 +101,7 @@ def _author_ref(f: Fields, obj: dict, where: str) -> AuthorRef | None:
         return None
     return AuthorRef(
         openalex_id=openalex_id,
-        display_name=names.display_form(_name(f, obj, where, openalex_id)),
+        display_name=names.display_form(entities.name(f, obj, where, openalex_id)),
         orcid=normalize_orcid(obj.get("orcid")),
     )
 
@@ -300,13 +126,13 @@ def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
             affiliations = f.strings(item, "raw_affiliation_string", where, TITLE_MAX, 1)
         institutions = []
         for index, inst in f.objects(item, "institutions", where):
-            parsed = _institution(f, inst, f"{where}institutions[{index}].")
+            parsed = entities.institution(f, inst, f"{where}institutions[{index}].")
             if parsed is not None:
                 institutions.append(parsed)
         countries = [
             code
             for index, value in enumerate(f.items(item, "countries", where))
-            if (code := _country_value(f, value, f"{where}countries[{index}]"))
+            if (code := entities.country_value(f, value, f"{where}countries[{index}]"))
         ]
         authorships.append(
             AuthorshipRecord(
@@ -314,7 +140,11 @@ def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
                 order=order,
                 position=position,
                 raw_author_name=raw_name
-                or (author.display_name if author else _name(f, author_obj, f"{where}author.", "")),
+                or (
+                    author.display_name
+                    if author
+                    else entities.name(f, author_obj, f"{where}author.", "")
+                ),
                 institutions=tuple(institutions),
                 raw_affiliation_strings=tuple(affiliations),
                 is_corresponding=f.boolean(item, "is_corresponding", where),
@@ -324,14 +154,14 @@ def _authorships(f: Fields, record: dict) -> tuple[AuthorshipRecord, ...]:
     return tuple(authorships)
 
 
-def _work_source(f: Fields, record: dict) -> SourceRecord | None:
+def _worksource(f: Fields, record: dict) -> SourceRecord | None:
     location = f.mapping(record, "primary_location")
     source = f.mapping(location, "source", "primary_location.")
     if source:
-        return _source(f, source, "primary_location.source.")
+        return entities.source(f, source, "primary_location.source.")
     host_venue = f.mapping(record, "host_venue")
     if host_venue:
-        return _source(f, host_venue, "host_venue.")
+        return entities.source(f, host_venue, "host_venue.")
     return None
 
 
@@ -350,7 +180,7 @@ def _work_topics(f: Fields, record: dict) -> tuple[WorkTopicRecord, ...]:
     topics: dict[str, WorkTopicRecord] = {}
     for index, item in items:
         where = f"{key}[{index}]." if index is not None else f"{key}."
-        topic = _topic(f, item, where)
+        topic = entities.topic(f, item, where)
         if topic is not None and topic.openalex_id not in topics:
             topics[topic.openalex_id] = WorkTopicRecord(topic=topic, score=_score(f, item, where))
     return tuple(topics.values())
@@ -360,7 +190,7 @@ def _work_concepts(f: Fields, record: dict) -> tuple[WorkConceptRecord, ...]:
     concepts: dict[str, WorkConceptRecord] = {}
     for index, item in f.objects(record, "concepts"):
         where = f"concepts[{index}]."
-        concept = _concept(f, item, where)
+        concept = entities.concept(f, item, where)
         if concept is not None and concept.openalex_id not in concepts:
             score = _score(f, item, where)
             concepts[concept.openalex_id] = WorkConceptRecord(concept=concept, score=score)
@@ -392,7 +222,7 @@ def parse_work(record: dict, openalex_id: str, fields: Fields | None = None) -> 
     ids = f.mapping(record, "ids")
     title = f.text(record, "title", "", TITLE_MAX) or f.text(record, "display_name", "", TITLE_MAX)
     publication_date = f.date(record, "publication_date")
-    year = f.integer(record, "publication_year", **_YEAR)
+    year = f.integer(record, "publication_year", **YEAR)
     if year is None and publication_date is not None:
         year = publication_date.year
     authorships = _authorships(f, record)
@@ -410,7 +240,7 @@ def parse_work(record: dict, openalex_id: str, fields: Fields | None = None) -> 
         type=f.text(record, "type", "", TYPE_MAX),
         publication_year=year,
         publication_date=publication_date,
-        source=_work_source(f, record),
+        source=_worksource(f, record),
         cited_by_count=f.integer(record, "cited_by_count") or 0,
         language=f.text(record, "language", "", LANGUAGE_MAX),
         referenced_works=_referenced_works(f, record),
@@ -426,8 +256,8 @@ def parse_work(record: dict, openalex_id: str, fields: Fields | None = None) -> 
         landing_page_url=f.url(location, "landing_page_url", "primary_location.", LONG_URL_MAX)
         or f.url(host_venue, "url", "host_venue.", LONG_URL_MAX),
         is_retracted=f.boolean(record, "is_retracted"),
-        counts_by_year=_counts_by_year(f, record, "cited_by_count"),
-        **_own(record, f),
+        counts_by_year=entities.counts_by_year(f, record, "cited_by_count"),
+        **entities.own_fields(record, f),
     )
 
 
@@ -442,12 +272,12 @@ def parse_author(record: dict, openalex_id: str, fields: Fields | None = None) -
     )
     return AuthorRecord(
         openalex_id=openalex_id,
-        display_name=names.display_form(_name(f, record, "", openalex_id)),
+        display_name=names.display_form(entities.name(f, record, "", openalex_id)),
         orcid=normalize_orcid(record.get("orcid")) or normalize_orcid(ids.get("orcid")),
         display_name_alternatives=tuple(alternatives),
         affiliations=_affiliations(f, record),
-        figures=_figures(f, record),
-        **_own(record, f),
+        figures=entities.figures(f, record),
+        **entities.own_fields(record, f),
     )
 
 
@@ -460,13 +290,15 @@ def _affiliations(f: Fields, record: dict) -> tuple[AffiliationRecord, ...] | No
     found: dict[str, AffiliationRecord] = {}
     for index, item in f.objects(record, "affiliations"):
         where = f"affiliations[{index}]."
-        institution = _institution(f, f.mapping(item, "institution", where), where + "institution.")
+        institution = entities.institution(
+            f, f.mapping(item, "institution", where), where + "institution."
+        )
         if institution is None:
             continue
         years = [
             year
             for i, value in enumerate(f.items(item, "years", where))
-            if (year := f.integer_value(value, f"{where}years[{i}]", **_YEAR)) is not None
+            if (year := f.integer_value(value, f"{where}years[{i}]", **YEAR)) is not None
         ]
         known = found.get(institution.openalex_id)
         firsts = [y for y in (min(years, default=None), known and known.first_year) if y]
@@ -484,7 +316,7 @@ def _affiliations(f: Fields, record: dict) -> tuple[AffiliationRecord, ...] | No
         f.mapping(record, "last_known_institution")  # warns: not an object
     for index, item in last_known:
         where = f"{key}[{index}]." if index is not None else f"{key}."
-        institution = _institution(f, item, where)
+        institution = entities.institution(f, item, where)
         if institution is None:
             continue
         known = found.get(institution.openalex_id)
@@ -531,12 +363,12 @@ def parse_record(record: Any, warnings: list[FieldWarning] | None = None) -> Rec
         parsed = parse_author(record, openalex_id, f)
     else:
         parser = {
-            "I": _institution,
-            "S": _source,
-            "T": _topic,
-            "C": _concept,
-            "P": _publisher,
-            "F": _funder,
+            "I": entities.institution,
+            "S": entities.source,
+            "T": entities.topic,
+            "C": entities.concept,
+            "P": entities.publisher,
+            "F": entities.funder,
         }[kind]
         # ``own``: the record's own id, found above (even where "id" itself was unusable).
         parsed = parser(f, record, "", own=openalex_id)
