@@ -104,12 +104,13 @@ def sizes(conn) -> dict[str, dict]:
     return found
 
 
-def documents_by_kind(conn) -> dict[str, tuple[int, int]]:
-    """(documents, bytes as stored) of OpenAlexRecord per entity letter."""
+def documents_by_kind(conn) -> dict[str, tuple[int, int, int, int]]:
+    """(documents, bytes as stored, smallest, largest) of OpenAlexRecord per entity letter."""
     return {
-        letter: (count, int(stored))
-        for letter, count, stored in conn.execute(
-            "SELECT left(openalex_id, 1), count(*), sum(pg_column_size(record)) "
+        letter: (count, int(stored), smallest, largest)
+        for letter, count, stored, smallest, largest in conn.execute(
+            "SELECT left(openalex_id, 1), count(*), sum(pg_column_size(record)), "
+            "min(pg_column_size(record)), max(pg_column_size(record)) "
             "FROM works_openalexrecord GROUP BY 1"
         )
     }
@@ -122,6 +123,8 @@ def mb(value: float) -> str:
 
 
 def gb(value: float) -> str:
+    if value >= 1024**4:
+        return f"{value / 1024**4:,.1f} TB"
     return f"{value / 1024**3:,.1f} GB"
 
 
@@ -139,8 +142,8 @@ def report(table_sizes, documents, works: int, copies: int, seconds: float) -> s
         )
     record = table_sizes["works_openalexrecord"]
     record_total = record["heap"] + record["toast"] + record["index"]
-    stored = sum(b for _, b in documents.values()) or 1
-    work_share = documents.get("W", (0, 0))[1] / stored
+    stored = sum(d[1] for d in documents.values()) or 1
+    work_share = documents.get("W", (0, 0, 0, 0))[1] / stored
     work_docs = record_total * work_share * per_million
     total_work_side += work_docs
     lines.append(
@@ -155,11 +158,12 @@ def report(table_sizes, documents, works: int, copies: int, seconds: float) -> s
         for t in AUTHOR_TABLES
     )
     per_author = author_rows / researchers
-    author_docs = documents.get("A", (0, 0))
+    author_docs = documents.get("A", (0, 0, 0, 0))
     per_author_doc = record_total * (author_docs[1] / stored) / max(author_docs[0], 1)
     authors_per_million = AUTHORS_PER_WORK * 1_000_000
     author_side = (per_author + per_author_doc) * authors_per_million
     typed_only = total_work_side - work_docs
+    w_docs = documents.get("W", (0, 0, 0, 0))
     return f"""
 `make bench-storage` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC): the real OpenAlex records of
 `../shared/real-data` (every era: the 2021 and 2023 snapshot samples, the 2026 API pages),
@@ -179,17 +183,19 @@ Per million works:
 
 - The documents (`OpenAlexRecord`, kept whole so that the OpenAlex API serves every field as
   imported) are {gb(work_docs)} of the {gb(total_work_side)} per million works; the typed
-  tables BZPEER queries are {gb(typed_only)}. Real documents average
-  {documents.get("W", (1, 0))[1] / max(documents.get("W", (1, 0))[0], 1) / 1024:.1f} kB as
-  stored (jsonb, TOAST-compressed), from a few kB (2021) to a few hundred (a byline of
-  thousands).
+  tables BZPEER queries are {gb(typed_only)}. A work's document takes
+  {w_docs[1] / max(w_docs[0], 1) / 1024:.1f} kB on average as stored (jsonb, compressed in
+  TOAST), {w_docs[2] / 1024:.1f} kB at the least and {w_docs[3] / 1024:.0f} kB at the most.
+- Concepts are the largest typed table after works: real works carry about
+  {table_sizes["works_workconcept"]["rows"] / works:.0f} scored concepts each, every one kept
+  with its score as given.
 - Author records: {researchers:,} researchers measured, {per_author / 1024:.2f} kB each in their
   typed tables (record, affiliations, name keys, topics) and {per_author_doc / 1024:.1f} kB of
   document each (the samples hold {author_docs[0]} author records). At OpenAlex's
   {AUTHORS_PER_WORK:.1f} authors per work that is {gb(author_side)} per million works more.
 - So a faithful import of a million works, with their authors, takes about
   **{gb(total_work_side + author_side)}**; a full OpenAlex snapshot (250 million works)
-  about {gb((total_work_side + author_side) * 250):s}.
+  about {gb((total_work_side + author_side) * 250)}, before PostgreSQL's free-space reserve.
 """
 
 
