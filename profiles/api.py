@@ -19,7 +19,7 @@ from works.api import (
 )
 from works.models import Work
 
-from . import claims, corrections, trust
+from . import claims, corrections, queries, trust
 from .models import AuthorshipCorrection, Claim, CorrectionSuggestion, Researcher
 
 
@@ -84,7 +84,8 @@ class ResearcherDetailSerializer(ResearcherSerializer):
         ]
 
     def get_headline(self, researcher) -> str:
-        return researcher.headline or researcher.default_headline
+        # As the page shows it: the owner's words or a factual line; empty when neither.
+        return queries.researcher_headline(researcher, researcher.last_known_institutions.all())
 
     @extend_schema_field(TrustBreakdownSerializer)
     def get_trust(self, researcher) -> dict:

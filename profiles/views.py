@@ -1,4 +1,4 @@
-from functools import partial
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +12,7 @@ from collaboration.models import Follow
 from works.models import Work
 
 from . import directory as directory_rules
-from . import page_cache, seo
+from . import page_cache, queries, seo
 from .models import Researcher
 
 
@@ -88,15 +88,20 @@ def _render_researcher_detail(request, pk):
     )
     page = paginator.get_page(request.GET.get("page"))
     institutions = list(researcher.last_known_institutions.all())
+    # Computed once, and only if a template fragment that shows it is not cached.
+    headline = functools.cache(
+        functools.partial(queries.researcher_headline, researcher, institutions)
+    )
     context = {
         "researcher": researcher,
         "institutions": institutions,
+        "headline": headline,
         "canonical_url": settings.SITE_URL + researcher.get_absolute_url(),
         # Built only when the template renders it: a cached fragment skips the works query.
-        "jsonld": partial(
-            seo.person_jsonld,
+        "jsonld": lambda: seo.person_jsonld(
             researcher=researcher,
             institutions=institutions,
+            headline=headline(),
             works=page,
             base_url=settings.SITE_URL,
         ),
