@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from .names import fold
 
-MIN_TITLE_WORDS = 3
+# Hiding a distinct work behind "2 versions" is worse than listing one work twice.
+MIN_TITLE_WORDS = 4
 
 # OpenAlex (and Crossref's older) types of a version not yet published in a venue.
 PREPRINT_TYPES = frozenset({"preprint", "posted-content"})
