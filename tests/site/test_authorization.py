@@ -151,6 +151,7 @@ MATRIX = {
     "researchers/<int:pk>/": (r("profiles:detail", "record"), "200 200 200 200"),
     "researchers/<int:pk>/graph/": (r("graph:explorer", "record"), "200 200 200 200"),
     "works/<int:pk>/": (r("works:detail", "work"), "200 200 200 200"),
+    "works/<int:pk>/authors/": (r("works:authors", "work"), "200 200 200 200"),
     "topics/<int:pk>/": (r("works:topic", "topic"), "200 200 200 200"),
     "institutions/<int:pk>/": (r("works:institution", "institution"), "200 200 200 200"),
     # Merged records redirect; none is merged here, so the pattern does not match: 404.

@@ -31,6 +31,7 @@ def public_paths(world):
         person.get_absolute_url(),
         f"/researchers/{person.pk}/graph/",
         world["work"].get_absolute_url(),
+        f"/works/{world['work'].pk}/authors/",
         world["topic"].get_absolute_url(),
         world["institution"].get_absolute_url(),
         "/accounts/login/",
