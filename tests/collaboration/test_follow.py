@@ -38,7 +38,11 @@ def test_htmx_follow_returns_the_section_and_the_new_count(stranger_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="follow-section"' in html
-    assert 'id="followers-count" hx-swap-oob="true">1</span>' in html
+    assert (
+        '<li id="followers-stat" hx-swap-oob="true"><span class="stats__value" '
+        'id="followers-count">1</span> <span class="stats__label">follower</span></li>'
+    ) in html
+    assert "1 followers" not in html and "> follower; press to unfollow<" in html
 
 
 def test_following_twice_is_harmless(stranger, stranger_client):
