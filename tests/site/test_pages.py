@@ -111,3 +111,20 @@ def test_counts_of_one_are_singular(client):
     assert "1 works" not in html and "1 topics" not in html
     search = client.get("/researchers/?q=solo").content.decode()
     assert "1 work ·" in search and "1 researcher" in search
+
+
+def test_every_page_links_the_sites_own_favicon(client):
+    import xml.etree.ElementTree as ET
+
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    html = client.get("/").content.decode()
+    href = static("img/favicon.svg")
+    assert f'<link rel="icon" href="{href}" type="image/svg+xml">' in html
+    assert ET.parse(finders.find("img/favicon.svg")).getroot().tag.endswith("svg")
+    response = client.get(href)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    )
