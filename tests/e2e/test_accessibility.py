@@ -67,11 +67,19 @@ def page_paths(world):
         world["institution"].get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/not-a-key/",
         "/researchers/999999/",  # the styled 404 page
     ]
 
 
-SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/"]
+SIGNED_IN_PATHS = [
+    "/following/",
+    "/invites/",
+    "/me/profiles/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+]
 
 
 def violations(browser, url, cookies=(), viewport=None):
