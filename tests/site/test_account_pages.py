@@ -45,26 +45,24 @@ def problems(html: str) -> list[str]:
     return found
 
 
-def test_account_pages_for_visitors_are_in_the_sites_look(client):
+def wrong_pages(client, pages) -> dict[str, list[str]]:
     wrong = {}
-    for name, args in VISITOR_PAGES.items():
+    for name, args in pages.items():
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
         if found := problems(response.content.decode()):
             wrong[name] = found
-    assert wrong == {}
+    return wrong
+
+
+def test_account_pages_for_visitors_are_in_the_sites_look(client):
+    assert wrong_pages(client, VISITOR_PAGES) == {}
 
 
 def test_account_pages_for_signed_in_people_are_in_the_sites_look(client, stranger):
     EmailAddress.objects.create(user=stranger, email=stranger.email, verified=True, primary=True)
     client.force_login(stranger)
-    wrong = {}
-    for name, args in SIGNED_IN_PAGES.items():
-        response = client.get(reverse(name, args=args))
-        assert response.status_code == 200, name
-        if found := problems(response.content.decode()):
-            wrong[name] = found
-    assert wrong == {}
+    assert wrong_pages(client, SIGNED_IN_PAGES) == {}
 
 
 def test_sign_in_errors_show_in_the_site_style(client, make_user):
