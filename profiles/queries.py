@@ -5,6 +5,7 @@ from django.db.models import Min
 from works.models import Authorship
 
 from . import headline
+from .models import Claim
 
 
 def researcher_headline(researcher, institutions) -> str:
@@ -47,3 +48,11 @@ def researcher_headline(researcher, institutions) -> str:
         works_count=researcher.works_count,
         affiliations=affiliations,
     )
+
+
+def open_claim_of(user, researcher) -> Claim | None:
+    """The viewer's own claim in progress on this record, if any (one query, none for visitors
+    or for a record that already has an owner)."""
+    if not user.is_authenticated or researcher.owner_id:
+        return None
+    return researcher.claims.filter(user=user, status__in=Claim.OPEN).order_by("-id").first()

@@ -108,6 +108,7 @@ def _render_researcher_detail(request, pk):
         "page_version": page_cache.version(researcher.pk),
         "trust": researcher.trust_breakdown(),
         "works_page": page,
+        "my_open_claim": queries.open_claim_of(request.user, researcher),
         "is_following": request.user.is_authenticated
         and Follow.objects.filter(user=request.user, researcher=researcher).exists(),
     }
