@@ -277,6 +277,7 @@ MATRIX = {
     "accounts/social/signup/": (fixed("/accounts/social/signup/"), "301 301 301 301"),
     "accounts/social/connections/": (fixed("/accounts/social/connections/"), "301 301 301 301"),
     # REST API.
+    "api/": (r("api-index"), "200 200 200 200"),
     "api/researchers/": (r("profiles-api:researcher-list"), "200 200 200 200"),
     "api/researchers/<int:pk>/": (r("profiles-api:researcher-detail", "record"), "200 200 200 200"),
     "api/claims/": (r("profiles-api:claim-list"), "401 200 200 200"),
@@ -384,6 +385,7 @@ MATRIX = {
         lambda w: f"/openalex/institutions/BZI{w['institution']}",
         "200 200 200 200",
     ),
+    "openalex/": (r("openalex:index"), "200 200 200 200"),
     "openalex/sources": (r("openalex:sources-list"), "200 200 200 200"),
     "openalex/autocomplete/sources": (
         r("openalex:sources-autocomplete", q="Own"),
