@@ -190,3 +190,13 @@ def test_imported_titles_of_linked_works_are_escaped(client):
     html = client.get(work.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section(html, "references")
+
+
+def test_the_page_description_names_the_first_authors_as_plain_text(client):
+    people = [factories.researcher(display_name=f"Author <{i}>") for i in range(5)]
+    work = factories.work(authors=people, title="Five authors", publication_year=2021)
+    html = client.get(work.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', html)[1]
+    assert description == (
+        "Article (2021), by Author &lt;0&gt;, Author &lt;1&gt;, Author &lt;2&gt; et al."
+    )
