@@ -1,7 +1,7 @@
 """Reads of a work's page: a bounded byline and the held works it cites and that cite it.
 
-Each read is one query however many authors or citations the work has, so a 3,000-author
-consortium paper costs what a two-author note costs.
+Each read is a fixed number of queries (one or two) however many authors or citations the work
+has, so a 3,000-author consortium paper costs what a two-author note costs.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ BYLINE_HEAD = 20
 AUTHORS_PER_PAGE = 100
 # Held works listed under "References" and "Cited by" on a work's page.
 LINKED_WORKS_SHOWN = 20
-# Citing works considered for that list and its count: a work cited by more shows "1,000+".
+# Citing works considered for that list and its count: beyond it the page says "or more".
 CITING_WORKS_READ = 1000
 
 
