@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from bzpeer.api_index import ApiIndex
 from profiles.accounts import views as token_views
 from works.api import not_found as api_not_found
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/", ApiIndex.as_view(), name="api-index"),
     path("api/", include("profiles.api_urls")),
     path("api/", include("works.api_urls")),
     path("api/", include("collaboration.api_urls")),

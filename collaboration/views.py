@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from works.models import Researcher, Work
+from works.models import Authorship, Researcher, Work
 
 from . import invites, ratelimit, services
 from .forms import InviteForm, MessageForm
@@ -50,7 +51,19 @@ def _is_following(user, researcher) -> bool:
 def following(request):
     follows = Follow.objects.for_user(request.user)
     feed = Work.objects.filter(authorships__researcher__follows__user=request.user).distinct()
-    feed = feed.select_related("source").order_by("-publication_date", "-publication_year", "-id")
+    # Each item says whose work it is: the followed people on its byline (one query a page).
+    followed = Authorship.objects.filter(researcher__follows__user=request.user)
+    feed = (
+        feed.select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=followed.select_related("researcher").order_by("order", "id"),
+                to_attr="followed_authorships",
+            )
+        )
+        .order_by("-publication_date", "-publication_year", "-id")
+    )
     page = Paginator(feed, settings.BZPEER["PROFILE_WORKS_PER_PAGE"]).get_page(
         request.GET.get("page")
     )

@@ -14,7 +14,7 @@ from works.api import (
 )
 from works.models import Researcher
 
-from . import trust
+from . import queries, trust
 from .services import trust_breakdown
 
 
@@ -79,7 +79,8 @@ class ResearcherDetailSerializer(ResearcherSerializer):
         ]
 
     def get_headline(self, researcher) -> str:
-        return researcher.headline or researcher.default_headline
+        # As the page shows it: the owner's words or a factual line; empty when neither.
+        return queries.researcher_headline(researcher, researcher.last_known_institutions.all())
 
     @extend_schema_field(TrustBreakdownSerializer)
     def get_trust(self, researcher) -> dict:

@@ -6,8 +6,12 @@ from django.utils.safestring import SafeString, mark_safe
 from bzpeer.safety import safe_url, strip_bidi
 
 
-def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
-    """Return schema.org Person data, with the page's works as ScholarlyArticle."""
+def person_jsonld(*, researcher, institutions, headline: str, works, base_url: str) -> dict:
+    """Return schema.org Person data, with the page's works as ScholarlyArticle.
+
+    `headline` is the page's headline (profiles.queries.researcher_headline); an empty one
+    gives the Person no description.
+    """
     url = base_url + researcher.get_absolute_url()
     same_as = [link for link in (researcher.orcid_url, researcher.openalex_url) if link]
     person = {
@@ -15,8 +19,9 @@ def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
         "@id": url + "#person",
         "name": researcher.display_name,
         "url": url,
-        "description": researcher.headline or researcher.default_headline,
     }
+    if headline:
+        person["description"] = headline
     if same_as:
         person["sameAs"] = same_as
     if researcher.orcid:

@@ -1,4 +1,4 @@
-from functools import partial
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from works.models import Researcher, Work
 
-from . import page_cache, page_context, seo
+from . import page_cache, page_context, queries, seo
 from .services import trust_breakdown
 
 CLAIM_HISTORY_SHOWN = 10
@@ -71,15 +71,20 @@ def _render_researcher_detail(request, pk):
     )
     page = paginator.get_page(request.GET.get("page"))
     institutions = list(researcher.last_known_institutions.all())
+    # Computed once, and only if a template fragment that shows it is not cached.
+    headline = functools.cache(
+        functools.partial(queries.researcher_headline, researcher, institutions)
+    )
     context = {
         "researcher": researcher,
         "institutions": institutions,
+        "headline": headline,
         "canonical_url": settings.SITE_URL + researcher.get_absolute_url(),
         # Built only when the template renders it: a cached fragment skips the works query.
-        "jsonld": partial(
-            seo.person_jsonld,
+        "jsonld": lambda: seo.person_jsonld(
             researcher=researcher,
             institutions=institutions,
+            headline=headline(),
             works=page,
             base_url=settings.SITE_URL,
         ),
@@ -87,7 +92,8 @@ def _render_researcher_detail(request, pk):
         "trust": trust_breakdown(researcher),
         "works_page": page,
         # Read only when the history fragment is not cached.
-        "claim_history": partial(claim_history, researcher),
+        "claim_history": functools.partial(claim_history, researcher),
         **page_context.context_for(request, researcher),
+        "my_open_claim": queries.open_claim_of(request.user, researcher),
     }
     return render(request, "profiles/researcher_detail.html", context)

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from . import queries
 from .models import Institution, Researcher, Topic, Work
 
 
@@ -15,8 +16,24 @@ def healthz(request):
 
 
 def work_detail(request, pk):
-    work = get_object_or_404(Work.objects.for_work_page(), pk=pk)
-    return render(request, "works/work_detail.html", {"work": work})
+    # A bounded byline and bounded link lists: the page costs the same for 2 or 3,000 authors.
+    work = get_object_or_404(Work.objects.select_related("source"), pk=pk)
+    context = {
+        "work": work,
+        "byline": queries.work_byline(work),
+        "topics": list(work.topics.all()),
+        "references": queries.work_references(work),
+        "citing": queries.work_citing(work),
+    }
+    return render(request, "works/work_detail.html", context)
+
+
+def work_authors(request, pk):
+    """Every author of a work, a page of them at a time, in byline order."""
+    work = get_object_or_404(Work, pk=pk)
+    paginator = Paginator(queries.authorships_in_order(work), queries.AUTHORS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "works/work_authors.html", {"work": work, "page": page})
 
 
 def topic_detail(request, pk):

@@ -13,6 +13,11 @@ import {
 
 const EXPAND_RADIUS = 90;
 
+// "1 node matches", "3 nodes match": a count reads as words, singular or plural.
+function nodes(count) {
+  return `${count} ${count === 1 ? "node" : "nodes"}`;
+}
+
 function nodesOf(cy) {
   const order = { researcher: 0, work: 1, topic: 2, institution: 3 };
   return cy
@@ -71,7 +76,7 @@ async function start(root) {
       node.addClass("expanded");
       applyFilters();
       refreshList();
-      searchResult.textContent = `${fresh.length} node(s) added next to ${node.data("label")}${found.more ? "; more exist" : ""}.`;
+      searchResult.textContent = `${nodes(fresh.length)} added next to ${node.data("label")}${found.more ? "; more exist" : ""}.`;
       cy.animate({ center: { eles: node } }, { duration: 250 });
     } catch (error) {
       searchResult.textContent = error.message;
@@ -102,7 +107,7 @@ async function start(root) {
     const matches = cy.nodes().filter((node) => node.data("label").toLowerCase().includes(query));
     cy.elements().difference(matches).addClass("dimmed");
     matches.addClass("match");
-    searchResult.textContent = `${matches.length} node(s) match “${searchInput.value.trim()}”.`;
+    searchResult.textContent = `${nodes(matches.length)} ${matches.length === 1 ? "matches" : "match"} “${searchInput.value.trim()}”.`;
     return matches;
   }
 

@@ -34,8 +34,22 @@ def world():
         )
         for i in range(3)
     ]
+    # The first work cites the second and is cited by the third; a big collaboration's byline
+    # is cut after 20 names.
+    works[0].referenced_works = [works[1].openalex_id]
+    works[0].save()
+    works[2].referenced_works = [works[0].openalex_id]
+    works[2].save()
+    members = [factories.researcher(display_name=f"Member {i}") for i in range(25)]
+    big = factories.work(authors=[person, *members], title="A big collaboration")
     factories.refresh(person, partner)
-    return {"person": person, "work": works[0], "topic": topic, "institution": place}
+    return {
+        "person": person,
+        "work": works[0],
+        "big_work": big,
+        "topic": topic,
+        "institution": place,
+    }
 
 
 def page_paths(world):
@@ -47,15 +61,25 @@ def page_paths(world):
         person.get_absolute_url(),
         f"/researchers/{person.pk}/graph/",
         world["work"].get_absolute_url(),
+        world["big_work"].get_absolute_url(),
+        f"/works/{world['big_work'].pk}/authors/",
         world["topic"].get_absolute_url(),
         world["institution"].get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/not-a-key/",
         "/researchers/999999/",  # the styled 404 page
     ]
 
 
-SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/"]
+SIGNED_IN_PATHS = [
+    "/following/",
+    "/invites/",
+    "/me/profiles/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+]
 
 
 def violations(browser, url, cookies=(), viewport=None):

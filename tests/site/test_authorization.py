@@ -153,6 +153,7 @@ MATRIX = {
     "researchers/<int:pk>/": (r("profiles:detail", "record"), "200 200 200 200"),
     "researchers/<int:pk>/graph/": (r("graph:explorer", "record"), "200 200 200 200"),
     "works/<int:pk>/": (r("works:detail", "work"), "200 200 200 200"),
+    "works/<int:pk>/authors/": (r("works:authors", "work"), "200 200 200 200"),
     "topics/<int:pk>/": (r("works:topic", "topic"), "200 200 200 200"),
     "institutions/<int:pk>/": (r("works:institution", "institution"), "200 200 200 200"),
     # Merged records redirect; none is merged here, so the pattern does not match: 404.
@@ -278,6 +279,7 @@ MATRIX = {
     "accounts/social/signup/": (fixed("/accounts/social/signup/"), "301 301 301 301"),
     "accounts/social/connections/": (fixed("/accounts/social/connections/"), "301 301 301 301"),
     # REST API.
+    "api/": (r("api-index"), "200 200 200 200"),
     "api/researchers/": (r("profiles-api:researcher-list"), "200 200 200 200"),
     "api/researchers/<int:pk>/": (r("profiles-api:researcher-detail", "record"), "200 200 200 200"),
     "api/claims/": (r("profiles-api:claim-list"), "401 200 200 200"),
@@ -385,6 +387,7 @@ MATRIX = {
         lambda w: f"/openalex/institutions/BZI{w['institution']}",
         "200 200 200 200",
     ),
+    "openalex/": (r("openalex:index"), "200 200 200 200"),
     "openalex/sources": (r("openalex:sources-list"), "200 200 200 200"),
     "openalex/autocomplete/sources": (
         r("openalex:sources-autocomplete", q="Own"),
