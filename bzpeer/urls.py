@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("profiles.corrections.urls")),
     path("", include("profiles.urls")),
     path("", include("profiles.claims.urls")),
+    path("", include("profiles.owner_content.urls")),
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),

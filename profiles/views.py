@@ -11,6 +11,7 @@ from django.urls import reverse
 from works.models import Researcher, Work
 
 from . import page_cache, page_context, queries, seo
+from .owner_content import queries as owner_queries
 from .services import trust_breakdown
 
 CLAIM_HISTORY_SHOWN = 10
@@ -59,7 +60,10 @@ def researcher_detail(request, pk):
 
 
 def _render_researcher_detail(request, pk):
-    researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
+    # The owner's words come with the record (a join); their links and pins load only when a
+    # fragment that shows them is not cached.
+    records = Researcher.objects.for_profile_page().select_related("owner_content")
+    researcher = get_object_or_404(records, pk=pk)
     if researcher.merged_into_id:
         # Checked on the row the page loads anyway, so cached and unmerged pages cost nothing.
         url = reverse("profiles:detail", args=[researcher.merged_into_id])
@@ -75,6 +79,9 @@ def _render_researcher_detail(request, pk):
     headline = functools.cache(
         functools.partial(queries.researcher_headline, researcher, institutions)
     )
+    owner_content = functools.cache(
+        functools.partial(owner_queries.owner_content_for_page, researcher)
+    )
     context = {
         "researcher": researcher,
         "institutions": institutions,
@@ -87,10 +94,13 @@ def _render_researcher_detail(request, pk):
             headline=headline(),
             works=page,
             base_url=settings.SITE_URL,
+            owner_content=owner_content(),
         ),
         "page_version": page_cache.version(researcher.pk),
         "trust": trust_breakdown(researcher),
         "works_page": page,
+        "owner_content": owner_content,
+        "pinned_works": functools.partial(owner_queries.pinned_works_for_page, researcher),
         # Read only when the history fragment is not cached.
         "claim_history": functools.partial(claim_history, researcher),
         **page_context.context_for(request, researcher),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bzpeer.safety import strip_bidi
 from profiles.accounts.models import User
+from profiles.owner_content.models import OwnerContent
 from profiles.services import researcher_trust_refresh
 from works import identifiers
 from works.models import Researcher
@@ -425,7 +426,8 @@ def _take_ownership(
 
 
 def _release_ownership(claim: Claim, researcher: Researcher) -> None:
-    """Drop the owner, the owner's headline and the level back to what open data supports."""
+    """Drop the owner, the owner's headline and words, and the level back to what open data
+    supports."""
     Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
         owner=None,
         headline="",
@@ -435,6 +437,8 @@ def _release_ownership(claim: Claim, researcher: Researcher) -> None:
         ),
     )
     researcher.owner_id = None
+    # The owner's words were theirs: the next owner starts without them.
+    OwnerContent.objects.filter(researcher_id=researcher.pk).delete()
 
 
 def _revoke(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from works.models import Researcher
 
+from ..owner_content import views as owner_content_views
 from . import queries
 from . import services as claims
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
@@ -170,11 +171,9 @@ def researcher_edit(request, pk):
         else:
             messages.success(request, "Your profile is updated.")
             return redirect(researcher)
-    return render(
-        request,
-        "profiles/claims/researcher_edit.html",
-        {"researcher": researcher, "form": form},
-        status=400 if form.errors else 200,
+    # The page also holds the owner's own words and pinned works (profiles.owner_content).
+    return owner_content_views.render_edit_page(
+        request, researcher, profile_form=form, status=400 if form.errors else 200
     )
 
 

@@ -190,6 +190,9 @@ MATRIX = {
     "researchers/<int:pk>/claim/": (r("claims:create", "other"), "302 200 302 200"),
     "researchers/<int:pk>/dispute/": (r("claims:dispute", "record"), "302 200 200 200"),
     "researchers/<int:pk>/edit/": (r("claims:edit", "record"), "302 404 200 404"),
+    # The owner's own words and pins: POST only (tests/profiles/test_owner_content.py).
+    "researchers/<int:pk>/edit/words/": (r("owner_content:words", "record"), "405 405 405 405"),
+    "researchers/<int:pk>/edit/pins/": (r("owner_content:pins", "record"), "405 405 405 405"),
     "claims/confirm/<str:token>/": (r("claims:confirm", "not-a-real-token"), "400 400 400 400"),
     "claims/<int:claim_id>/": (r("claims:detail", "claim"), "302 404 200 404"),
     "claims/<int:claim_id>/withdraw/": (r("claims:withdraw", "claim"), "302 405 405 405"),
