@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),
+    path("", include("collaboration.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", ApiIndex.as_view(), name="api-index"),
     path("api/", include("profiles.api_urls")),

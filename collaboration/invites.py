@@ -26,6 +26,7 @@ from profiles.models import User
 from works.models import Researcher, Topic, Work
 
 from .models import Block, Conversation, Invite, Message, person_name
+from .notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ def invite_send(
     except IntegrityError:
         # The partial unique constraint: a pending invite to this person already exists.
         raise InviteError("You already have a pending invitation to this researcher.") from None
+    notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
 
@@ -171,6 +173,7 @@ def invite_mark_read(*, invite: Invite, user: User) -> None:
     if user.pk == invite.recipient_id and invite.read_at is None:
         invite.read_at = timezone.now()
         Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
+        notifications.notifications_mark_read_for(user=user, group_key=f"invite:{invite.pk}")
 
 
 @transaction.atomic
@@ -238,6 +241,7 @@ def conversation_message_send(*, conversation: Conversation, author: User, body:
     other_side = "recipient" if side == "sender" else "sender"
     setattr(conversation, f"archived_by_{other_side}", False)
     conversation.save()
+    notifications.notify_message(message=message, conversation=conversation, recipient_id=other)
     return message
 
 
@@ -250,6 +254,9 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
     setattr(conversation, field, now)
+    notifications.notifications_mark_read_for(
+        user=user, group_key=f"conversation:{conversation.pk}"
+    )
 
 
 @transaction.atomic

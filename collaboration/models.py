@@ -288,3 +288,7 @@ class Message(models.Model):
 
     def __str__(self):
         return f"Message {self.pk} in {self.conversation_id}"
+
+
+# Notifications keep their models in their own package; importing them here registers them.
+from .notifications.models import Notification, NotificationPreference  # noqa: E402, F401

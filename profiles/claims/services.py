@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bzpeer.safety import strip_bidi
+from profiles import signals
 from profiles.accounts.models import User
 from profiles.owner_content.models import OwnerContent
 from profiles.services import researcher_trust_refresh
@@ -378,6 +379,10 @@ def _lock_claim(claim_id: int) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim_id)
 
 
+# The events that decide a claim for its claimant, who is told of each (profiles.signals).
+DECISIONS = frozenset({Kind.APPROVED, Kind.VERIFIED, Kind.REJECTED, Kind.REVOKED})
+
+
 def _record(claim: Claim, kind: str, role: str, actor: User | None, detail: str = "") -> None:
     ClaimEvent.objects.create(
         researcher_id=claim.researcher_id,
@@ -387,6 +392,10 @@ def _record(claim: Claim, kind: str, role: str, actor: User | None, detail: str 
         actor=actor,
         detail=detail,
     )
+    if kind in DECISIONS:
+        signals.claim_decided.send(
+            sender=Claim, claim=claim, decision=kind, automatic=role == Role.SYSTEM
+        )
 
 
 def _set_status(claim: Claim, status: str, decided_by: User | None, *, reason: str = "") -> None:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from profiles import page_cache
+from profiles import page_cache, signals
 from profiles.accounts.models import User
 from profiles.claims.models import ClaimEvent
 from profiles.claims.queries import is_moderator, researcher_get_for_owner  # noqa: F401  (the owner accessor)
@@ -277,11 +277,14 @@ def suggestion_submit(
         raise CorrectionError("That work is already on this record.")
     try:
         with transaction.atomic():
-            return Suggestion.objects.create(
+            suggestion = Suggestion.objects.create(
                 researcher=researcher, user=user, kind=kind, work=work, message=message
             )
     except IntegrityError:
         raise CorrectionError("You already suggested this; it is waiting for a decision.") from None
+    # The owner, or the moderators for an unclaimed record, are told (profiles.signals).
+    signals.correction_suggested.send(sender=Suggestion, suggestion=suggestion)
+    return suggestion
 
 
 @transaction.atomic

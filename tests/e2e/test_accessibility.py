@@ -7,7 +7,10 @@ import pytest
 from django.test import Client
 
 from collaboration import services as collaboration_services
+from collaboration.notifications import mail as notification_mail
+from profiles.owner_content import services as owner_content
 from tests import factories
+from works.models import Researcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,6 +79,7 @@ def page_paths(world):
 SIGNED_IN_PATHS = [
     "/following/",
     "/invites/",
+    "/notifications/",
     "/me/profiles/",
     "/accounts/password/change/",
     "/accounts/email/",
@@ -118,6 +122,34 @@ def test_every_page_type_passes_axe_for_a_signed_in_person(browser, live_server,
     cookie = session_cookie(stranger, live_server)
     paths = page_paths(world) + SIGNED_IN_PATHS
     found = {path: violations(browser, live_server.url + path, [cookie]) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_owner_pages_and_notifications_pass_axe(browser, live_server, world, owner, stranger):
+    """The owner's edit page, their words on the profile, notifications and unsubscribing."""
+    person = world["person"]
+    Researcher.objects.filter(pk=person.pk).update(owner=owner, claim_status="claimed")
+    person.refresh_from_db()
+    owner_content.owner_content_update(
+        user=owner,
+        researcher=person,
+        bio="I make research readable.\n\nAnd accessible.",
+        keywords=["accessibility", "reading"],
+        links=[("Lab", "https://lab.example.org/"), ("Mastodon", "https://social.example/@ada")],
+    )
+    owner_content.owner_pins_set(user=owner, researcher=person, work_ids=[world["work"].pk])
+    collaboration_services.follow_create(user=stranger, researcher=person)
+    token = notification_mail.unsubscribe_token(owner)
+    owner_cookie = session_cookie(owner, live_server)
+    paths = [
+        person.get_absolute_url(),
+        f"/researchers/{person.pk}/edit/",
+        "/notifications/",
+    ]
+    found = {path: violations(browser, live_server.url + path, [owner_cookie]) for path in paths}
+    for path in (person.get_absolute_url(), f"/notifications/unsubscribe/{token}/",
+                 "/notifications/unsubscribe/not-a-token/"):  # fmt: skip
+        found[f"visitor {path}"] = violations(browser, live_server.url + path)
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 

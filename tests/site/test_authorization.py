@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from collaboration import invites
 from collaboration import services as collaboration_services
 from collaboration.models import Block
+from collaboration.notifications.models import Notification
 from profiles.accounts import tokens
 from profiles.claims import services as claims
 from profiles.corrections import services as corrections
@@ -72,6 +73,7 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
     )
     collaboration_services.follow_create(user=owner, researcher=record)
     token = tokens.token_create(user=owner)
+    notification = Notification.objects.filter(recipient=owner).order_by("pk").first()
     return {
         "record": record.pk,
         "other": other.pk,
@@ -83,6 +85,7 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
         "block": block.pk,
         "claim": claim.pk,
         "suggestion": suggestion.pk,
+        "notification": notification.pk,
         "token": tokens.token_hash(token)[: tokens.PUBLIC_ID_LENGTH],
     }
 
@@ -230,6 +233,23 @@ MATRIX = {
     "conversations/<int:conversation_id>/archive/": (
         r("collaboration:conversation_archive", "conversation"),
         "405 405 405 405",
+    ),
+    # Notifications: the owner's own (tests/collaboration/test_notifications.py).
+    "notifications/": (r("notifications:list"), "302 200 200 200"),
+    "notifications/<int:notification_id>/": (
+        r("notifications:open", "notification"),
+        "302 404 302 404",
+    ),
+    "notifications/<int:notification_id>/read/": (
+        r("notifications:read", "notification"),
+        "405 405 405 405",
+    ),
+    "notifications/read-all/": (r("notifications:read_all"), "405 405 405 405"),
+    "notifications/settings/": (r("notifications:settings"), "405 405 405 405"),
+    # A signed link, good without signing in; a bad one is a 400 page.
+    "notifications/unsubscribe/<str:token>/": (
+        r("notifications:unsubscribe", "not-a-token"),
+        "400 400 400 400",
     ),
     # API tokens.
     "account/tokens/": (r("account-tokens"), "302 200 200 200"),
