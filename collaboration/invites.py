@@ -25,7 +25,7 @@ from profiles.claims.queries import is_moderator
 from profiles.models import User
 from works.models import Researcher, Topic, Work
 
-from .models import Block, Conversation, Invite, Message, person_name
+from .models import Block, Conversation, Invite, Message, best_record, person_name
 from .notifications import services as notifications
 
 logger = logging.getLogger(__name__)
@@ -312,9 +312,14 @@ def _mail_recipient_on_commit(invite: Invite) -> None:
     recipient = invite.recipient.email
     if not recipient:
         return
+    sender_record = best_record(invite.sender)
     context = {
         "invite": invite,
         "sender_name": person_name(invite.sender),
+        # Who sent it, to judge it by: the sender's best record, if they own one.
+        "sender_record_url": (
+            f"{settings.SITE_URL}{sender_record.get_absolute_url()}" if sender_record else ""
+        ),
         "invite_url": f"{settings.SITE_URL}{invite.get_absolute_url()}",
         "inbox_url": f"{settings.SITE_URL}{reverse('collaboration:inbox')}",
     }

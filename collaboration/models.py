@@ -31,14 +31,19 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.researcher_id}"
 
 
+def best_record(user):
+    """The person's most trusted own record, or None (reads the prefetched owned_researchers)."""
+    return min(user.owned_researchers.all(), key=lambda r: (-r.trust_score, r.pk), default=None)
+
+
 def person_name(user) -> str:
     """How a person is named to the other party: their best record, their name, never the address.
 
     Reads `user.owned_researchers`, which the list querysets below prefetch.
     """
-    records = sorted(user.owned_researchers.all(), key=lambda r: (-r.trust_score, r.pk))
-    if records:
-        return records[0].display_name
+    record = best_record(user)
+    if record is not None:
+        return record.display_name
     return user.get_full_name() or "A BZPEER member"
 
 

@@ -17,7 +17,7 @@ from profiles.claims.models import Claim, ClaimEvent
 from profiles.claims.queries import moderators
 from works.models import Researcher
 
-from ..models import Conversation, Invite, Message, _owned_records_prefetch, person_name
+from ..models import Conversation, Invite, Message, best_record, person_name
 from . import mail
 from .models import Notification, NotificationPreference
 
@@ -151,9 +151,8 @@ def _notify(*, recipient_id: int, kind: str, url: str, group_key: str = "", retr
 
 def _actor(user) -> dict:
     """How the recipient sees the person who acted: their name and their best record."""
-    models.prefetch_related_objects([user], _owned_records_prefetch("owned_researchers"))
-    records = list(user.owned_researchers.all())
-    return {"actor_name": person_name(user), "actor_record": records[0] if records else None}
+    models.prefetch_related_objects([user], "owned_researchers")
+    return {"actor_name": person_name(user), "actor_record": best_record(user)}
 
 
 def notify_new_follower(*, user, researcher: Researcher) -> None:

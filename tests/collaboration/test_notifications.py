@@ -104,6 +104,18 @@ def test_an_invite_says_who_sent_it_and_links_their_record(send, owner, sender):
     assert note.read_at is not None
 
 
+def test_the_invite_email_links_the_senders_record(
+    send, owner, sender, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invites.invite_decline(invite=send(), user=owner)
+    assert "They have not claimed a researcher record on BZPEER." in mailoutbox[0].body
+    mine = factories.researcher(display_name="Sender Record", owner=sender, claim_status="claimed")
+    with django_capture_on_commit_callbacks(execute=True):
+        send()
+    assert f"Their record: {settings.SITE_URL}{mine.get_absolute_url()}" in mailoutbox[1].body
+
+
 def test_messages_tell_the_other_party_and_fold_until_read(
     send, owner, sender, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -309,9 +321,16 @@ def test_a_mail_programs_one_click_post_unsubscribes(owner):
     assert not mail.message_email_on(owner)
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-2] + "xx", lambda t: "2" + t[1:], lambda t: "x"])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token, pk: token[:-2] + ("xx" if not token.endswith("xx") else "yy"),
+        lambda token, pk: f"{pk + 1}:{token.split(':', 1)[1]}",  # another account's id
+        lambda token, pk: "x",
+    ],
+)
 def test_a_bad_unsubscribe_link_is_a_clear_400(owner, stranger, mangle):
-    token = mangle(mail.unsubscribe_token(owner))
+    token = mangle(mail.unsubscribe_token(owner), owner.pk)
     response = Client().post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 400
     assert "This unsubscribe link is not valid" in response.content.decode()
