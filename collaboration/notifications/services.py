@@ -17,7 +17,7 @@ from profiles.claims.models import Claim, ClaimEvent
 from profiles.claims.queries import moderators
 from works.models import Researcher
 
-from ..models import Conversation, Invite, Message, best_record, person_name
+from ..models import Conversation, Invite, Message, person_name
 from . import mail
 from .models import Notification, NotificationPreference
 
@@ -151,8 +151,12 @@ def _notify(*, recipient_id: int, kind: str, url: str, group_key: str = "", retr
 
 def _actor(user) -> dict:
     """How the recipient sees the person who acted: their name and their best record."""
-    models.prefetch_related_objects([user], "owned_researchers")
-    return {"actor_name": person_name(user), "actor_record": best_record(user)}
+    # Read afresh (not through a prefetch left on the caller's user object), best first.
+    record = user.owned_researchers.order_by("-trust_score", "id").first()
+    return {
+        "actor_name": record.display_name if record else person_name(user),
+        "actor_record": record,
+    }
 
 
 def notify_new_follower(*, user, researcher: Researcher) -> None:
