@@ -396,6 +396,9 @@ BZPEER = {
     "INVITE_MESSAGE_MAX": env_int("INVITE_MESSAGE_MAX", 2000, minimum=1),
     "INVITE_DAILY_CAP": env_int("INVITE_DAILY_CAP", 10, minimum=1),
     "INVITE_RATE_PER_MINUTE": env_int("INVITE_RATE_PER_MINUTE", 5, minimum=1),
+    # Whether `make run` (manage.py load_demo) loads the invented demo world into an empty
+    # database; `manage.py remove_demo` takes it out again.
+    "DEMO": env_bool("BZPEER_DEMO", True),
 }
 
 # The research graph (graph/): how much a slice reads, how much it keeps, how builds are retried.
