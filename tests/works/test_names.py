@@ -1,6 +1,6 @@
 import pytest
 
-from works.names import display_form, fold, name_keys, query_keys
+from works.names import display_form, fold, name_keys, query_keys, search_text, typo_keys
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,61 @@ def test_initials_of_a_different_person_do_not_meet():
 def test_empty_names_have_no_keys():
     assert name_keys("") == set()
     assert query_keys(" , . ") == set()
+
+
+# --- German spellings and typos ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Waetzold", "Anna Wätzold"),
+        ("Anna Waetzold", "Anna Wätzold"),
+        ("Wätzold", "Anna Waetzold"),
+        ("Mueller", "Jörg Müller"),
+        ("Joerg Mueller", "Jörg Müller"),
+        ("Müller", "Hans Mueller"),
+        ("Strasse", "Eva Straße"),
+        ("Straße", "Eva Strasse"),
+        ("Schoenberg", "Arnold Scho\u0308nberg"),  # the umlaut written as o + U+0308
+    ],
+)
+def test_german_names_meet_in_either_spelling(query, name):
+    assert query_keys(query) & name_keys(name)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Wätzodl", "Anna Wätzold"),  # two letters swapped
+        ("Wtzold", "Anna Wätzold"),  # a letter missing
+        ("Waetzoldt", "Anna Wätzold"),  # a letter too many
+        ("Wetzold", "Anna Wätzold"),  # a wrong letter
+        ("Anna Wätzodl", "Anna Wätzold"),
+        ("Wätzodl Anna", "Anna Wätzold"),
+        ("Jose Gobi", "José Gobbi"),
+    ],
+)
+def test_one_typo_away_meets_the_name(query, name):
+    assert not query_keys(query) & name_keys(name)
+    assert typo_keys(query) & name_keys(name)
+
+
+def test_two_typos_or_another_name_do_not_meet():
+    assert not typo_keys("Wtzodl") & name_keys("Anna Wätzold")
+    assert not typo_keys("Metzner") & name_keys("Anna Wätzold")
+
+
+def test_short_words_are_not_varied_and_the_keys_stay_bounded():
+    assert typo_keys("Li") == set()
+    assert typo_keys("Li Wu") == set()
+    assert "li wang" in typo_keys("Li Wangg") and "li wangg" not in typo_keys("Li Wangg")
+    keys = typo_keys("Maximiliane Oberndorfer-Schwarzenberg Zacharias")
+    # Two words varied, about 54 spellings a letter each: a few thousand at most.
+    assert 0 < len(keys) < 3000
+    assert all(len(key.split()) in (3, 4) for key in keys)
+
+
+def test_search_text_holds_both_spellings_once():
+    assert search_text(["Anna Wätzold", "Anna Wätzold"]) == "anna watzold | anna waetzold"
+    assert search_text(["Frédéric Monier"]) == "frederic monier"

@@ -37,10 +37,12 @@ class ResearcherQuerySet(models.QuerySet):
         """Researchers whose names match a query written as people write names, best first.
 
         Accents, case, punctuation and word order do not matter, initials match given names,
-        and alternative names count (works.names). On PostgreSQL trigram word similarity
-        also forgives typos. Ranking: exact name, then name keys, then similarity, then trust
-        and works. Candidates come from indexes only and are capped, so the cost does not
-        grow with the number of records.
+        German names meet in either spelling ("Waetzold", "Wätzold"), and alternative names
+        count (works.names). A name one typo away is found through its keys (works.names.
+        typo_keys); on PostgreSQL trigram word similarity also forgives more. Ranking: exact
+        name, then name keys, then keys one typo away, then similarity, then trust and works.
+        Candidates come from indexes only and are capped, so the cost does not grow with the
+        number of records.
         """
         live = self.filter(merged_into__isnull=True)
         query = " ".join(query.split())[:200]
@@ -67,22 +69,44 @@ class ResearcherQuerySet(models.QuerySet):
             similarity = TrigramWordSimilarity(folded, "search_text")
         else:
             similarity = models.Value(0.0, output_field=models.FloatField())
+        typo_ids = set()
         if not key_ids and len(candidate_ids) < SEARCH_ENOUGH:
+            # Typos (no name matched as written), in one query of two indexed parts: the keys
+            # one edit away (a swapped, missing, extra or wrong letter: an IN lookup of a few
+            # hundred keys), and names similar by trigrams, best first.
+            typos = (
+                ResearcherName.objects.filter(key__in=names.typo_keys(query))
+                .annotate(typo=models.Value(True, output_field=models.BooleanField()))
+                .values_list("researcher_id", "typo")[:SEARCH_CANDIDATES]
+            )
             if postgres:
-                # Typos (no name matched as written): trigram word similarity, best first.
                 similar = (
                     Researcher.objects.filter(search_text__trigram_word_similar=folded)
-                    .annotate(similarity=similarity)
-                    .order_by("-similarity")
+                    .annotate(typo=models.Value(False, output_field=models.BooleanField()))
+                    .order_by(similarity.desc())
+                    .values_list("pk", "typo")[:SEARCH_CANDIDATES]
                 )
+                rows = typos.union(similar, all=True)
             else:
-                # The embedded SQLite default: plain containment, no typo tolerance.
+                # The embedded SQLite default (which cannot limit the parts of a UNION): two
+                # queries, and plain containment instead of trigrams.
                 similar = Researcher.objects.filter(search_text__contains=folded)
-            candidate_ids.update(similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+                rows = [
+                    *typos,
+                    *(
+                        (pk, False)
+                        for pk in similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES]
+                    ),
+                ]
+            for pk, typo in rows:
+                candidate_ids.add(pk)
+                if typo:
+                    typo_ids.add(pk)
         rank = models.Case(
             models.When(exact, then=0),
             models.When(pk__in=key_ids, then=1),
-            default=2,
+            models.When(pk__in=typo_ids, then=2),
+            default=3,
             output_field=models.IntegerField(),
         )
         return (
