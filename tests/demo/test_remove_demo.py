@@ -65,7 +65,7 @@ def test_remove_demo_takes_out_exactly_the_generated_world(demo_beside_real_data
     out = command("remove_demo")
 
     assert f"Removed the demo: {generated.works:,} works" in out
-    assert "1 other researcher(s) shared a demo work and were refreshed." in out
+    assert "1 other researcher shared a demo work and was refreshed." in out
     for model, prefix in GENERATED.items():
         assert not removal.synthetic(model, prefix).exists(), model
     assert not Work.objects.filter(doi__startswith=synthetic.DOI_PREFIX).exists()

@@ -40,7 +40,7 @@ def public_paths(world):
     ]
 
 
-SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/",
+SIGNED_IN_PATHS = ["/following/", "/invites/", "/notifications/", "/me/profiles/",
                    "/account/tokens/"]  # fmt: skip
 
 

@@ -87,8 +87,8 @@ def demo_remove() -> Removed:
     if merged_in.exists():
         example = merged_in.values_list("pk", flat=True).first()
         raise DemoRemovalError(
-            f"{merged_in.count()} real record(s) were merged into demo records (for example "
-            f"researcher {example}); nothing was removed."
+            f"Real records were merged into demo records (for example researcher {example}): "
+            "unmerge them first; nothing was removed."
         )
     work_ids = list(demo_works().values_list("pk", flat=True))
     kept = set(

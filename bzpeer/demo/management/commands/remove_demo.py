@@ -27,10 +27,11 @@ class Command(BaseCommand):
             self.stdout.write("No demo data found; nothing removed.")
             return
         line = f"Removed the demo: {self._summary(removed)}."
-        if removed.kept_researchers_refreshed:
+        kept = removed.kept_researchers_refreshed
+        if kept:
             line += (
-                f" {removed.kept_researchers_refreshed:,} other researcher(s) shared a demo work "
-                "and were refreshed."
+                f" {kept:,} other researcher{'s' if kept != 1 else ''} shared a demo work and "
+                f"{'were' if kept != 1 else 'was'} refreshed."
             )
         self.stdout.write(self.style.SUCCESS(line))
 
