@@ -95,7 +95,7 @@ const ADDED_SIZE = 20;
 let addedCount = 0;
 
 /** Cytoscape elements for a list of payload nodes and edges (slice v1 and v2 both read). */
-export function toElements(nodes, edges, { years = null, parent = null } = {}) {
+export function toElements(nodes, edges, { years = null, expandedFrom = null } = {}) {
   const elements = nodes.map((node) => {
     const weight = node.weight ?? 0.1;
     const data = {
@@ -109,7 +109,8 @@ export function toElements(nodes, edges, { years = null, parent = null } = {}) {
       timeline: node.timeline ? { ...node.timeline } : undefined,
       built_timeline: node.timeline ? { ...node.timeline } : undefined,
     };
-    if (parent) Object.assign(data, { parent, added: ++addedCount });
+    // Not "parent": that name makes Cytoscape nest the node inside the other one.
+    if (expandedFrom) Object.assign(data, { expanded_from: expandedFrom, added: ++addedCount });
     return { group: "nodes", data, position: node.position ? { ...node.position } : undefined };
   });
   for (const edge of edges) elements.push({ group: "edges", data: { ...edge } });
@@ -211,7 +212,6 @@ export function styles(zoom = 1, mode = "force") {
         height: px(10),
         "background-color": cssVar("--muted", "#57606a"),
         "border-width": 0,
-        label: "data(short)",
         "text-valign": "top",
         "text-margin-y": px(-4),
         color: cssVar("--muted", "#57606a"),
@@ -275,8 +275,12 @@ export function drawSlice(container, slice) {
 }
 
 function hoverShowsFullLabels(cy) {
-  cy.on("mouseover", "node[!axis]", (event) => event.target.addClass("hover"));
-  cy.on("mouseout", "node[!axis]", (event) => event.target.removeClass("hover"));
+  const show = (on) => (event) => {
+    event.target.toggleClass("hover", on);
+    cy.emit("labels");
+  };
+  cy.on("mouseover", "node[!axis]", show(true));
+  cy.on("mouseout", "node[!axis]", show(false));
 }
 
 /** Show one node's full label in the graph while its entry in the list has keyboard focus. */
@@ -284,6 +288,7 @@ export function focusNode(cy, nodeId, on) {
   const node = cy.getElementById(nodeId);
   if (!node.length) return;
   node.toggleClass("hover", on);
+  cy.emit("labels");
   if (on && node.visible()) {
     const box = node.renderedBoundingBox({ includeLabels: false });
     const outside = box.x2 < 0 || box.y2 < 0 || box.x1 > cy.width() || box.y1 > cy.height();
@@ -320,7 +325,8 @@ export function renderNodeList(target, nodes, { onExpand, onFocus, expanded = ne
       if (onExpand) {
         const button = document.createElement("button");
         button.type = "button";
-        button.textContent = expanded.has(node.id) ? "Expanded" : "Expand";
+        // The text stays "Expand" (the name must contain it); aria-pressed tells it is done.
+        button.textContent = "Expand";
         button.setAttribute("aria-pressed", String(expanded.has(node.id)));
         button.setAttribute("aria-label", `Expand the neighbourhood of ${node.label}`);
         button.addEventListener("click", () => onExpand(node.id));

@@ -65,7 +65,7 @@ async function start(root) {
       const found = await fetchNeighbours(root.dataset.neighboursUrl, nodeId);
       const fresh = found.nodes.filter((n) => !cy.getElementById(n.id).length);
       const edges = found.edges.filter((e) => !cy.getElementById(e.id).length);
-      const added = cy.add(toElements(fresh, edges, { years: view.years, parent: nodeId })).nodes();
+      const added = cy.add(toElements(fresh, edges, { years: view.years, expandedFrom: nodeId })).nodes();
       added.positions(() => ({ ...node.position() }));
       await view.layout.place(node, added);
       expanded.add(nodeId);

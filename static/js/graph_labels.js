@@ -12,9 +12,10 @@ const MARGIN_PX = 3;
 const BODY = { includeLabels: false, includeOverlays: false, includeEdges: false };
 const LABEL = { includeNodes: false, includeLabels: true, includeOverlays: false, includeEdges: false };
 
-/** The order labels are offered room in: axis ticks, the researcher, then by rank. */
+/** The order labels are offered room in: hovered or focused nodes, axis ticks, the researcher, then by rank. */
 export function labelOrder(a, b) {
   return (
+    Number(b.hasClass("hover")) - Number(a.hasClass("hover")) ||
     Number(Boolean(b.data("axis"))) - Number(Boolean(a.data("axis"))) ||
     Number(Boolean(b.data("center"))) - Number(Boolean(a.data("center"))) ||
     (b.data("weight") ?? 0) - (a.data("weight") ?? 0) ||
@@ -61,9 +62,14 @@ export function fitLabels(cy) {
   const side = new Map();
   const ordered = nodes.sort(labelOrder);
   for (const node of ordered) {
-    if (node.hasClass("hover")) continue; // its full label is drawn on top on purpose
     const below = node.boundingBox(LABEL);
     if (!(below.w > 0)) continue;
+    if (node.hasClass("hover")) {
+      // The reader asked for this one: its full label comes first and the others make room.
+      placed.push(grow(below, margin));
+      side.set(node.id(), "bottom");
+      continue;
+    }
     const boxes = node.data("axis") ? { bottom: below } : sideBoxes(node, below);
     for (const [name, box] of Object.entries(boxes)) {
       const room = grow(box, margin);
@@ -82,7 +88,7 @@ export function fitLabels(cy) {
   cy.batch(() => {
     for (const node of ordered) {
       const name = side.get(node.id());
-      if (!name && !node.hasClass("hover")) node.removeClass("labelled");
+      if (!name) node.removeClass("labelled");
       else if (name && name !== "bottom") node.addClass(`label-${name}`);
     }
   });
@@ -92,14 +98,15 @@ export function fitLabels(cy) {
   for (const node of ordered) {
     if (!side.has(node.id())) continue;
     const box = node.boundingBox(LABEL);
-    if (inside(box, view) && !drawn.some((other) => overlaps(other, box))) drawn.push(box);
+    const wanted = node.hasClass("hover") || inside(box, view);
+    if (wanted && !drawn.some((other) => overlaps(other, box))) drawn.push(box);
     else dropped.push(node);
   }
   if (dropped.length) cy.batch(() => cy.collection(dropped).removeClass(`labelled ${SIDE_CLASSES}`));
   return drawn.length;
 }
 
-/** Refit the labels after the view changes, at most once a frame. */
+/** Refit the labels after the view or the nodes change, at most once a frame. */
 export function fitLabelsOnViewChange(cy, stylesAt) {
   let queued = false;
   let styled = null;
@@ -114,7 +121,9 @@ export function fitLabelsOnViewChange(cy, stylesAt) {
     }
     fitLabels(cy);
   };
-  cy.on("viewport", () => {
+  // Moving nodes (an animation, a drag) changes where labels fit as much as zooming does.
+  // "labels" is emitted when a node's full label is shown or hidden (hover, focus).
+  cy.on("viewport position labels", () => {
     if (queued) return;
     queued = true;
     requestAnimationFrame(refit);

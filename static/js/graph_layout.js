@@ -130,8 +130,8 @@ export class GraphLayout {
     cy.batch(() => nodes.difference(missing).positions((node) => ({ ...node.data(this.mode) })));
     let pending = missing;
     while (pending.length) {
-      const parent = pending[0].data("parent");
-      const group = pending.filter((node) => node.data("parent") === parent);
+      const parent = pending[0].data("expanded_from");
+      const group = pending.filter((node) => node.data("expanded_from") === parent);
       pending = pending.difference(group);
       const from = cy.getElementById(parent);
       group.positions(() => ({ ...from.position() }));
@@ -177,7 +177,7 @@ export class GraphLayout {
       bodies.push({ ...point, r: radius });
     });
     fresh.positions((node) => start[node.id()]);
-    if (this.mode === "force" && window.cytoscapeFcose) this.relax(fresh, others);
+    if (this.mode === "force" && window.cytoscapeFcose) await this.relax(fresh, others);
     const final = positionsOf(fresh);
     if (animate && !reducedMotion()) {
       fresh.positions(() => ({ ...origin }));
@@ -186,25 +186,28 @@ export class GraphLayout {
     fresh.forEach((node) => node.data(this.mode, { ...final[node.id()] }));
   }
 
-  /** fcose over `fresh` and `others` with `others` fixed; a node that lands on another goes back to its free spot. */
-  relax(fresh, others) {
+  /** fcose over `fresh` and `others` with `others` fixed; a node that lands on another is moved to free space. */
+  async relax(fresh, others) {
     const held = positionsOf(others);
     const start = positionsOf(fresh);
     const nodes = fresh.union(others);
-    nodes
-      .union(nodes.edgesWith(nodes))
-      .layout({
-        ...FCOSE,
-        randomize: false,
-        fixedNodeConstraint: others.map((node) => ({ nodeId: node.id(), position: held[node.id()] })),
-      })
-      .run();
-    // fcose keeps fixed nodes in place; restoring them guards against rounding drift.
+    const layout = nodes.union(nodes.edgesWith(nodes)).layout({
+      ...FCOSE,
+      randomize: false,
+      fixedNodeConstraint: others.map((node) => ({ nodeId: node.id(), position: held[node.id()] })),
+    });
+    const done = layout.promiseOn("layoutstop");
+    layout.run();
+    await done;
+    // fcose holds fixed nodes only up to its own rounding: put them back exactly.
     others.positions((node) => held[node.id()]);
     const bodies = bodiesOf(others);
     fresh.forEach((node) => {
       const radius = (node.data("size") ?? 20) / 2;
-      if (!isFree(node.position(), radius, bodies)) node.position(start[node.id()]);
+      if (!isFree(node.position(), radius, bodies)) {
+        const back = start[node.id()];
+        node.position(isFree(back, radius, bodies) ? back : freeSpot(node.position(), radius, bodies));
+      }
       bodies.push({ ...node.position(), r: radius });
     });
   }
@@ -241,7 +244,9 @@ export class GraphLayout {
 }
 
 // fcose in its incremental form: it starts from the current positions (randomize off needs the
-// "proof" quality); ideal lengths and repulsion as the builder spaces nodes.
+// "proof" quality). As in the builder's layout, co-authors pull by shared works and the
+// researcher's links to their own works (every work has one) pull very little, so works gather
+// round the co-authors and topics they share.
 const FCOSE = {
   name: "fcose",
   quality: "proof",
@@ -250,8 +255,9 @@ const FCOSE = {
   packComponents: false,
   nodeDimensionsIncludeLabels: false,
   nodeSeparation: 90,
-  idealEdgeLength: (edge) => (edge.data("type") === "coauthor" ? 90 : 110),
-  edgeElasticity: (edge) => (edge.data("type") === "coauthor" ? 0.6 : 0.45),
-  nodeRepulsion: () => 9000,
-  numIter: 1500,
+  idealEdgeLength: (edge) => (edge.hasClass("own") ? 260 : edge.data("type") === "coauthor" ? 100 : 90),
+  edgeElasticity: (edge) =>
+    edge.hasClass("own") ? 0.02 : edge.data("type") === "coauthor" ? 0.1 + 0.05 * Math.min(edge.data("shared_works") || 1, 6) : 0.3,
+  nodeRepulsion: () => 12000,
+  numIter: 2500,
 };
