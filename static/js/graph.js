@@ -166,6 +166,11 @@ export function styles(zoom = 1, mode = "force") {
         "underlay-shape": "ellipse",
         "font-size": px(CENTER_LABEL_PX),
         "font-weight": "bold",
+        // Its label may cross other nodes (it is always shown), so it gets a backing.
+        "text-background-color": surface,
+        "text-background-opacity": 0.85,
+        "text-background-padding": px(2),
+        "text-background-shape": "round-rectangle",
         "z-index": 20,
       },
     },
