@@ -164,8 +164,13 @@ def _researcher_neighbours(pk: int, limit: int) -> list[Neighbour]:
     found = [
         Neighbour("researcher", c.id, c.name, "coauthor", float(c.shared_works)) for c in coauthors
     ]
-    works = Work.objects.for_researcher(pk).values_list("id", "title")[: limit - len(found)]
-    found += [Neighbour("work", wid, title or f"Work {wid}", "authored") for wid, title in works]
+    works = Work.objects.for_researcher(pk).values_list("id", "title", "publication_year")[
+        : limit - len(found)
+    ]
+    found += [
+        Neighbour("work", wid, title or f"Work {wid}", "authored", year=year)
+        for wid, title, year in works
+    ]
     institutions = LastKnown.objects.filter(researcher_id=pk).values_list(
         "institution_id", "institution__display_name"
     )[:limit]
@@ -194,11 +199,11 @@ def _topic_neighbours(pk: int, limit: int) -> list[Neighbour]:
     works = (
         WorkTopic.objects.filter(topic_id=pk)
         .order_by("-work_id")
-        .values_list("work_id", "work__title", "score")[:limit]
+        .values_list("work_id", "work__title", "score", "work__publication_year")[:limit]
     )
     return [
-        Neighbour("work", wid, title or f"Work {wid}", "about", score)
-        for wid, title, score in works
+        Neighbour("work", wid, title or f"Work {wid}", "about", score, year)
+        for wid, title, score, year in works
     ]
 
 
