@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     # Scripts sign in with a token; only its hash is stored (profiles.accounts.tokens).
     "rest_framework.authtoken",
     "drf_spectacular",
+    # FilterSets: the researcher filters shared by the directory and the REST list.
+    "django_filters",
     # Swagger UI served from our own static files: no CDN.
     "drf_spectacular_sidecar",
     "allauth",
@@ -269,6 +271,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's DomainError answers as {"detail": message} with its 4xx status.
+    "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
