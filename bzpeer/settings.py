@@ -156,13 +156,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache that misses instead of failing while Redis is down.
-            "BACKEND": "profiles.page_cache.ResilientRedisCache",
+            # django-redis, missing instead of failing while Redis is down (bzpeer/cache.py).
+            "BACKEND": "bzpeer.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "bzpeer"),
             "TIMEOUT": 3600,
-            # A Redis that hangs must not hang the page: give up quickly and render without it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "bzpeer.cache.FailFastRedis",
+                # A Redis that hangs must not hang the page: give up quickly, render without it.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
