@@ -9,10 +9,10 @@ from django.core.cache import cache, caches
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.cache import ResilientRedisCache
 from graph import tasks as graph_tasks
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
-from bzpeer.cache import ResilientRedisCache
 from tests import factories
 from tests.collaboration.conftest import confirm_email
 
