@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -528,7 +529,7 @@ def test_a_suggestion_on_a_claimed_record_goes_to_its_owner_who_accepts_it(
     )
     assert list(corrections.suggestions_to_decide(owner)) == [suggestion]
     assert list(corrections.suggestions_to_decide(moderator)) == []
-    with pytest.raises(Exception):  # noqa: B017 - 404 for anyone but the owner
+    with pytest.raises(Http404):  # anyone but the owner
         corrections.suggestion_get_for_decider(moderator, suggestion.pk)
 
     corrections.suggestion_decide(user=owner, suggestion=suggestion, accept=True, note="Right.")
