@@ -7,6 +7,7 @@ Set DATABASE_URL and REDIS_URL for the production stack. `.env.example` document
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -151,8 +152,29 @@ DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "profiles.User"
 
+
+def redis_url_for_test_worker(url: str) -> str:
+    """REDIS_URL, or under pytest-xdist the database after it by the worker's index (gw0, gw1..).
+
+    Parallel test workers each get a PostgreSQL test database of their own (pytest-django);
+    this gives each its own Redis database too, so one worker's cache.clear() or rate-limit
+    counters never reach another's. The worker test's Celery process inherits the variable.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    try:
+        database = int(parts.path.strip("/") or 0) + int(worker[2:])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must end in a database number, got {url!r}"
+        ) from None
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 # Cache and Celery: Redis from REDIS_URL, or local memory and in-process tasks.
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = redis_url_for_test_worker(env_str("REDIS_URL"))
 if REDIS_URL:
     CACHES = {
         "default": {

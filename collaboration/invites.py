@@ -38,28 +38,24 @@ CAP_WINDOW = timedelta(hours=24)
 
 def invite_get_for_user(user, invite_id: int) -> Invite:
     """An invite the user sent or received (staff: any), else 404: others' ids do not exist."""
-    if not user.is_authenticated:
-        raise Http404
-    invites = Invite.objects.for_list()
-    if not is_moderator(user):
-        invites = invites.involving(user)
-    try:
-        return invites.get(pk=invite_id)
-    except Invite.DoesNotExist:
-        raise Http404("No such invitation.") from None
+    return _get_involving(user, Invite.objects.for_list(), invite_id, "No such invitation.")
 
 
 def conversation_get_for_user(user, conversation_id: int) -> Conversation:
     """A conversation the user takes part in (staff: any), else 404."""
+    conversations = Conversation.objects.for_list()
+    return _get_involving(user, conversations, conversation_id, "No such conversation.")
+
+
+def _get_involving(user, rows, pk: int, missing: str):
     if not user.is_authenticated:
         raise Http404
-    conversations = Conversation.objects.for_list()
     if not is_moderator(user):
-        conversations = conversations.involving(user)
+        rows = rows.involving(user)
     try:
-        return conversations.get(pk=conversation_id)
-    except Conversation.DoesNotExist:
-        raise Http404("No such conversation.") from None
+        return rows.get(pk=pk)
+    except rows.model.DoesNotExist:
+        raise Http404(missing) from None
 
 
 def recipient_topics(researcher: Researcher) -> list[Topic]:
