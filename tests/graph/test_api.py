@@ -214,11 +214,18 @@ def test_failed_build_is_reported_without_a_500(client, ada, django_capture_on_c
 
 
 def test_slice_api_answers_every_persona(
-    visitor_client, stranger_client, ada, django_capture_on_commit_callbacks
+    visitor_client,
+    stranger_client,
+    owner_client,
+    moderator_client,
+    owned_researcher,
+    django_capture_on_commit_callbacks,
 ):
-    built(ada)
-    for client in (visitor_client, stranger_client):
-        assert client.get(slice_url(ada)).status_code == 200
+    # Before the personas had clients of their own, "the visitor" here was signed in.
+    assert "_auth_user_id" not in visitor_client.session
+    built(owned_researcher)
+    for client in (visitor_client, stranger_client, owner_client, moderator_client):
+        assert client.get(slice_url(owned_researcher)).status_code == 200
 
 
 def test_slice_api_refuses_writes(client, ada):
