@@ -3,7 +3,8 @@
 Every Python module of the apps is parsed (imports at the top and inside functions alike) into a
 graph of module-to-module imports. A module may import its own layer and the layers below it:
 
-    bzpeer's plumbing (api, errors, cache, mail, health, permissions)   imports no app
+    bzpeer's plumbing (api, errors, cache, mail, health, permissions,   imports no app
+      safety, template_filters)
     works                                                                the public record
     profiles                                                             the people layer
     graph | collaboration                                                side by side
@@ -28,6 +29,8 @@ PLUMBING = {
     "bzpeer.health",
     "bzpeer.mail",
     "bzpeer.permissions",
+    "bzpeer.safety",
+    "bzpeer.template_filters",
 }
 # graph and collaboration stand side by side: neither imports the other.
 LEVELS = {"plumbing": 0, "works": 1, "profiles": 2, "graph": 3, "collaboration": 3, "site": 4}
