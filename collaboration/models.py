@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from works.models import Researcher
+from works.models.researchers import rank_key
+
 
 class FollowQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -33,7 +36,7 @@ class Follow(models.Model):
 
 def best_record(user):
     """The person's most trusted own record, or None (reads the prefetched owned_researchers)."""
-    return min(user.owned_researchers.all(), key=lambda r: (-r.trust_score, r.pk), default=None)
+    return min(user.owned_researchers.all(), key=rank_key, default=None)
 
 
 def person_name(user) -> str:
@@ -48,9 +51,7 @@ def person_name(user) -> str:
 
 
 def _owned_records_prefetch(path: str) -> models.Prefetch:
-    from works.models import Researcher
-
-    return models.Prefetch(path, queryset=Researcher.objects.order_by("-trust_score", "id"))
+    return models.Prefetch(path, queryset=Researcher.objects.ranked())
 
 
 class DigestPreference(models.Model):

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bzpeer.errors import DomainError
 from works.models import Authorship, Researcher, Work
 
 from . import invites, ratelimit, services
 from .forms import InviteForm, MessageForm
-from .invites import InviteError
 from .models import Conversation, DigestPreference, Follow, Invite
 
 # Rows per list on the inbox page, and messages shown on a conversation page (the newest).
@@ -121,7 +121,7 @@ def invite_create(request, pk):
                 invite = invites.invite_send(
                     sender=request.user, researcher=researcher, **form.invite_fields()
                 )
-            except InviteError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Your invitation to {researcher} is sent.")
@@ -171,7 +171,7 @@ def invite_answer(request, invite_id, action):
             conversation = invites.invite_accept(invite=invite, user=request.user)
         else:  # decline; the URL pattern allows nothing else
             invites.invite_decline(invite=invite, user=request.user)
-    except InviteError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(invite)
     if action == "accept":
@@ -211,7 +211,7 @@ def conversation_detail(request, conversation_id):
             invites.conversation_message_send(
                 conversation=conversation, author=request.user, body=form.cleaned_data["body"]
             )
-        except InviteError as exc:
+        except DomainError as exc:
             form.add_error("body", str(exc))
         else:
             return redirect(

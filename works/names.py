@@ -97,8 +97,10 @@ def query_keys(query: str) -> set[str]:
     return keys
 
 
-# Words shorter than this are not varied for typos: one edit away from "li" is half the index.
+# Words shorter than this are not varied for typos: one edit away from "li" is half the index;
+# nor longer ones, which are no name's (and would make thousands of keys).
 TYPO_MIN_LENGTH = 4
+TYPO_MAX_LENGTH = 30
 # At most this many words of a query are varied (the longest ones), which bounds the keys
 # looked up to a few hundred per word (about 54 per letter).
 TYPO_WORDS = 2
@@ -125,7 +127,7 @@ def typo_keys(query: str) -> set[str]:
     parts = fold(query).split()
     exact = query_keys(query)
     varied = sorted(
-        (i for i, part in enumerate(parts) if len(part) >= TYPO_MIN_LENGTH),
+        (i for i, part in enumerate(parts) if TYPO_MIN_LENGTH <= len(part) <= TYPO_MAX_LENGTH),
         key=lambda i: (-len(parts[i]), i),
     )[:TYPO_WORDS]
     keys = set()

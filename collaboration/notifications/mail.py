@@ -7,19 +7,15 @@ the email off in one click by POSTing to it. A browser opening the link sees a p
 button, because mail scanners open (GET) every link in a mail and must not unsubscribe anyone.
 """
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import NotificationPreference
+from bzpeer.mail import mail_on_commit
 
-logger = logging.getLogger(__name__)
+from .models import NotificationPreference
 
 UNSUBSCRIBE_SALT = "bzpeer.notifications.unsubscribe.message-email"
 
@@ -62,21 +58,12 @@ def message_email_on_commit(notification) -> None:
     }
     # A name is imported or typed data: a line break in it must not break the mail header.
     subject = " ".join(f"{notification.actor_name or 'Someone'} wrote to you (BZPEER)".split())
-    mail = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("collaboration/email/message.txt", context),
-        to=[recipient.email],
+    mail_on_commit(
+        subject,
+        render_to_string("collaboration/email/message.txt", context),
+        recipient.email,
         headers={
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    transaction.on_commit(lambda: _send(mail))
-
-
-def _send(mail) -> None:
-    # The message is saved and shows in the thread; a mail server that is down must not undo it.
-    try:
-        mail.send()
-    except Exception:
-        logger.exception("could not send the new-message mail")

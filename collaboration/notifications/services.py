@@ -13,8 +13,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.permissions import moderators
 from profiles.claims.models import Claim, ClaimEvent
-from profiles.claims.queries import moderators
 from works.models import Researcher
 
 from ..models import Conversation, Invite, Message, person_name
@@ -152,7 +152,7 @@ def _notify(*, recipient_id: int, kind: str, url: str, group_key: str = "", retr
 def _actor(user) -> dict:
     """How the recipient sees the person who acted: their name and their best record."""
     # Read afresh (not through a prefetch left on the caller's user object), best first.
-    record = user.owned_researchers.order_by("-trust_score", "id").first()
+    record = user.owned_researchers.ranked().first()
     return {
         "actor_name": record.display_name if record else person_name(user),
         "actor_record": record,

@@ -2,23 +2,13 @@
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from profiles.accounts.models import User
+from bzpeer.permissions import require_moderator
 from works.models import Authorship, Institution, Researcher
 
 from .models import Claim, Dispute
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def moderators():
-    """The accounts is_moderator says yes to, as a query (the same rule: active staff)."""
-    return User.objects.filter(is_active=True, is_staff=True)
 
 
 def claim_get_for_user(user, claim_id: int) -> Claim:
@@ -100,11 +90,6 @@ def matching_institution(*, researcher: Researcher, email: str) -> Institution |
         .order_by("pk")
         .first()
     )
-
-
-def require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied("Only moderators can do that.")
 
 
 def token_hash(token: str) -> str:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from profiles.claims.services import ClaimError
+from bzpeer.errors import DomainError
 
 from . import services
 from .models import (
@@ -18,7 +18,7 @@ from .models import (
 def _checked(rule, *args):
     try:
         return rule(*args)
-    except ClaimError as exc:
+    except DomainError as exc:
         raise forms.ValidationError(str(exc)) from None
 
 

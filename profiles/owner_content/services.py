@@ -14,10 +14,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import Http404
 
+from bzpeer.errors import DomainError
 from bzpeer.safety import safe_url, strip_bidi
 from profiles import page_cache
 from profiles.accounts.models import User
-from profiles.claims.services import ClaimError
 from works.models import Authorship, Researcher
 
 from .models import (
@@ -46,7 +46,7 @@ def clean_bio(bio: str) -> str:
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if len(text) > BIO_MAX:
-        raise ClaimError(f"Keep the bio under {BIO_MAX} characters (it has {len(text)}).")
+        raise DomainError(f"Keep the bio under {BIO_MAX} characters (it has {len(text)}).")
     return text
 
 
@@ -63,35 +63,35 @@ def clean_keywords(keywords: Iterable[str]) -> list[str]:
         if not keyword:
             continue
         if len(keyword) > KEYWORD_MAX_LENGTH:
-            raise ClaimError(
+            raise DomainError(
                 f"Keep each keyword under {KEYWORD_MAX_LENGTH} characters "
                 f"(“{keyword[:20]}…” has {len(keyword)})."
             )
         kept.setdefault(keyword.casefold(), keyword)
     if len(kept) > KEYWORDS_MAX:
-        raise ClaimError(f"Give at most {KEYWORDS_MAX} keywords (there are {len(kept)}).")
+        raise DomainError(f"Give at most {KEYWORDS_MAX} keywords (there are {len(kept)}).")
     return list(kept.values())
 
 
 def clean_link(label: str, url: str) -> tuple[str, str]:
-    """A link's label and address, or a ClaimError saying what is wrong with them."""
+    """A link's label and address, or a DomainError saying what is wrong with them."""
     label = " ".join(strip_bidi(label or "").split())
     raw = (url or "").strip()
     if not raw:
-        raise ClaimError(f"Give the web address for “{label}”.")
+        raise DomainError(f"Give the web address for “{label}”.")
     if len(raw) > LINK_URL_MAX:
-        raise ClaimError(f"Keep a web address under {LINK_URL_MAX} characters.")
+        raise DomainError(f"Keep a web address under {LINK_URL_MAX} characters.")
     address = safe_url(raw)
     try:
         URLValidator(schemes=["http", "https"])(address)
     except ValidationError:
-        raise ClaimError(
+        raise DomainError(
             f"“{raw[:60]}” is not a web address: links start with https:// or http://."
         ) from None
     if not label:
-        raise ClaimError(f"Give a label for {address[:60]} (for example Homepage or Lab).")
+        raise DomainError(f"Give a label for {address[:60]} (for example Homepage or Lab).")
     if len(label) > LINK_LABEL_MAX:
-        raise ClaimError(f"Keep a link's label under {LINK_LABEL_MAX} characters.")
+        raise DomainError(f"Keep a link's label under {LINK_LABEL_MAX} characters.")
     return label, address
 
 
@@ -99,7 +99,7 @@ def clean_links(links: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The links that were filled in, checked, in order; empty rows are dropped."""
     cleaned = [clean_link(label, url) for label, url in links if (label or "").strip() or url]
     if len(cleaned) > LINKS_MAX:
-        raise ClaimError(f"Give at most {LINKS_MAX} links.")
+        raise DomainError(f"Give at most {LINKS_MAX} links.")
     return cleaned
 
 
@@ -139,9 +139,9 @@ def owner_pins_set(*, user: User, researcher: Researcher, work_ids: list[int]) -
     """Pin exactly these works of the record, in this order; return their ids."""
     work_ids = [int(pk) for pk in work_ids]
     if len(set(work_ids)) != len(work_ids):
-        raise ClaimError("A work can be pinned once.")
+        raise DomainError("A work can be pinned once.")
     if len(work_ids) > PINS_MAX:
-        raise ClaimError(f"Pin at most {PINS_MAX} works; unpin one first.")
+        raise DomainError(f"Pin at most {PINS_MAX} works; unpin one first.")
     researcher = _lock_owned(researcher, user)
     on_record = set(
         Authorship.objects.filter(researcher=researcher, work_id__in=work_ids).values_list(
@@ -149,7 +149,7 @@ def owner_pins_set(*, user: User, researcher: Researcher, work_ids: list[int]) -
         )
     )
     if set(work_ids) - on_record:
-        raise ClaimError("Pin only works that are on this record.")
+        raise DomainError("Pin only works that are on this record.")
     content, _ = OwnerContent.objects.get_or_create(
         researcher=researcher, defaults={"updated_by": user}
     )
@@ -166,14 +166,14 @@ def owner_pin_add(*, user: User, researcher: Researcher, work_id: int) -> list[i
     """Pin one more work, after the ones already pinned."""
     current = pinned_work_ids(researcher)
     if work_id in current:
-        raise ClaimError("That work is already pinned.")
+        raise DomainError("That work is already pinned.")
     return owner_pins_set(user=user, researcher=researcher, work_ids=[*current, work_id])
 
 
 def owner_pin_remove(*, user: User, researcher: Researcher, work_id: int) -> list[int]:
     current = pinned_work_ids(researcher)
     if work_id not in current:
-        raise ClaimError("That work is not pinned.")
+        raise DomainError("That work is not pinned.")
     return owner_pins_set(
         user=user, researcher=researcher, work_ids=[pk for pk in current if pk != work_id]
     )
@@ -183,7 +183,7 @@ def owner_pin_move_up(*, user: User, researcher: Researcher, work_id: int) -> li
     """Show a pinned work one place earlier (the first stays first)."""
     current = pinned_work_ids(researcher)
     if work_id not in current:
-        raise ClaimError("That work is not pinned.")
+        raise DomainError("That work is not pinned.")
     i = current.index(work_id)
     if i:
         current[i - 1], current[i] = current[i], current[i - 1]

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bzpeer.errors import DomainError
 from profiles.claims import queries as claim_queries
 from profiles.claims.forms import ResearcherProfileForm
-from profiles.claims.services import ClaimError
-from profiles.corrections.services import CorrectionError, work_find_one
+from profiles.corrections.services import work_find_one
 
 from . import queries, services
 from .forms import OwnerWordsForm, PinForm, link_formset, links_of
@@ -80,7 +80,7 @@ def owner_words_edit(request, pk):
                 keywords=words_form.cleaned_data["keywords"],
                 links=links_of(links),
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             words_form.add_error(None, str(exc))
         else:
             messages.success(request, "Your words are on your profile.")
@@ -101,7 +101,7 @@ def pins_edit(request, pk):
         try:
             work = work_find_one(pin_form.cleaned_data["work"], within=researcher)
             services.owner_pin_add(user=request.user, researcher=researcher, work_id=work.pk)
-        except (ClaimError, CorrectionError) as exc:
+        except DomainError as exc:
             pin_form.add_error("work", str(exc))
             return render_edit_page(request, researcher, pin_form=pin_form, status=400)
         messages.success(request, f"Pinned “{work.title or 'Untitled work'}”.")
@@ -109,10 +109,10 @@ def pins_edit(request, pk):
         changes = {"unpin": services.owner_pin_remove, "up": services.owner_pin_move_up}
         try:
             if action not in changes:
-                raise ClaimError("Choose to pin, unpin or move up a work.")
+                raise DomainError("Choose to pin, unpin or move up a work.")
             work_id = _work_id(request.POST.get("work_id"))
             changes[action](user=request.user, researcher=researcher, work_id=work_id)
-        except ClaimError as exc:
+        except DomainError as exc:
             return render_edit_page(request, researcher, pins_error=str(exc), status=400)
         messages.success(request, "Unpinned." if action == "unpin" else "Moved up.")
     return redirect(reverse("claims:edit", args=[researcher.pk]) + "#pinned")
@@ -122,4 +122,4 @@ def _work_id(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ClaimError("Choose one of the pinned works.") from None
+        raise DomainError("Choose one of the pinned works.") from None

@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bzpeer.errors import DomainError
 from profiles.claims import services as claims
-from profiles.claims.services import ClaimError
 from profiles.owner_content import services
 from profiles.owner_content.models import (
     LINKS_MAX,
@@ -227,7 +227,7 @@ def test_a_work_not_on_the_record_cannot_be_pinned(owner, record):
     response = client.post(pins_url(record), {"work": "Someone else's"})
     assert response.status_code == 400
     assert "No work on this record has that title or DOI." in response.content.decode()
-    with pytest.raises(ClaimError, match="only works that are on this record"):
+    with pytest.raises(DomainError, match="only works that are on this record"):
         services.owner_pin_add(user=owner, researcher=record, work_id=elsewhere.pk)
     assert not PinnedWork.objects.exists()
 
@@ -240,7 +240,7 @@ def test_pins_are_limited_and_each_work_is_pinned_once(owner, record):
     response = client.post(pins_url(record), {"work": "Result 6"})
     assert response.status_code == 400
     assert f"Pin at most {PINS_MAX} works" in response.content.decode()
-    with pytest.raises(ClaimError, match="already pinned"):
+    with pytest.raises(DomainError, match="already pinned"):
         services.owner_pin_add(user=owner, researcher=record, work_id=works[0])
     assert client.post(pins_url(record), {"action": "up", "work_id": "x"}).status_code == 400
     assert client.post(pins_url(record), {"action": "burn", "work_id": works[0]}).status_code == 400
