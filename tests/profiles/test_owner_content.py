@@ -37,12 +37,6 @@ def record(owner):
     return person
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def words(**fields):
     data = {
         "bio": "I study soils.\n\nAnd rivers.",
@@ -75,8 +69,10 @@ def profile_html(record, client=None) -> str:
 # --- Writing them -----------------------------------------------------------------------------
 
 
-def test_the_owner_writes_a_bio_keywords_and_links_shown_as_their_words(owner, record):
-    response = signed_in(owner).post(words_url(record), words())
+def test_the_owner_writes_a_bio_keywords_and_links_shown_as_their_words(
+    owner_client, owner, record
+):
+    response = owner_client.post(words_url(record), words())
     assert response.status_code == 302
     content = OwnerContent.objects.get(researcher=record)
     assert content.bio == "I study soils.\n\nAnd rivers."
@@ -93,8 +89,10 @@ def test_the_owner_writes_a_bio_keywords_and_links_shown_as_their_words(owner, r
     assert 'href="https://soil-lab.example.org/" rel="me nofollow ugc noopener">Lab</a>' in section
 
 
-def test_the_words_sit_after_the_trust_snapshot_and_the_pins_top_the_works(owner, record):
-    signed_in(owner).post(words_url(record), words())
+def test_the_words_sit_after_the_trust_snapshot_and_the_pins_top_the_works(
+    owner_client, owner, record
+):
+    owner_client.post(words_url(record), words())
     works = list(
         record.authorships.order_by("work__publication_year").values_list("work", flat=True)
     )
@@ -115,15 +113,15 @@ def test_the_words_sit_after_the_trust_snapshot_and_the_pins_top_the_works(owner
 
 
 def test_a_changed_bio_shows_at_once_on_the_cached_visitor_page(
-    owner, record, django_capture_on_commit_callbacks
+    owner_client, owner, record, django_capture_on_commit_callbacks
 ):
     visitor = Client()
     assert "In their own words" not in profile_html(record, visitor)
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(owner).post(words_url(record), words(bio="First words."))
+        owner_client.post(words_url(record), words(bio="First words."))
     assert "First words." in profile_html(record, visitor)
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(owner).post(words_url(record), words(bio="Second words."))
+        owner_client.post(words_url(record), words(bio="Second words."))
     html = profile_html(record, visitor)
     assert "Second words." in html and "First words." not in html
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,8 +131,8 @@ def test_a_changed_bio_shows_at_once_on_the_cached_visitor_page(
     assert "Pinned by the researcher" in profile_html(record, visitor)
 
 
-def test_the_jsonld_names_the_owners_links_and_keywords(owner, record):
-    signed_in(owner).post(words_url(record), words())
+def test_the_jsonld_names_the_owners_links_and_keywords(owner_client, owner, record):
+    owner_client.post(words_url(record), words())
     html = profile_html(record)
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
     person = data["@graph"][0]
@@ -162,18 +160,20 @@ def test_the_jsonld_names_the_owners_links_and_keywords(owner, record):
         ({"links-TOTAL_FORMS": ""}, "ManagementForm data is missing"),
     ],
 )  # fmt: skip
-def test_bad_words_are_a_form_error_and_change_nothing(owner, record, fields, error):
-    response = signed_in(owner).post(words_url(record), words(**fields))
+def test_bad_words_are_a_form_error_and_change_nothing(owner_client, owner, record, fields, error):
+    response = owner_client.post(words_url(record), words(**fields))
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not OwnerContent.objects.filter(researcher=record).exists()
 
 
-def test_only_the_owner_may_write_them(record, stranger, moderator):
-    for person in (stranger, moderator):
-        assert signed_in(person).post(words_url(record), words()).status_code == 404
-        assert signed_in(person).post(pins_url(record), {"work": "Result 1"}).status_code == 404
-    assert Client().post(words_url(record), words()).status_code == 302  # to the login page
+def test_only_the_owner_may_write_them(
+    record, stranger, stranger_client, moderator_client, visitor_client
+):
+    for client in (stranger_client, moderator_client):
+        assert client.post(words_url(record), words()).status_code == 404
+        assert client.post(pins_url(record), {"work": "Result 1"}).status_code == 404
+    assert visitor_client.post(words_url(record), words()).status_code == 302  # to log in
     assert not OwnerContent.objects.exists()
     with pytest.raises(claims.PermissionDenied):
         services.owner_content_update(
@@ -181,17 +181,16 @@ def test_only_the_owner_may_write_them(record, stranger, moderator):
         )
 
 
-def test_the_edit_page_shows_the_three_forms_with_what_is_there(owner, record):
-    client = signed_in(owner)
-    client.post(words_url(record), words())
-    html = client.get(reverse("claims:edit", args=[record.pk])).content.decode()
+def test_the_edit_page_shows_the_three_forms_with_what_is_there(owner_client, owner, record):
+    owner_client.post(words_url(record), words())
+    html = owner_client.get(reverse("claims:edit", args=[record.pk])).content.decode()
     assert html.count("<h1") == 1
     assert "I study soils." in html and "hydrology, soil science" in html
     assert 'value="https://soil-lab.example.org/"' in html
     assert html.count('<fieldset class="link-row">') == LINKS_MAX
     assert '<datalist id="pin-suggestions">' in html
     # The headline form still works on the same page, and still counts for trust.
-    response = client.post(
+    response = owner_client.post(
         reverse("claims:edit", args=[record.pk]),
         {"headline": "Soils and rivers.", "open_to_collaborate": "on"},
     )
@@ -204,10 +203,11 @@ def test_the_edit_page_shows_the_three_forms_with_what_is_there(owner, record):
 # --- Pins --------------------------------------------------------------------------------------
 
 
-def test_pinning_by_title_or_doi_then_reordering_and_unpinning(owner, record):
-    client = signed_in(owner)
-    assert client.post(pins_url(record), {"work": "Result 3"}).status_code == 302
-    assert client.post(pins_url(record), {"work": "https://doi.org/10.1/r5"}).status_code == 302
+def test_pinning_by_title_or_doi_then_reordering_and_unpinning(owner_client, owner, record):
+    assert owner_client.post(pins_url(record), {"work": "Result 3"}).status_code == 302
+    assert (
+        owner_client.post(pins_url(record), {"work": "https://doi.org/10.1/r5"}).status_code == 302
+    )
     titles = lambda: list(  # noqa: E731
         PinnedWork.objects.filter(content_id=record.pk)
         .order_by("position")
@@ -215,16 +215,15 @@ def test_pinning_by_title_or_doi_then_reordering_and_unpinning(owner, record):
     )
     assert titles() == ["Result 3", "Result 5"]
     second = PinnedWork.objects.get(content_id=record.pk, position=2).work_id
-    client.post(pins_url(record), {"action": "up", "work_id": second})
+    owner_client.post(pins_url(record), {"action": "up", "work_id": second})
     assert titles() == ["Result 5", "Result 3"]
-    client.post(pins_url(record), {"action": "unpin", "work_id": second})
+    owner_client.post(pins_url(record), {"action": "unpin", "work_id": second})
     assert titles() == ["Result 3"]
 
 
-def test_a_work_not_on_the_record_cannot_be_pinned(owner, record):
+def test_a_work_not_on_the_record_cannot_be_pinned(owner_client, owner, record):
     elsewhere = factories.work(authors=[factories.researcher()], title="Someone else's")
-    client = signed_in(owner)
-    response = client.post(pins_url(record), {"work": "Someone else's"})
+    response = owner_client.post(pins_url(record), {"work": "Someone else's"})
     assert response.status_code == 400
     assert "No work on this record has that title or DOI." in response.content.decode()
     with pytest.raises(DomainError, match="only works that are on this record"):
@@ -232,18 +231,20 @@ def test_a_work_not_on_the_record_cannot_be_pinned(owner, record):
     assert not PinnedWork.objects.exists()
 
 
-def test_pins_are_limited_and_each_work_is_pinned_once(owner, record):
+def test_pins_are_limited_and_each_work_is_pinned_once(owner_client, owner, record):
     works = list(record.authorships.values_list("work_id", flat=True))
-    client = signed_in(owner)
     for work_id in works[:PINS_MAX]:
         services.owner_pin_add(user=owner, researcher=record, work_id=work_id)
-    response = client.post(pins_url(record), {"work": "Result 6"})
+    response = owner_client.post(pins_url(record), {"work": "Result 6"})
     assert response.status_code == 400
     assert f"Pin at most {PINS_MAX} works" in response.content.decode()
     with pytest.raises(DomainError, match="already pinned"):
         services.owner_pin_add(user=owner, researcher=record, work_id=works[0])
-    assert client.post(pins_url(record), {"action": "up", "work_id": "x"}).status_code == 400
-    assert client.post(pins_url(record), {"action": "burn", "work_id": works[0]}).status_code == 400
+    assert owner_client.post(pins_url(record), {"action": "up", "work_id": "x"}).status_code == 400
+    assert (
+        owner_client.post(pins_url(record), {"action": "burn", "work_id": works[0]}).status_code
+        == 400
+    )
     assert PinnedWork.objects.count() == PINS_MAX
 
 
@@ -268,8 +269,8 @@ def test_the_database_holds_the_rules(owner, record):
 # --- Owners come and go; the page's cost -----------------------------------------------------
 
 
-def test_the_words_leave_with_the_owner(owner, record, moderator, make_user):
-    signed_in(owner).post(words_url(record), words())
+def test_the_words_leave_with_the_owner(owner_client, owner, record, moderator, make_user):
+    owner_client.post(words_url(record), words())
     claim = factories_owning_claim(record, owner)
     claims.claim_revoke(claim=claim, moderator=moderator, reason="Not theirs after all.")
     assert not OwnerContent.objects.filter(researcher=record).exists()
