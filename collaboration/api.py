@@ -12,8 +12,8 @@ from profiles import trust
 from works.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from works.models import Researcher, Topic, Work
 
-from . import invites, ratelimit, services
-from .models import Follow, Invite
+from . import invites, ratelimit, reports, services
+from .models import Follow, Invite, Report
 
 
 class FollowStateSerializer(serializers.Serializer):
@@ -283,3 +283,57 @@ class ConversationMessages(APIView):
             raise _invite_error(error) from None
         data = _message_data(conversation, message, request.user)
         return Response(MessageSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+# Reports: one of a conversation's two people asks the moderators to look (reports.py).
+
+
+class ReportSendSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX
+    )
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    item = serializers.SerializerMethodField()
+    invite = serializers.IntegerField(source="invite_id")
+    message = serializers.IntegerField(source="message_id", allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = ["id", "item", "invite", "message", "reason", "status", "created_at"]
+
+    def get_item(self, report) -> str:
+        return "message" if report.message_id else "invite"
+
+
+def _report(request, **item) -> Response:
+    submitted = ReportSendSerializer(data=request.data)
+    submitted.is_valid(raise_exception=True)
+    try:
+        report = reports.report_submit(
+            reporter=request.user, reason=submitted.validated_data["reason"], **item
+        )
+    except invites.InviteError as error:
+        raise _invite_error(error) from None
+    return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class InviteReport(APIView):
+    """Report an invitation I received to the moderators (it lets them read the thread)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, invite=invites.invite_get_for_user(request.user, pk))
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class MessageReport(APIView):
+    """Report a message the other person wrote in one of my conversations."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, message=reports.message_get_for_user(request.user, pk))
