@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bzpeer.api_index import ApiIndex
-from profiles.accounts import views as token_views
+from profiles.accounts import views as account_views
 from works.api import not_found as api_not_found
 
 urlpatterns = [
@@ -29,10 +29,11 @@ urlpatterns = [
     # Anything else under /api/ (a malformed id, say) is a JSON 404, not the HTML page.
     re_path(r"^api/", api_not_found),
     path("openalex/", include("works.openalex_api.urls")),
-    path("account/tokens/", token_views.token_list, name="account-tokens"),
+    path("account/name/", account_views.account_name, name="account-name"),
+    path("account/tokens/", account_views.token_list, name="account-tokens"),
     path(
         "account/tokens/<str:public_id>/revoke/",
-        token_views.token_revoke,
+        account_views.token_revoke,
         name="account-token-revoke",
     ),
     path("admin/", admin.site.urls),

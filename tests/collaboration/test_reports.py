@@ -346,3 +346,23 @@ def test_the_queue_costs_the_same_queries_however_many_reports(send, owner, mode
     for _ in range(4):
         report_one()
     assert queue_queries() == one
+
+
+def test_a_reported_conversation_costs_the_same_queries_however_long(
+    conversation, owner, sender, moderator
+):
+    report = reports.report_submit(
+        reporter=owner, reason="Scam.", message=message_by(conversation, sender)
+    )
+    staff = signed_in(moderator)
+    url = reverse("collaboration:report", args=[report.pk])
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    short = page_queries()
+    for i in range(5):
+        invites.conversation_message_send(conversation=conversation, author=owner, body=f"{i}")
+    assert page_queries() == short

@@ -4,8 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
+from django.urls import reverse
 
+from collaboration import invites, reports
 from collaboration import services as collaboration_services
 from tests import factories
 
@@ -77,6 +80,7 @@ SIGNED_IN_PATHS = [
     "/following/",
     "/invites/",
     "/me/profiles/",
+    "/account/name/",
     "/accounts/password/change/",
     "/accounts/email/",
 ]
@@ -118,6 +122,39 @@ def test_every_page_type_passes_axe_for_a_signed_in_person(browser, live_server,
     cookie = session_cookie(stranger, live_server)
     paths = page_paths(world) + SIGNED_IN_PATHS
     found = {path: violations(browser, live_server.url + path, [cookie]) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_reporting_and_the_reports_queue_pass_axe(
+    browser, live_server, world, owner, stranger, moderator
+):
+    person = world["person"]
+    person.owner, person.claim_status = owner, "claimed"
+    person.save()
+    EmailAddress.objects.create(user=stranger, email=stranger.email, verified=True, primary=True)
+    invite = invites.invite_send(
+        sender=stranger, researcher=person, topic="Accessible tables", message="Shall we?"
+    )
+    conversation = invites.invite_accept(invite=invite, user=owner)
+    message = invites.conversation_message_send(
+        conversation=conversation, author=stranger, body="A message to report."
+    )
+    report = reports.report_submit(reporter=owner, reason="Rude.", message=message)
+    pages = {
+        owner: [
+            reverse("collaboration:message_report", args=[message.pk]),
+            reverse("collaboration:invite_report", args=[invite.pk]),
+        ],
+        moderator: [
+            reverse("collaboration:reports"),
+            reverse("collaboration:report", args=[report.pk]),
+        ],
+    }
+    found = {}
+    for user, paths in pages.items():
+        cookie = session_cookie(user, live_server)
+        for path in paths:
+            found[path] = violations(browser, live_server.url + path, [cookie])
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 

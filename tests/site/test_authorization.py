@@ -277,7 +277,8 @@ MATRIX = {
         r("collaboration:report_resolve", "report", "dismiss"),
         "405 405 405 405",
     ),
-    # API tokens.
+    # The account's name, and API tokens.
+    "account/name/": (r("account-name"), "302 200 200 200"),
     "account/tokens/": (r("account-tokens"), "302 200 200 200"),
     "account/tokens/<str:public_id>/revoke/": (
         r("account-token-revoke", "token"),
@@ -327,6 +328,9 @@ MATRIX = {
     "accounts/social/login/error/": (fixed("/accounts/social/login/error/"), "301 301 301 301"),
     "accounts/social/signup/": (fixed("/accounts/social/signup/"), "301 301 301 301"),
     "accounts/social/connections/": (fixed("/accounts/social/connections/"), "301 301 301 301"),
+    # Sign-in with ORCID: no client is configured in the tests, so the pages do not exist.
+    "accounts/orcid/login/": (r("orcid_login"), "404 404 404 404"),
+    "accounts/orcid/login/callback/": (r("orcid_callback"), "404 404 404 404"),
     # REST API.
     "api/": (r("api-index"), "200 200 200 200"),
     "api/researchers/": (r("profiles-api:researcher-list"), "200 200 200 200"),
