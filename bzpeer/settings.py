@@ -7,7 +7,7 @@ Set DATABASE_URL and REDIS_URL for the production stack. `.env.example` document
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     # Scripts sign in with a token; only its hash is stored (profiles.accounts.tokens).
     "rest_framework.authtoken",
     "drf_spectacular",
+    # FilterSets: the researcher filters shared by the directory and the REST list.
+    "django_filters",
     # Swagger UI served from our own static files: no CDN.
     "drf_spectacular_sidecar",
     "allauth",
@@ -175,18 +177,44 @@ DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "profiles.User"
 
+
+def redis_url_for_test_worker(url: str) -> str:
+    """REDIS_URL, or under pytest-xdist the database after it by the worker's index (gw0, gw1..).
+
+    Parallel test workers each get a PostgreSQL test database of their own (pytest-django);
+    this gives each its own Redis database too, so one worker's cache.clear() or rate-limit
+    counters never reach another's. The worker test's Celery process inherits the variable.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    try:
+        database = int(parts.path.strip("/") or 0) + int(worker[2:])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must end in a database number, got {url!r}"
+        ) from None
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 # Cache and Celery: Redis from REDIS_URL, or local memory and in-process tasks.
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = redis_url_for_test_worker(env_str("REDIS_URL"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache that misses instead of failing while Redis is down.
-            "BACKEND": "profiles.page_cache.ResilientRedisCache",
+            # django-redis, missing instead of failing while Redis is down (bzpeer/cache.py).
+            "BACKEND": "bzpeer.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "bzpeer"),
             "TIMEOUT": 3600,
-            # A Redis that hangs must not hang the page: give up quickly and render without it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "bzpeer.cache.FailFastRedis",
+                # A Redis that hangs must not hang the page: give up quickly, render without it.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -318,6 +346,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's DomainError answers as {"detail": message} with its 4xx status.
+    "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

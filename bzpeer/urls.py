@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from bzpeer import health
+from bzpeer.api import not_found as api_not_found
 from bzpeer.api_index import ApiIndex
 from profiles.accounts import views as account_views
-from works.api import not_found as api_not_found
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     # First: it redirects a merged record's sub-pages and API URLs before any view sees them.
     path("", include("profiles.corrections.urls")),
     path("", include("profiles.urls")),

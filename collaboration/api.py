@@ -3,13 +3,13 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bzpeer.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from profiles import trust
-from works.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from works.models import Researcher, Topic, Work
 
 from . import invites, ratelimit, reports, services
@@ -137,10 +137,6 @@ class InviteFilterSerializer(PageSerializer):
     status = serializers.ChoiceField(Invite.Status.choices, required=False)
 
 
-def _invite_error(error: invites.InviteError) -> ValidationError:
-    return ValidationError({"detail": str(error)})
-
-
 def _invite_data(request, invite: Invite) -> dict:
     return InviteSerializer(invite, context={"request": request}).data
 
@@ -184,16 +180,13 @@ class InviteListCreate(QueryParamsMixin, generics.ListAPIView):
         if data["topic_id"] is not None:
             topic = get_object_or_404(Topic, pk=data["topic_id"])
         work = get_object_or_404(Work, pk=data["work"]) if data["work"] is not None else None
-        try:
-            invite = invites.invite_send(
-                sender=request.user,
-                researcher=researcher,
-                topic=topic,
-                message=data["message"],
-                work=work,
-            )
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        invite = invites.invite_send(
+            sender=request.user,
+            researcher=researcher,
+            topic=topic,
+            message=data["message"],
+            work=work,
+        )
         return Response(_invite_data(request, _reload(invite)), status=status.HTTP_201_CREATED)
 
 
@@ -221,10 +214,7 @@ class InviteAnswer(APIView):
     def post(self, request, pk):
         invite = invites.invite_get_for_user(request.user, pk)
         service = invites.invite_accept if self.action == "accept" else invites.invite_decline
-        try:
-            service(invite=invite, user=request.user)
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        service(invite=invite, user=request.user)
         return Response(_invite_data(request, _reload(invite)))
 
 
@@ -273,14 +263,11 @@ class ConversationMessages(APIView):
         conversation = invites.conversation_get_for_user(request.user, pk)
         submitted = MessageSendSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            message = invites.conversation_message_send(
-                conversation=conversation,
-                author=request.user,
-                body=submitted.validated_data["body"],
-            )
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        message = invites.conversation_message_send(
+            conversation=conversation,
+            author=request.user,
+            body=submitted.validated_data["body"],
+        )
         data = _message_data(conversation, message, request.user)
         return Response(MessageSerializer(data).data, status=status.HTTP_201_CREATED)
 
@@ -310,12 +297,10 @@ class ReportSerializer(serializers.ModelSerializer):
 def _report(request, **item) -> Response:
     submitted = ReportSendSerializer(data=request.data)
     submitted.is_valid(raise_exception=True)
-    try:
-        report = reports.report_submit(
-            reporter=request.user, reason=submitted.validated_data["reason"], **item
-        )
-    except invites.InviteError as error:
-        raise _invite_error(error) from None
+    # A refused report is a DomainError, which bzpeer.errors answers as a 400.
+    report = reports.report_submit(
+        reporter=request.user, reason=submitted.validated_data["reason"], **item
+    )
     return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 

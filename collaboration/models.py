@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from works.models import Researcher
+from works.models.researchers import rank_key
+
 
 class FollowQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -36,16 +39,14 @@ def person_name(user) -> str:
 
     Reads `user.owned_researchers`, which the list querysets below prefetch.
     """
-    records = sorted(user.owned_researchers.all(), key=lambda r: (-r.trust_score, r.pk))
+    records = user.owned_researchers.all()
     if records:
-        return records[0].display_name
+        return min(records, key=rank_key).display_name
     return user.get_full_name() or "A BZPEER member"
 
 
 def _owned_records_prefetch(path: str) -> models.Prefetch:
-    from works.models import Researcher
-
-    return models.Prefetch(path, queryset=Researcher.objects.order_by("-trust_score", "id"))
+    return models.Prefetch(path, queryset=Researcher.objects.ranked())
 
 
 class DigestPreference(models.Model):

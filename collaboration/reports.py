@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from profiles.claims.queries import require_moderator
+from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
 from profiles.models import User
 
 from . import invites
-from .invites import InviteError
 from .models import Conversation, Invite, Message, Report
 
 REASON_MAX = 1000
@@ -80,10 +80,10 @@ def report_submit(
         raise PermissionDenied("Only the two people of a conversation can report it.")
     if not reportable_by(reporter, invite=invite, message=message):
         what = "message" if message is not None else "invitation"
-        raise InviteError(f"You cannot report your own {what}.")
+        raise DomainError(f"You cannot report your own {what}.")
     already = Report.objects.open().filter(reporter=reporter, invite=invite, message=message)
     if already.exists():
-        raise InviteError("You have already reported this; a moderator will look at it.")
+        raise DomainError("You have already reported this; a moderator will look at it.")
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -91,7 +91,7 @@ def report_submit(
             )
     except IntegrityError:
         # A concurrent double submit: the partial unique constraint kept one.
-        raise InviteError("You have already reported this; a moderator will look at it.") from None
+        raise DomainError("You have already reported this; a moderator will look at it.") from None
 
 
 @transaction.atomic
@@ -129,9 +129,9 @@ def report_block_sender(*, report: Report, moderator: User) -> Report:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InviteError("Say what is wrong; the moderators read the reason first.")
+        raise DomainError("Say what is wrong; the moderators read the reason first.")
     if len(reason) > REASON_MAX:
-        raise InviteError(
+        raise DomainError(
             f"Keep the reason to {REASON_MAX} characters at most (it has {len(reason)})."
         )
     return reason
@@ -145,7 +145,7 @@ def _lock_open(report: Report, moderator: User) -> Report:
         .get(pk=report.pk)
     )
     if not locked.is_open:
-        raise InviteError(
+        raise DomainError(
             f"This report is already resolved ({locked.get_status_display().lower()})."
         )
     return locked

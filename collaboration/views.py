@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from profiles.claims.queries import require_moderator
+from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
 from works.models import Authorship, Researcher, Work
 
 from . import invites, ratelimit, reports, services
 from .forms import InviteForm, MessageForm, ReportForm
-from .invites import InviteError
 from .models import Conversation, DigestPreference, Follow, Invite, Report
 
 # Rows per list on the inbox page, and messages shown on a conversation page (the newest).
@@ -122,7 +122,7 @@ def invite_create(request, pk):
                 invite = invites.invite_send(
                     sender=request.user, researcher=researcher, **form.invite_fields()
                 )
-            except InviteError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Your invitation to {researcher} is sent.")
@@ -172,7 +172,7 @@ def invite_answer(request, invite_id, action):
             conversation = invites.invite_accept(invite=invite, user=request.user)
         else:  # decline; the URL pattern allows nothing else
             invites.invite_decline(invite=invite, user=request.user)
-    except InviteError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(invite)
     if action == "accept":
@@ -212,7 +212,7 @@ def conversation_detail(request, conversation_id):
             invites.conversation_message_send(
                 conversation=conversation, author=request.user, body=form.cleaned_data["body"]
             )
-        except InviteError as exc:
+        except DomainError as exc:
             form.add_error("body", str(exc))
         else:
             return redirect(
@@ -271,7 +271,7 @@ def _report_page(request, *, invite, back, message=None):
                 invite=None if message else invite,
                 message=message,
             )
-        except InviteError as exc:
+        except DomainError as exc:
             form.add_error("reason", str(exc))
         else:
             messages.success(request, "Thank you. A moderator will look at what you reported.")
@@ -326,7 +326,7 @@ def report_resolve(request, report_id, action):
             reports.report_block_sender(report=report, moderator=request.user)
         else:  # dismiss; the URL pattern allows nothing else
             reports.report_dismiss(report=report, moderator=request.user)
-    except InviteError as exc:
+    except DomainError as exc:
         messages.error(request, f"Report {report.pk}: {exc}")
     else:
         outcome = "the sender is blocked" if action == "block" else "dismissed"

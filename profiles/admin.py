@@ -3,7 +3,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
-from .claims import queries
+from bzpeer.errors import DomainError
+from bzpeer.permissions import is_moderator
+
 from .claims import services as claims
 from .models import Claim, ClaimEvent, Dispute, User
 
@@ -15,10 +17,10 @@ class ModeratorAdminMixin:
     nobody edits the rows by hand. Actions need only the view permission."""
 
     def has_module_permission(self, request):
-        return queries.is_moderator(request.user)
+        return is_moderator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return queries.is_moderator(request.user)
+        return is_moderator(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -40,7 +42,7 @@ def _run(modeladmin, request, queryset, action, **kwargs):
         try:
             action(moderator=request.user, **{_kwarg(obj): obj}, **kwargs)
             done += 1
-        except claims.ClaimError as exc:
+        except DomainError as exc:
             modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
     if done:
         modeladmin.message_user(request, f"{done} done.", messages.SUCCESS)

@@ -34,9 +34,7 @@ class CountedPaginator(Paginator):
 
 
 def home(request):
-    top = Researcher.objects.filter(merged_into__isnull=True).order_by(
-        "-trust_score", "-works_count", "id"
-    )[:6]
+    top = Researcher.objects.live().ranked()[:6]
     return render(request, "profiles/home.html", {"top_researchers": top})
 
 

@@ -1,18 +1,9 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 
 from . import queries
 from .models import Institution, Researcher, Topic, Work
-
-
-@never_cache
-def healthz(request):
-    """Answer "ok" without touching the database or the cache."""
-    # For load balancers, docker-compose health checks and the benchmarks' reference view.
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def work_detail(request, pk):
@@ -39,14 +30,14 @@ def work_authors(request, pk):
 def topic_detail(request, pk):
     topic = get_object_or_404(Topic, pk=pk)
     # The stored researcher-topic links: no join through every authorship of the topic's works.
-    researchers = Researcher.objects.filter(topic_links__topic=topic, merged_into__isnull=True)
+    researchers = Researcher.objects.live().filter(topic_links__topic=topic)
     works = Work.objects.filter(work_topics__topic=topic).select_related("source")
     return render(
         request,
         "works/topic_detail.html",
         {
             "topic": topic,
-            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "researchers": researchers.ranked()[:50],
             "works_page": _page(request, works.order_by("-publication_year", "-id")),
         },
     )
@@ -61,7 +52,7 @@ def institution_detail(request, pk):
         "works/institution_detail.html",
         {
             "institution": institution,
-            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "researchers": researchers.ranked()[:50],
             "works_page": _page(
                 request, works.select_related("source").order_by("-publication_year", "-id")
             ),

@@ -3,6 +3,8 @@ the rules live in profiles.claims.services."""
 
 from django import forms
 
+from bzpeer.errors import DomainError
+
 from . import services as claims
 
 
@@ -41,7 +43,7 @@ class ClaimForm(forms.Form):
             return ""
         try:
             return claims.normalise_orcid(value)
-        except claims.ClaimError as exc:
+        except DomainError as exc:
             raise forms.ValidationError(str(exc)) from None
 
 

@@ -3,18 +3,14 @@
 import hashlib
 
 from allauth.socialaccount.models import SocialAccount
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from bzpeer.permissions import require_moderator
 from works import identifiers, names
 from works.models import Authorship, Institution, Researcher
 
 from .models import Claim, Dispute
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def claim_get_for_user(user, claim_id: int) -> Claim:
@@ -115,11 +111,6 @@ def signed_in_with_records_orcid(user, researcher: Researcher) -> bool:
         "uid", flat=True
     )
     return any(identifiers.strip_orcid_prefix(uid) == record_orcid for uid in uids)
-
-
-def require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied("Only moderators can do that.")
 
 
 def token_hash(token: str) -> str:

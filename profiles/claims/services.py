@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
 from bzpeer.safety import strip_bidi
 from profiles.accounts.models import User
 from profiles.services import researcher_trust_refresh
@@ -28,7 +30,6 @@ from .queries import (
     account_name_matches,
     claim_for_token,
     matching_institution,
-    require_moderator,
     signed_in_with_records_orcid,
     token_hash,
 )
@@ -45,17 +46,13 @@ Kind = ClaimEvent.Kind
 Role = ClaimEvent.Role
 
 
-class ClaimError(Exception):
-    """A claim action that cannot happen; the message is written for the person who tried."""
-
-
 def normalise_orcid(value: str) -> str:
     """Return "0000-0002-1825-0097" from that or its orcid.org URL; check the checksum."""
     value = identifiers.strip_orcid_prefix(value)
     if not identifiers.ORCID_RE.fullmatch(value):
-        raise ClaimError("An ORCID iD looks like 0000-0002-1825-0097.")
+        raise DomainError("An ORCID iD looks like 0000-0002-1825-0097.")
     if not identifiers.orcid_checksum_ok(value):
-        raise ClaimError("That ORCID iD has a typing error: its check digit does not match.")
+        raise DomainError("That ORCID iD has a typing error: its check digit does not match.")
     return value
 
 
@@ -79,29 +76,29 @@ def claim_submit(
     try:
         validate_email(email)
     except ValidationError:
-        raise ClaimError("Enter a valid email address to confirm.") from None
+        raise DomainError("Enter a valid email address to confirm.") from None
     orcid = normalise_orcid(orcid) if orcid.strip() else ""
     url = url.strip()
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ClaimError("Enter a full public web address, starting with https://.") from None
+            raise DomainError("Enter a full public web address, starting with https://.") from None
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise ClaimError(f"Keep the note under {NOTE_MAX} characters.")
+        raise DomainError(f"Keep the note under {NOTE_MAX} characters.")
 
     researcher = _lock_researcher(researcher.pk)
     if researcher.merged_into_id:
-        raise ClaimError("This record was merged into another one; claim that record instead.")
+        raise DomainError("This record was merged into another one; claim that record instead.")
     if researcher.owner_id == user.pk:
-        raise ClaimError("You already own this record.")
+        raise DomainError("You already own this record.")
     if researcher.owner_id is not None:
-        raise ClaimError(
+        raise DomainError(
             "This record already has an owner. If you believe it is yours, dispute the claim."
         )
     if Claim.objects.filter(user=user, researcher=researcher, status__in=Claim.OPEN).exists():
-        raise ClaimError("You already have a claim on this record in progress.")
+        raise DomainError("You already have a claim on this record in progress.")
 
     token, token_hash = _new_token()
     try:
@@ -117,7 +114,7 @@ def claim_submit(
                 token_expires_at=timezone.now() + CONFIRMATION_TTL,
             )
     except IntegrityError:
-        raise ClaimError("You already have a claim on this record in progress.") from None
+        raise DomainError("You already have a claim on this record in progress.") from None
     _record(claim, Kind.SUBMITTED, Role.CLAIMANT, user)
     _sync_unowned_status(researcher)
     _after_event(researcher)
@@ -132,7 +129,7 @@ def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
     claim = _lock_claim(claim.pk)
     _require_claimant(claim, user)
     if claim.status != Status.EMAIL_PENDING:
-        raise ClaimError("This claim's address is already confirmed.")
+        raise DomainError("This claim's address is already confirmed.")
     token, claim.token_hash = _new_token()
     claim.token_expires_at = timezone.now() + CONFIRMATION_TTL
     claim.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
@@ -146,7 +143,7 @@ def claim_confirm_email(*, token: str) -> Claim:
     """Use a confirmation link: approve when the evidence allows it, else queue for review."""
     found = claim_for_token(token)
     if found is None:
-        raise ClaimError("This confirmation link is not valid or has already been used.")
+        raise DomainError("This confirmation link is not valid or has already been used.")
     researcher = _lock_researcher(found.researcher_id)
     claim = (
         Claim.objects.select_for_update()
@@ -154,9 +151,9 @@ def claim_confirm_email(*, token: str) -> Claim:
         .first()
     )
     if claim is None:  # used by a concurrent request a moment ago
-        raise ClaimError("This confirmation link is not valid or has already been used.")
+        raise DomainError("This confirmation link is not valid or has already been used.")
     if claim.token_expires_at <= timezone.now():
-        raise ClaimError("This confirmation link has expired. Open your claim to get a new link.")
+        raise DomainError("This confirmation link has expired. Open your claim to get a new link.")
     claim.researcher = researcher
     claim.token_hash = None
     claim.token_expires_at = None
@@ -178,7 +175,7 @@ def claim_approve(*, claim: Claim, moderator: User) -> Claim:
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if claim.status != Status.AWAITING_MODERATOR:
-        raise ClaimError(
+        raise DomainError(
             f"Only a claim waiting for a moderator can be approved; "
             f"this one is {claim.get_status_display().lower()}."
         )
@@ -196,7 +193,7 @@ def claim_verify(*, claim: Claim, moderator: User) -> Claim:
     if claim.status == Status.AWAITING_MODERATOR:
         _take_ownership(claim, researcher, role=Role.MODERATOR, actor=moderator)
     if claim.status != Status.APPROVED:
-        raise ClaimError(
+        raise DomainError(
             f"Only an approved claim can be verified; "
             f"this one is {claim.get_status_display().lower()}."
         )
@@ -213,7 +210,7 @@ def claim_reject(*, claim: Claim, moderator: User, reason: str) -> Claim:
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if not claim.is_open:
-        raise ClaimError(
+        raise DomainError(
             f"Only an open claim can be rejected; this one is {claim.get_status_display().lower()}."
         )
     claim.token_hash = None
@@ -233,7 +230,7 @@ def claim_withdraw(*, claim: Claim, user: User) -> Claim:
     claim = _lock_claim(claim.pk)
     _require_claimant(claim, user)
     if not (claim.is_open or claim.is_owning):
-        raise ClaimError(
+        raise DomainError(
             f"This claim is already {claim.get_status_display().lower()}; "
             f"there is nothing to withdraw."
         )
@@ -268,9 +265,9 @@ def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Disput
     reason = _clean_reason(reason)
     researcher = _lock_researcher(researcher.pk)
     if researcher.owner_id is None:
-        raise ClaimError("Only a claimed record can be disputed. You can claim this one instead.")
+        raise DomainError("Only a claimed record can be disputed. You can claim this one instead.")
     if researcher.owner_id == user.pk:
-        raise ClaimError("You own this record; there is nothing to dispute.")
+        raise DomainError("You own this record; there is nothing to dispute.")
     owning = Claim.objects.filter(researcher=researcher, status__in=Claim.OWNING).first()
     try:
         with transaction.atomic():
@@ -278,7 +275,7 @@ def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Disput
                 researcher=researcher, claim=owning, user=user, reason=reason
             )
     except IntegrityError:
-        raise ClaimError("You already have an open dispute on this record.") from None
+        raise DomainError("You already have an open dispute on this record.") from None
     ClaimEvent.objects.create(
         researcher=researcher, claim=owning, kind=Kind.DISPUTED, actor_role=Role.MEMBER, actor=user
     )
@@ -294,7 +291,7 @@ def dispute_resolve(*, dispute: Dispute, moderator: User, upheld: bool, note: st
     researcher = _lock_researcher(dispute.researcher_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != Dispute.Status.OPEN:
-        raise ClaimError(f"This dispute is already {dispute.get_status_display().lower()}.")
+        raise DomainError(f"This dispute is already {dispute.get_status_display().lower()}.")
     if upheld:
         claim = _lock_claim(dispute.claim_id) if dispute.claim_id else None
         if claim is not None and claim.is_owning:
@@ -323,7 +320,7 @@ def researcher_profile_update(
     """The owner writes the headline and says whether they take collaboration invites."""
     headline = " ".join(strip_bidi(headline).split())
     if len(headline) > HEADLINE_MAX:
-        raise ClaimError(f"Keep the headline under {HEADLINE_MAX} characters.")
+        raise DomainError(f"Keep the headline under {HEADLINE_MAX} characters.")
     researcher = _lock_researcher(researcher.pk)
     if researcher.owner_id != user.pk:
         raise PermissionDenied
@@ -350,9 +347,9 @@ def _require_claimant(claim: Claim, user) -> None:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ClaimError("Give a reason; the claimant and the moderators will read it.")
+        raise DomainError("Give a reason; the claimant and the moderators will read it.")
     if len(reason) > REASON_MAX:
-        raise ClaimError(f"Keep the reason under {REASON_MAX} characters.")
+        raise DomainError(f"Keep the reason under {REASON_MAX} characters.")
     return reason
 
 
@@ -390,7 +387,7 @@ def _set_status(claim: Claim, status: str, decided_by: User | None, *, reason: s
             claim.save()
     except IntegrityError:
         # Only the one-owning-claim constraint can fire here: another claim won the record.
-        raise ClaimError("This record already has an owner.") from None
+        raise DomainError("This record already has an owner.") from None
 
 
 def _take_ownership(
@@ -403,7 +400,7 @@ def _take_ownership(
         verification_level=max(researcher.verification_level, Researcher.VerificationLevel.L2),
     )
     if not updated:
-        raise ClaimError("This record already has an owner.")
+        raise DomainError("This record already has an owner.")
     researcher.owner_id = claim.user_id
     _set_status(claim, Status.APPROVED, actor)
     _record(claim, Kind.APPROVED, role, actor, detail)
@@ -446,7 +443,7 @@ def _verify(claim: Claim, researcher: Researcher, *, role: str, actor: User | No
         claim_status=Researcher.ClaimStatus.VERIFIED,
     )
     if not updated:
-        raise ClaimError("The claimant no longer owns this record.")
+        raise DomainError("The claimant no longer owns this record.")
     _set_status(claim, Status.VERIFIED, actor)
     _record(claim, Kind.VERIFIED, role, actor)
 
@@ -473,7 +470,7 @@ def _revoke(
     after_dispute: bool = False,
 ) -> None:
     if not claim.is_owning:
-        raise ClaimError(
+        raise DomainError(
             f"Only an approved claim can be revoked; "
             f"this one is {claim.get_status_display().lower()}."
         )

@@ -1,7 +1,7 @@
 """Claim, confirm, withdraw, dispute, the owner's controls and the moderation queue.
 
 Thin views: each starts with a permission-checked accessor, validates a form and calls one
-service in profiles.claims; a ClaimError becomes a message for the person, never a 500.
+service in profiles.claims; a DomainError becomes a message for the person, never a 500.
 """
 
 from django.contrib import messages
@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bzpeer.errors import DomainError
+from bzpeer.permissions import is_moderator
 from works.models import Researcher
 
 from . import queries
 from . import services as claims
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
 from .models import Claim, Dispute
-from .services import ClaimError
 
 QUEUE_SIZE = 50
 
@@ -27,7 +28,7 @@ def _moderator_required(view):
 
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not queries.is_moderator(request.user):
+        if not is_moderator(request.user):
             raise PermissionDenied("Only moderators can do that.")
         return view(request, *args, **kwargs)
 
@@ -50,7 +51,7 @@ def claim_create(request, pk):
             claim = claims.claim_submit(
                 user=request.user, researcher=researcher, **form.cleaned_data
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -74,7 +75,7 @@ def claim_confirm(request, token):
     if request.method == "POST":
         try:
             claim = claims.claim_confirm_email(token=token)
-        except ClaimError as exc:
+        except DomainError as exc:
             return render(request, "profiles/claims/confirm.html", {"error": str(exc)}, status=400)
         messages.success(request, _confirmed_message(claim))
         return redirect(claim.researcher)
@@ -116,7 +117,7 @@ def claim_withdraw(request, claim_id):
     claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claims.claim_withdraw(claim=claim, user=request.user)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Your claim is withdrawn.")
@@ -129,7 +130,7 @@ def claim_resend(request, claim_id):
     claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claim = claims.claim_resend_confirmation(claim=claim, user=request.user)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"We sent a new confirmation link to {claim.email}.")
@@ -145,7 +146,7 @@ def dispute_create(request, pk):
             claims.dispute_submit(
                 user=request.user, researcher=researcher, reason=form.cleaned_data["reason"]
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -175,7 +176,7 @@ def researcher_edit(request, pk):
             claims.researcher_profile_update(
                 researcher=researcher, user=request.user, **form.cleaned_data
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Your profile is updated.")
@@ -243,7 +244,7 @@ def moderation_claim_action(request, claim_id, action):
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             service = claims.claim_reject if action == "reject" else claims.claim_revoke
             service(claim=claim, moderator=request.user, reason=reason)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, f"Claim {claim.pk}: {exc}")
     else:
         messages.success(request, f"Claim {claim.pk} on {claim.researcher}: done ({action}).")
@@ -260,7 +261,7 @@ def moderation_dispute_action(request, dispute_id, action):
         claims.dispute_resolve(
             dispute=dispute, moderator=request.user, upheld=action == "uphold", note=note
         )
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, f"Dispute {dispute.pk}: {exc}")
     else:
         outcome = "upheld" if action == "uphold" else "dismissed"

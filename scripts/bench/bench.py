@@ -135,7 +135,7 @@ def bench_pages(env: dict, seconds: int, rounds: int) -> dict:
     paths_file = common.VAR / "profile-paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     health_file = common.VAR / "health-paths.txt"
-    health_file.write_text(reverse("works:healthz") + "\n")
+    health_file.write_text(reverse("healthz") + "\n")
 
     user, _ = get_user_model().objects.get_or_create(
         username="bench@bench.example", defaults={"email": "bench@bench.example"}

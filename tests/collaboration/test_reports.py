@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bzpeer.errors import DomainError
 from collaboration import invites, reports
-from collaboration.invites import InviteError
 from collaboration.models import Block, Conversation, Invite, Message, Report
 
 from .conftest import confirm_email
@@ -254,7 +254,7 @@ def test_nobody_reports_their_own_words(conversation, owner, sender):
     assert "cannot report your own message" in response.content.decode()
     response = signed_in(sender).post(invite_report_url(conversation.invite), {"reason": "Mine."})
     assert "cannot report your own invitation" in response.content.decode()
-    with pytest.raises(InviteError):
+    with pytest.raises(DomainError, match="cannot report your own invitation"):
         reports.report_submit(reporter=sender, reason="x", invite=conversation.invite)
     assert not Report.objects.exists()
 

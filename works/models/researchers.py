@@ -27,8 +27,26 @@ SEARCH_CANDIDATES = 500
 SEARCH_ENOUGH = 25
 AUTOCOMPLETE_CANDIDATES = 200
 
+# A record not merged into another: the ones lists, searches and new links show.
+LIVE = models.Q(merged_into__isnull=True)
+# Best known first: trust, then works, then id (served by the researcher_rank_idx index).
+RANK_ORDER = ("-trust_score", "-works_count", "id")
+
+
+def rank_key(researcher) -> tuple:
+    """RANK_ORDER for researchers already loaded."""
+    return (-researcher.trust_score, -researcher.works_count, researcher.pk)
+
 
 class ResearcherQuerySet(models.QuerySet):
+    def live(self):
+        """Records not merged into another (a merged record is only a redirect)."""
+        return self.filter(LIVE)
+
+    def ranked(self):
+        """Best known first: trust, then works, then id."""
+        return self.order_by(*RANK_ORDER)
+
     def for_profile_page(self):
         """Everything the profile header needs, in one query plus one for institutions."""
         return self.prefetch_related("last_known_institutions")
@@ -42,7 +60,7 @@ class ResearcherQuerySet(models.QuerySet):
         and works. Candidates come from indexes only and are capped, so the cost does not
         grow with the number of records.
         """
-        live = self.filter(merged_into__isnull=True)
+        live = self.live()
         query = " ".join(query.split())[:200]
         if not query:
             return live
@@ -88,7 +106,7 @@ class ResearcherQuerySet(models.QuerySet):
         return (
             live.filter(pk__in=candidate_ids)
             .annotate(search_rank=rank, similarity=similarity)
-            .order_by("search_rank", "-similarity", "-trust_score", "-works_count", "id")
+            .order_by("search_rank", "-similarity", *RANK_ORDER)
         )
 
     def autocomplete(self, query: str, *, limit: int = 8):
@@ -99,9 +117,7 @@ class ResearcherQuerySet(models.QuerySet):
         # No ORDER BY: sorting by key would walk the whole key index instead of the prefix one.
         starts = ResearcherName.objects.filter(key__startswith=folded)
         ids = starts.values_list("researcher_id", flat=True)[:AUTOCOMPLETE_CANDIDATES]
-        return self.filter(pk__in=list(ids), merged_into__isnull=True).order_by(
-            "-trust_score", "-works_count", "id"
-        )[:limit]
+        return self.live().filter(pk__in=list(ids)).ranked()[:limit]
 
     def possible_duplicates_of(self, researcher: "Researcher"):
         """Other records with the same name (case-folded) sharing a co-author or an institution.
@@ -117,7 +133,7 @@ class ResearcherQuerySet(models.QuerySet):
         candidates = (
             Researcher.objects.alias(name_key=Lower("display_name"))
             .filter(name_key=Lower(models.Value(researcher.display_name)))
-            .filter(merged_into__isnull=True)
+            .filter(LIVE)
             .exclude(pk=researcher.pk)
             .order_by("pk")
             .values("pk")[:DUPLICATE_CANDIDATES]
@@ -260,7 +276,7 @@ class Researcher(models.Model):
             ),
             # A merged record is an empty redirect: nobody owns it.
             models.CheckConstraint(
-                condition=models.Q(merged_into__isnull=True) | models.Q(owner__isnull=True),
+                condition=LIVE | models.Q(owner__isnull=True),
                 name="researcher_merged_has_no_owner",
             ),
         ]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from works.models import Researcher
+from works.models.researchers import LIVE
 
 from .. import serializers
 from .base import (
@@ -42,7 +43,7 @@ AUTHORS = Entity(
         "relevance_score",
     ),
     model=Researcher,
-    listed=Q(merged_into__isnull=True),
+    listed=LIVE,
     load=lambda qs: qs.prefetch_related("last_known_institutions"),
     serialize=serializers.author,
     filters={
