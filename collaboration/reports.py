@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bzpeer.errors import DomainError
 from bzpeer.permissions import require_moderator
+from bzpeer.safety import strip_bidi
 from profiles.models import User
 
 from . import invites
@@ -127,7 +128,7 @@ def report_block_sender(*, report: Report, moderator: User) -> Report:
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = strip_bidi(reason or "").strip()
     if not reason:
         raise DomainError("Say what is wrong; the moderators read the reason first.")
     if len(reason) > REASON_MAX:
