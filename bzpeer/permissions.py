@@ -5,7 +5,10 @@ from django.core.exceptions import PermissionDenied
 
 
 def is_moderator(user) -> bool:
-    """Staff moderate: claims, disputes, suggestions on unclaimed records, any conversation."""
+    """Staff moderate: claims, disputes, suggestions on unclaimed records, reported conversations.
+
+    A conversation is private to its two people; staff see one only through a report on it.
+    """
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 

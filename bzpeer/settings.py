@@ -53,6 +53,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str) -> str:
+    """An http(s) address without a trailing slash, such as https://orcid.org."""
+    raw = env_str(name, default).strip().rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name} must be an http(s) address, got {raw!r}")
+    return raw
+
+
 DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -96,8 +105,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
-    # Installed always so its tables exist in every environment; providers are added below.
+    # Installed always so its tables exist in every environment.
     "allauth.socialaccount",
+    # Its URLs exist always; they answer 404 until ORCID_CLIENT_ID and _SECRET are set.
+    "allauth.socialaccount.providers.orcid",
     # The site's own system checks (bzpeer.checks); no models.
     "bzpeer.apps.SiteConfig",
     "profiles",
@@ -372,6 +383,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 # No username field is shown; allauth fills the model's username from the address.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# And the person's given and family names (optional), which claims compare with the record's.
+ACCOUNT_SIGNUP_FORM_CLASS = "profiles.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Signed in straight after confirming, but only in the browser session that signed up.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -393,22 +406,24 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # https://orcid.org/developer-tools; redirect URI <SITE_URL>/accounts/orcid/login/callback/):
 #   ORCID_CLIENT_ID      the client id, e.g. APP-XXXXXXXXXXXXXXXX
 #   ORCID_CLIENT_SECRET  its secret
-#   ORCID_BASE_DOMAIN    optional, "sandbox.orcid.org" for ORCID's test registry
+#   ORCID_BASE_URL       optional, https://sandbox.orcid.org for ORCID's test registry
+#   ORCID_API_URL        optional, where the public records are read (https://pub.<base host>)
+# The provider (profiles.accounts.orcid) reads both addresses at each request, so a test can
+# point it at a local server; without an id and secret its pages answer 404.
 ORCID_CLIENT_ID = env_str("ORCID_CLIENT_ID")
 ORCID_CLIENT_SECRET = env_str("ORCID_CLIENT_SECRET")
 ORCID_ENABLED = bool(ORCID_CLIENT_ID and ORCID_CLIENT_SECRET)
-SOCIALACCOUNT_PROVIDERS = {}
+ORCID_BASE_URL = env_url("ORCID_BASE_URL", "https://orcid.org")
+ORCID_API_URL = env_url("ORCID_API_URL", "https://pub." + urlsplit(ORCID_BASE_URL).netloc)
+SOCIALACCOUNT_PROVIDERS = {
+    "orcid": {"provider_class": "profiles.accounts.orcid.provider.OrcidProvider"},
+}
 if ORCID_ENABLED:
-    INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
     # The sign-in form posts to us and we redirect to ORCID, which form-action also governs.
-    CONTENT_SECURITY_POLICY["form-action"].append(
-        "https://" + env_str("ORCID_BASE_DOMAIN", "orcid.org")
-    )
-    SOCIALACCOUNT_PROVIDERS["orcid"] = {
-        "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
-        "MEMBER_API": False,
-        "APPS": [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}],
-    }
+    CONTENT_SECURITY_POLICY["form-action"].append(ORCID_BASE_URL)
+    SOCIALACCOUNT_PROVIDERS["orcid"]["APPS"] = [
+        {"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}
+    ]
 
 # BZPEER's own knobs.
 BZPEER = {

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from bzpeer import health
 from bzpeer.api import not_found as api_not_found
 from bzpeer.api_index import ApiIndex
-from profiles.accounts import views as token_views
+from profiles.accounts import views as account_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -33,10 +33,11 @@ urlpatterns = [
     # Anything else under /api/ (a malformed id, say) is a JSON 404, not the HTML page.
     re_path(r"^api/", api_not_found),
     path("openalex/", include("works.openalex_api.urls")),
-    path("account/tokens/", token_views.token_list, name="account-tokens"),
+    path("account/name/", account_views.account_name, name="account-name"),
+    path("account/tokens/", account_views.token_list, name="account-tokens"),
     path(
         "account/tokens/<str:public_id>/revoke/",
-        token_views.token_revoke,
+        account_views.token_revoke,
         name="account-token-revoke",
     ),
     path("admin/", admin.site.urls),

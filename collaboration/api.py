@@ -12,8 +12,8 @@ from bzpeer.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from profiles import trust
 from works.models import Researcher, Topic, Work
 
-from . import invites, ratelimit, services
-from .models import Follow, Invite
+from . import invites, ratelimit, reports, services
+from .models import Follow, Invite, Report
 
 
 class FollowStateSerializer(serializers.Serializer):
@@ -270,3 +270,55 @@ class ConversationMessages(APIView):
         )
         data = _message_data(conversation, message, request.user)
         return Response(MessageSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+# Reports: one of a conversation's two people asks the moderators to look (reports.py).
+
+
+class ReportSendSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX
+    )
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    item = serializers.SerializerMethodField()
+    invite = serializers.IntegerField(source="invite_id")
+    message = serializers.IntegerField(source="message_id", allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = ["id", "item", "invite", "message", "reason", "status", "created_at"]
+
+    def get_item(self, report) -> str:
+        return "message" if report.message_id else "invite"
+
+
+def _report(request, **item) -> Response:
+    submitted = ReportSendSerializer(data=request.data)
+    submitted.is_valid(raise_exception=True)
+    # A refused report is a DomainError, which bzpeer.errors answers as a 400.
+    report = reports.report_submit(
+        reporter=request.user, reason=submitted.validated_data["reason"], **item
+    )
+    return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class InviteReport(APIView):
+    """Report an invitation I received to the moderators (it lets them read the thread)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, invite=invites.invite_get_for_user(request.user, pk))
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class MessageReport(APIView):
+    """Report a message the other person wrote in one of my conversations."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, message=reports.message_get_for_user(request.user, pk))

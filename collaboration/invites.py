@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from bzpeer.errors import DomainError
 from bzpeer.mail import mail_on_commit
-from bzpeer.permissions import is_moderator
 from bzpeer.safety import strip_bidi
 from profiles.models import User
 from works.models import Researcher, Topic, Work
@@ -39,12 +38,16 @@ CAP_WINDOW = timedelta(hours=24)
 
 
 def invite_get_for_user(user, invite_id: int) -> Invite:
-    """An invite the user sent or received (staff: any), else 404: others' ids do not exist."""
+    """An invite the user sent or received, else 404: others' ids do not exist for them.
+
+    Staff are no exception: a moderator sees a conversation only through a report on it
+    (reports.py), never by opening someone else's invite.
+    """
     return _get_involving(user, Invite.objects.for_list(), invite_id, "No such invitation.")
 
 
 def conversation_get_for_user(user, conversation_id: int) -> Conversation:
-    """A conversation the user takes part in (staff: any), else 404."""
+    """A conversation the user is one of the two people of, else 404 (staff too)."""
     conversations = Conversation.objects.for_list()
     return _get_involving(user, conversations, conversation_id, "No such conversation.")
 
@@ -52,10 +55,8 @@ def conversation_get_for_user(user, conversation_id: int) -> Conversation:
 def _get_involving(user, rows, pk: int, missing: str):
     if not user.is_authenticated:
         raise Http404
-    if not is_moderator(user):
-        rows = rows.involving(user)
     try:
-        return rows.get(pk=pk)
+        return rows.involving(user).get(pk=pk)
     except rows.model.DoesNotExist:
         raise Http404(missing) from None
 
@@ -238,7 +239,7 @@ def conversation_message_send(*, conversation: Conversation, author: User, body:
 @transaction.atomic
 def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     side = conversation.side(user)
-    if side is None:  # staff reading along marks nothing
+    if side is None:
         return
     field = f"{side}_read_at"
     now = timezone.now()

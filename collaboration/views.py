@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
 from works.models import Authorship, Researcher, Work
 
-from . import invites, ratelimit, services
-from .forms import InviteForm, MessageForm
-from .models import Conversation, DigestPreference, Follow, Invite
+from . import invites, ratelimit, reports, services
+from .forms import InviteForm, MessageForm, ReportForm
+from .models import Conversation, DigestPreference, Follow, Invite, Report
 
 # Rows per list on the inbox page, and messages shown on a conversation page (the newest).
 INBOX_SIZE = 50
@@ -224,7 +225,6 @@ def conversation_detail(request, conversation_id):
         "invite": conversation.invite,
         "thread": [(m, conversation.name_of(m.author_id)) for m in reversed(newest)],
         "form": form,
-        "is_party": conversation.side(request.user) is not None,
         "archived": conversation.is_archived_for(request.user),
     }
     status = 400 if form.errors else 200
@@ -242,3 +242,93 @@ def conversation_archive(request, conversation_id):
         return redirect("collaboration:inbox")
     messages.success(request, "Conversation restored to your inbox.")
     return redirect(conversation)
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+@login_required
+def invite_report(request, invite_id):
+    invite = invites.invite_get_for_user(request.user, invite_id)
+    return _report_page(request, invite=invite, back=invite.get_absolute_url())
+
+
+@login_required
+def message_report(request, message_id):
+    message = reports.message_get_for_user(request.user, message_id)
+    invite = message.conversation.invite
+    back = reverse("collaboration:conversation", args=[message.conversation_id])
+    return _report_page(request, invite=invite, message=message, back=back)
+
+
+def _report_page(request, *, invite, back, message=None):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_submit(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                invite=None if message else invite,
+                message=message,
+            )
+        except DomainError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, "Thank you. A moderator will look at what you reported.")
+            return redirect(back)
+    context = {
+        "invite": invite,
+        "message": message,
+        "form": form,
+        "back": back,
+        "reportable": reports.reportable_by(request.user, invite=invite, message=message),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/report_form.html", context, status=status)
+
+
+@login_required
+def report_queue(request):
+    require_moderator(request.user)
+    context = {
+        "open_reports": Report.objects.open().for_queue().order_by("created_at", "id")[:INBOX_SIZE],
+        "resolved": Report.objects.exclude(status=Report.Status.OPEN)
+        .for_queue()
+        .order_by("-resolved_at", "-id")[:INBOX_SIZE],
+    }
+    return render(request, "collaboration/report_queue.html", context)
+
+
+@login_required
+def report_detail(request, report_id):
+    report = reports.report_get_for_moderator(request.user, report_id)
+    invite = report.invite
+    conversation = getattr(invite, "conversation", None)
+    thread = reports.reported_thread(report, THREAD_SIZE)
+    context = {
+        "report": report,
+        "invite": invite,
+        "conversation": conversation,
+        "thread": [(m, conversation.name_of(m.author_id)) for m in thread],
+        "offender_name": (
+            conversation.name_of(report.offender_id) if conversation else invite.sender_name
+        ),
+    }
+    return render(request, "collaboration/report_detail.html", context)
+
+
+@require_POST
+@login_required
+def report_resolve(request, report_id, action):
+    report = reports.report_get_for_moderator(request.user, report_id)
+    try:
+        if action == "block":
+            reports.report_block_sender(report=report, moderator=request.user)
+        else:  # dismiss; the URL pattern allows nothing else
+            reports.report_dismiss(report=report, moderator=request.user)
+    except DomainError as exc:
+        messages.error(request, f"Report {report.pk}: {exc}")
+    else:
+        outcome = "the sender is blocked" if action == "block" else "dismissed"
+        messages.success(request, f"Report {report.pk}: {outcome}.")
+    return redirect("collaboration:reports")

@@ -86,6 +86,46 @@ def _keys_of(name: str) -> set[str]:
     return keys
 
 
+def person_matches(*, given: str, family: str, name: str) -> bool:
+    """Whether a person's own given and family names can be the name `name` of a record.
+
+    Both sides are folded as for search (accents, case, punctuation; hyphens split words), and
+    the record's name may be stored "Family, Given". Then:
+    - the family name must not be empty and must equal, word for word, either the last or the
+      first words of the record's name (word order: "Hongxia Yang", "Yang Hongxia");
+    - the record's other words are its given names. Either both sides have none, or both have
+      some and each given name that both sides have, in order, agrees: equal, or a single
+      letter that is the other's initial ("H" for "Hongxia"). Further given names on one side
+      only (a middle name left out) do not count against a match.
+    So "Hongxia Yang" is "Yang Hongxia", "Yáng, H." or "Hongxia M. Yang", but not "Hannah
+    Yang" (another given name with the same initial), "Hongxia Wang" or plain "Yang".
+    """
+    family_words = fold(family).split()
+    given_words = fold(given).split()
+    words = tokens(name)
+    if not family_words:
+        return False
+    n = len(family_words)
+    splits = []
+    if words[-n:] == family_words:
+        splits.append(words[:-n])
+    if words[:n] == family_words:
+        splits.append(words[n:])
+    return any(_given_names_agree(given_words, record_given) for record_given in splits)
+
+
+def _given_names_agree(mine: list[str], theirs: list[str]) -> bool:
+    if not mine or not theirs:
+        return not mine and not theirs
+    return all(_same_given_name(a, b) for a, b in zip(mine, theirs, strict=False))
+
+
+def _same_given_name(a: str, b: str) -> bool:
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return a == b
+
+
 def query_keys(query: str) -> set[str]:
     """The keys a search query can match: the query's tokens, sorted, in any order (in each
     of the query's spellings)."""

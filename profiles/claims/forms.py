@@ -13,8 +13,8 @@ class ClaimForm(forms.Form):
         label="Email address to confirm",
         max_length=254,
         help_text=(
-            "We send a one-time link to this address. An address at an institution on this "
-            "record is approved at once; any other address is reviewed by a moderator."
+            "We send a one-time link to this address. Once you open it, a moderator reviews "
+            "the claim unless the rules above approve it at once."
         ),
     )
     orcid = forms.CharField(

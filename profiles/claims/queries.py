@@ -2,10 +2,12 @@
 
 import hashlib
 
+from allauth.socialaccount.models import SocialAccount
 from django.db import models
 from django.http import Http404
 
 from bzpeer.permissions import require_moderator
+from works import identifiers, names
 from works.models import Authorship, Institution, Researcher
 
 from .models import Claim, Dispute
@@ -90,6 +92,25 @@ def matching_institution(*, researcher: Researcher, email: str) -> Institution |
         .order_by("pk")
         .first()
     )
+
+
+def account_name_matches(user, researcher: Researcher) -> bool:
+    """Whether the account's own name is one of the record's names (works.names rules)."""
+    return any(
+        names.person_matches(given=user.first_name, family=user.last_name, name=name)
+        for name in researcher.all_names
+    )
+
+
+def signed_in_with_records_orcid(user, researcher: Researcher) -> bool:
+    """Whether the account signed in with ORCID, and ORCID's iD for it is the record's own."""
+    if not researcher.orcid:
+        return False
+    record_orcid = identifiers.strip_orcid_prefix(researcher.orcid)
+    uids = SocialAccount.objects.filter(user_id=user.pk, provider="orcid").values_list(
+        "uid", flat=True
+    )
+    return any(identifiers.strip_orcid_prefix(uid) == record_orcid for uid in uids)
 
 
 def token_hash(token: str) -> str:

@@ -28,7 +28,13 @@ from works.services import public_verification_level
 
 from . import mail
 from .models import Claim, ClaimEvent, Dispute
-from .queries import claim_for_token, matching_institution, token_hash
+from .queries import (
+    account_name_matches,
+    claim_for_token,
+    matching_institution,
+    signed_in_with_records_orcid,
+    token_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +142,7 @@ def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
 
 @transaction.atomic
 def claim_confirm_email(*, token: str) -> Claim:
-    """Use a confirmation link: approve at L2 when the domain matches, else queue for review."""
+    """Use a confirmation link: approve when the evidence allows it, else queue for review."""
     found = claim_for_token(token)
     if found is None:
         raise DomainError("This confirmation link is not valid or has already been used.")
@@ -157,18 +163,8 @@ def claim_confirm_email(*, token: str) -> Claim:
     claim.status = Status.AWAITING_MODERATOR
     claim.save()
     _record(claim, Kind.CONFIRMED, Role.CLAIMANT, claim.user)
-
-    institution = matching_institution(researcher=researcher, email=claim.email)
-    if institution is not None and researcher.owner_id is None:
-        claim.matched_institution = institution
-        claim.save(update_fields=["matched_institution", "updated_at"])
-        _take_ownership(
-            claim,
-            researcher,
-            role=Role.SYSTEM,
-            actor=None,
-            detail=f"the confirmed address belongs to {institution.display_name}"[:300],
-        )
+    if researcher.owner_id is None:
+        _approve_automatically(claim, researcher)
     _sync_unowned_status(researcher)
     _after_event(researcher)
     return claim
@@ -203,14 +199,7 @@ def claim_verify(*, claim: Claim, moderator: User) -> Claim:
             f"Only an approved claim can be verified; "
             f"this one is {claim.get_status_display().lower()}."
         )
-    updated = Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
-        verification_level=Researcher.VerificationLevel.L3,
-        claim_status=Researcher.ClaimStatus.VERIFIED,
-    )
-    if not updated:
-        raise DomainError("The claimant no longer owns this record.")
-    _set_status(claim, Status.VERIFIED, moderator)
-    _record(claim, Kind.VERIFIED, Role.MODERATOR, moderator)
+    _verify(claim, researcher, role=Role.MODERATOR, actor=moderator)
     _after_event(researcher)
     return claim
 
@@ -430,6 +419,43 @@ def _take_ownership(
         f"Your claim on {researcher} was approved",
         f"You now own the record {researcher} on BZPEER.",
     )
+
+
+def _approve_automatically(claim: Claim, researcher: Researcher) -> None:
+    """Approve a confirmed claim without a moderator where TRUST.md allows it.
+
+    - The account signed in with ORCID and ORCID's iD is the record's own: Verified (L3), since
+      an identity provider confirmed it.
+    - The confirmed address belongs to an institution on the record and the account's name is
+      one of the record's names: Claimed (L2). The address alone is not enough: a colleague or
+      a student at the same institution has one too.
+    Anything else waits for a moderator, who sees which institution the address matched.
+    """
+    if signed_in_with_records_orcid(claim.user, researcher):
+        detail = "signed in with the record's ORCID iD"
+        _take_ownership(claim, researcher, role=Role.SYSTEM, actor=None, detail=detail)
+        _verify(claim, researcher, role=Role.SYSTEM, actor=None)
+        return
+    institution = matching_institution(researcher=researcher, email=claim.email)
+    if institution is None:
+        return
+    claim.matched_institution = institution
+    claim.save(update_fields=["matched_institution", "updated_at"])
+    if account_name_matches(claim.user, researcher):
+        detail = f"the address belongs to {institution.display_name} and the account's name matches"
+        # The institution's name is imported data of any length; the event detail is bounded.
+        _take_ownership(claim, researcher, role=Role.SYSTEM, actor=None, detail=detail[:300])
+
+
+def _verify(claim: Claim, researcher: Researcher, *, role: str, actor: User | None) -> None:
+    updated = Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
+        verification_level=Researcher.VerificationLevel.L3,
+        claim_status=Researcher.ClaimStatus.VERIFIED,
+    )
+    if not updated:
+        raise DomainError("The claimant no longer owns this record.")
+    _set_status(claim, Status.VERIFIED, actor)
+    _record(claim, Kind.VERIFIED, role, actor)
 
 
 def _release_ownership(claim: Claim, researcher: Researcher) -> None:

@@ -78,21 +78,31 @@ def claim_confirm(request, token):
             claim = claims.claim_confirm_email(token=token)
         except DomainError as exc:
             return render(request, "profiles/claims/confirm.html", {"error": str(exc)}, status=400)
-        if claim.is_owning:
-            messages.success(
-                request,
-                "Your address is confirmed and matches an institution on the record: "
-                "the record is now yours (Claimed, L2).",
-            )
-        else:
-            messages.success(
-                request, "Your address is confirmed. A moderator will review your claim."
-            )
+        messages.success(request, _confirmed_message(claim))
         return redirect(claim.researcher)
     if claim is None:
         error = "This confirmation link is not valid or has already been used."
         return render(request, "profiles/claims/confirm.html", {"error": error}, status=400)
     return render(request, "profiles/claims/confirm.html", {"claim": claim})
+
+
+def _confirmed_message(claim: Claim) -> str:
+    if claim.status == Claim.Status.VERIFIED:
+        return (
+            "Your address is confirmed and you signed in with this record's ORCID iD: "
+            "the record is now yours (Verified, L3)."
+        )
+    if claim.is_owning:
+        return (
+            "Your address is confirmed, it belongs to an institution on the record and your "
+            "name is the record's: the record is now yours (Claimed, L2)."
+        )
+    if claim.matched_institution_id:
+        return (
+            "Your address is confirmed and belongs to an institution on the record, but your "
+            "account's name is not the record's name, so a moderator will review your claim."
+        )
+    return "Your address is confirmed. A moderator will review your claim."
 
 
 @login_required
@@ -199,7 +209,7 @@ def mine(request):
 def moderation_queue(request):
     awaiting = (
         Claim.objects.filter(status=Claim.Status.AWAITING_MODERATOR)
-        .select_related("researcher", "user")
+        .select_related("researcher", "user", "matched_institution")
         .order_by("created_at")[:QUEUE_SIZE]
     )
     owning = (

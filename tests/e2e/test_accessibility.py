@@ -4,8 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
+from django.urls import reverse
 
+from collaboration import invites, reports
 from collaboration import services as collaboration_services
 from collaboration.notifications import mail as notification_mail
 from profiles.owner_content import services as owner_content
@@ -81,6 +84,7 @@ SIGNED_IN_PATHS = [
     "/invites/",
     "/notifications/",
     "/me/profiles/",
+    "/account/name/",
     "/accounts/password/change/",
     "/accounts/email/",
 ]
@@ -150,6 +154,39 @@ def test_owner_pages_and_notifications_pass_axe(browser, live_server, world, own
     for path in (person.get_absolute_url(), f"/notifications/unsubscribe/{token}/",
                  "/notifications/unsubscribe/not-a-token/"):  # fmt: skip
         found[f"visitor {path}"] = violations(browser, live_server.url + path)
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_reporting_and_the_reports_queue_pass_axe(
+    browser, live_server, world, owner, stranger, moderator
+):
+    person = world["person"]
+    person.owner, person.claim_status = owner, "claimed"
+    person.save()
+    EmailAddress.objects.create(user=stranger, email=stranger.email, verified=True, primary=True)
+    invite = invites.invite_send(
+        sender=stranger, researcher=person, topic="Accessible tables", message="Shall we?"
+    )
+    conversation = invites.invite_accept(invite=invite, user=owner)
+    message = invites.conversation_message_send(
+        conversation=conversation, author=stranger, body="A message to report."
+    )
+    report = reports.report_submit(reporter=owner, reason="Rude.", message=message)
+    pages = {
+        owner: [
+            reverse("collaboration:message_report", args=[message.pk]),
+            reverse("collaboration:invite_report", args=[invite.pk]),
+        ],
+        moderator: [
+            reverse("collaboration:reports"),
+            reverse("collaboration:report", args=[report.pk]),
+        ],
+    }
+    found = {}
+    for user, paths in pages.items():
+        cookie = session_cookie(user, live_server)
+        for path in paths:
+            found[path] = violations(browser, live_server.url + path, [cookie])
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 

@@ -27,6 +27,20 @@ S = Claim.Status
 DOMAIN = "uni-example.edu"
 
 
+# Automatic approval needs the account's name to be the record's (Hongxia Yang), so here the
+# personas who claim carry it; a colleague with the address but another name is `colleague`.
+@pytest.fixture
+def stranger(make_user):
+    """The claimant: signed in, owning nothing yet, named as the record is."""
+    return make_user("stranger@example.org", first_name="Hongxia", last_name="Yang")
+
+
+@pytest.fixture
+def owner(make_user):
+    """Claims the record first in the tests of owned records; named as the record is."""
+    return make_user("owner@example.org", first_name="Hongxia", last_name="Yang")
+
+
 @pytest.fixture
 def institution():
     return factories.institution(display_name="University of Example", homepage_domain=DOMAIN)
@@ -126,7 +140,7 @@ def test_subdomain_of_the_institution_domain_also_approves(claim_for, stranger, 
 
 
 def test_institution_from_the_authorships_counts_as_on_the_record(claim_for, stranger):
-    person = factories.researcher()
+    person = factories.researcher(display_name="Hongxia Yang")
     lab = factories.institution(homepage_domain="lab-example.org")
     paper = factories.work(authors=[person])
     paper.authorships.get().institutions.add(lab)
@@ -626,11 +640,11 @@ def test_simultaneous_approvals_leave_exactly_one_owner(make_user, moderator):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_institutional_confirmations_leave_exactly_one_owner(make_user):
-    person = factories.researcher()
+    person = factories.researcher(display_name="Hongxia Yang")
     person.last_known_institutions.add(factories.institution(homepage_domain=DOMAIN))
     tokens = []
     for i in range(CONTENDERS):
-        user = make_user(f"c{i}@example.org")
+        user = make_user(f"c{i}@example.org", first_name="Hongxia", last_name="Yang")
         claims.claim_submit(user=user, researcher=person, email=f"c{i}@{DOMAIN}")
         tokens.append(token_in(mail.outbox[-1]))
 
@@ -717,7 +731,10 @@ def test_claim_through_the_pages(
     assert "the record is now yours" in html
     assert "Claimed" in html and "Verification L2" in html
     assert "This is your profile." in html
-    assert "Claim approved automatically: the confirmed address belongs to University" in html
+    assert (
+        "Claim approved automatically: the address belongs to University of Example "
+        "and the account&#x27;s name matches." in html
+    )
 
 
 def test_claim_form_shows_a_clear_message_for_an_owned_record(

@@ -5,7 +5,9 @@ Every URL pattern the resolver knows must have a row here, so a new route withou
 a GET for each persona (visitor, stranger, owner, moderator). Write routes answer GET with 405
 or their form; their POST rules are tested beside each feature. The "owner" owns the claimed
 record, is the recipient of the invite and in its conversation, and made the claim, the block,
-the token; the stranger has no relation to any of them; the moderator is staff.
+the token, and reported a message in the conversation; the stranger has no relation to any of
+them; the moderator is staff, and staff are in nobody's conversation: they see one only through
+a report, on the moderation pages.
 """
 
 import pytest
@@ -13,7 +15,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from collaboration import invites
+from collaboration import invites, reports
 from collaboration import services as collaboration_services
 from collaboration.models import Block
 from collaboration.notifications.models import Notification
@@ -65,6 +67,10 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
         message="And this?",
     )
     conversation = invites.invite_accept(invite=answered, user=owner)
+    message = invites.conversation_message_send(
+        conversation=conversation, author=answered.sender, body="Hello there."
+    )
+    report = reports.report_submit(reporter=owner, reason="Rude.", message=message)
     block = Block.objects.create(blocker=owner, blocked=make_user("pest@example.org"))
     with django_capture_on_commit_callbacks(execute=True):
         claim = claims.claim_submit(user=owner, researcher=other, email="owner@uni-example.edu")
@@ -82,6 +88,8 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
         "institution": institution.pk,
         "invite": invite.pk,
         "conversation": conversation.pk,
+        "message": message.pk,
+        "report": report.pk,
         "block": block.pk,
         "claim": claim.pk,
         "suggestion": suggestion.pk,
@@ -130,6 +138,29 @@ def test_the_admin_is_for_staff_only(persona, expected, client, world, request):
         assert response.status_code in (expected, 403 if expected == 200 else expected), url
         if expected == 302:
             assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_cannot_read_private_correspondence_in_the_admin(client, world, moderator, make_user):
+    """Moderators with every admin permission still find no invite or conversation there."""
+    from django.contrib.auth.models import Permission
+
+    moderator.user_permissions.set(Permission.objects.all())
+    client.force_login(moderator)
+    urls = [
+        reverse("admin:collaboration_invite_changelist"),
+        reverse("admin:collaboration_invite_change", args=[world["invite"]]),
+        reverse("admin:collaboration_conversation_changelist"),
+        reverse("admin:collaboration_conversation_change", args=[world["conversation"]]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    assert "Conversations" not in client.get(reverse("admin:index")).content.decode()
+    # A superuser sees who wrote to whom and when, never what they wrote.
+    client.force_login(make_user("root@example.org", is_staff=True, is_superuser=True))
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "Shall we?" not in html and "Hello there." not in html, url
+    assert client.get(urls[1]).status_code == 200
 
 
 def r(name, *keys, **query):
@@ -216,7 +247,7 @@ MATRIX = {
     "following/digest/": (r("collaboration:digest"), "405 405 405 405"),
     "researchers/<int:pk>/invite/": (r("collaboration:invite_create", "record"), "302 200 200 200"),
     "invites/": (r("collaboration:inbox"), "302 200 200 200"),
-    "invites/<int:invite_id>/": (r("collaboration:invite", "invite"), "302 404 200 200"),
+    "invites/<int:invite_id>/": (r("collaboration:invite", "invite"), "302 404 200 404"),
     "^invites/(?P<invite_id>\\d+)/(?P<action>accept|decline)/$": (
         r("collaboration:invite_answer", "invite", "accept"),
         "405 405 405 405",
@@ -228,7 +259,7 @@ MATRIX = {
     "blocks/<int:block_id>/delete/": (r("collaboration:block_delete", "block"), "405 405 405 405"),
     "conversations/<int:conversation_id>/": (
         r("collaboration:conversation", "conversation"),
-        "302 404 200 200",
+        "302 404 200 404",
     ),
     "conversations/<int:conversation_id>/archive/": (
         r("collaboration:conversation_archive", "conversation"),
@@ -251,7 +282,26 @@ MATRIX = {
         r("notifications:unsubscribe", "not-a-token"),
         "400 400 400 400",
     ),
-    # API tokens.
+    "invites/<int:invite_id>/report/": (
+        r("collaboration:invite_report", "invite"),
+        "302 404 200 404",
+    ),
+    "messages/<int:message_id>/report/": (
+        r("collaboration:message_report", "message"),
+        "302 404 200 404",
+    ),
+    # Reports: the only way staff see a conversation.
+    "moderation/reports/": (r("collaboration:reports"), "302 403 403 200"),
+    "moderation/reports/<int:report_id>/": (
+        r("collaboration:report", "report"),
+        "302 403 403 200",
+    ),
+    "^moderation/reports/(?P<report_id>\\d+)/(?P<action>dismiss|block)/$": (
+        r("collaboration:report_resolve", "report", "dismiss"),
+        "405 405 405 405",
+    ),
+    # The account's name, and API tokens.
+    "account/name/": (r("account-name"), "302 200 200 200"),
     "account/tokens/": (r("account-tokens"), "302 200 200 200"),
     "account/tokens/<str:public_id>/revoke/": (
         r("account-token-revoke", "token"),
@@ -301,6 +351,9 @@ MATRIX = {
     "accounts/social/login/error/": (fixed("/accounts/social/login/error/"), "301 301 301 301"),
     "accounts/social/signup/": (fixed("/accounts/social/signup/"), "301 301 301 301"),
     "accounts/social/connections/": (fixed("/accounts/social/connections/"), "301 301 301 301"),
+    # Sign-in with ORCID: no client is configured in the tests, so the pages do not exist.
+    "accounts/orcid/login/": (r("orcid_login"), "404 404 404 404"),
+    "accounts/orcid/login/callback/": (r("orcid_callback"), "404 404 404 404"),
     # REST API.
     "api/": (r("api-index"), "200 200 200 200"),
     "api/researchers/": (r("profiles-api:researcher-list"), "200 200 200 200"),
@@ -372,7 +425,7 @@ MATRIX = {
         "401 200 200 200",
     ),
     "api/invites/": (r("collaboration-api:invite-list"), "401 200 200 200"),
-    "api/invites/<int:pk>/": (r("collaboration-api:invite-detail", "invite"), "401 404 200 200"),
+    "api/invites/<int:pk>/": (r("collaboration-api:invite-detail", "invite"), "401 404 200 404"),
     "api/invites/<int:pk>/accept/": (
         r("collaboration-api:invite-accept", "invite"),
         "401 405 405 405",
@@ -383,7 +436,15 @@ MATRIX = {
     ),
     "api/conversations/<int:pk>/messages/": (
         r("collaboration-api:conversation-messages", "conversation"),
-        "401 404 200 200",
+        "401 404 200 404",
+    ),
+    "api/invites/<int:pk>/report/": (
+        r("collaboration-api:invite-report", "invite"),
+        "401 405 405 405",
+    ),
+    "api/messages/<int:pk>/report/": (
+        r("collaboration-api:message-report", "message"),
+        "401 405 405 405",
     ),
     "api/schema/": (r("api-schema"), "200 200 200 200"),
     "api/docs/": (r("api-docs"), "200 200 200 200"),

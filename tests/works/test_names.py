@@ -1,6 +1,14 @@
 import pytest
 
-from works.names import display_form, fold, name_keys, query_keys, search_text, typo_keys
+from works.names import (
+    display_form,
+    fold,
+    name_keys,
+    person_matches,
+    query_keys,
+    search_text,
+    typo_keys,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +107,68 @@ def test_short_words_are_not_varied_and_the_keys_stay_bounded():
 def test_search_text_holds_both_spellings_once():
     assert search_text(["Anna Wätzold", "Anna Wätzold"]) == "anna watzold | anna waetzold"
     assert search_text(["Frédéric Monier"]) == "frederic monier"
+
+
+# --- An account's own name against a record's (automatic claim approval) ------------------
+
+
+@pytest.mark.parametrize(
+    "record_name",
+    [
+        "Hongxia Yang",
+        "Yang Hongxia",  # family name first
+        "Yang, Hongxia",
+        "HONGXIA YANG",
+        "Hóngxiá Yáng",  # accents
+        "H. Yang",  # an initial for the given name
+        "Yang H",
+        "Hongxia M. Yang",  # a middle name the account leaves out
+        "Hongxia-Mei Yang",
+    ],
+)
+def test_an_account_name_matches_the_same_persons_record_names(record_name):
+    assert person_matches(given="Hongxia", family="Yang", name=record_name)
+
+
+@pytest.mark.parametrize(
+    "record_name",
+    [
+        "Hannah Yang",  # the same initial, another given name
+        "Hongxia Wang",
+        "Yang",  # no given name to compare
+        "Hongxia",
+        "Yang Yang",
+        "Hongxiao Yang",
+        "",
+        "Hongxia Yangs",
+    ],
+)
+def test_an_account_name_does_not_match_someone_elses(record_name):
+    assert not person_matches(given="Hongxia", family="Yang", name=record_name)
+
+
+def test_an_initial_on_the_account_side_agrees_with_a_full_name():
+    assert person_matches(given="H.", family="Yang", name="Hongxia Yang")
+    assert person_matches(given="J. P.", family="Dupont", name="Jean-Pierre Dupont")
+    assert not person_matches(given="J. M.", family="Dupont", name="Jean-Pierre Dupont")
+    assert person_matches(given="Hongxia Mei", family="Yang", name="Hongxia Yang")
+    assert not person_matches(given="Hongxia Mei", family="Yang", name="Hongxia Li Yang")
+
+
+def test_family_names_of_several_words_must_match_whole():
+    kwargs = {"given": "Gabriel", "family": "García Márquez"}
+    assert person_matches(**kwargs, name="Gabriel Garcia Marquez")
+    assert person_matches(**kwargs, name="García Márquez, Gabriel")
+    assert not person_matches(**kwargs, name="Gabriel García")
+    assert not person_matches(**kwargs, name="Gabriel Márquez")
+
+
+def test_an_account_without_a_family_name_matches_nothing():
+    assert not person_matches(given="Hongxia", family="", name="Hongxia Yang")
+    assert not person_matches(given="", family="  ", name="Hongxia")
+    assert not person_matches(given="", family="Yang", name="Hongxia Yang")
+
+
+def test_a_single_name_matches_a_single_name():
+    assert person_matches(given="", family="Sukarno", name="Sukarno")
+    assert not person_matches(given="", family="Sukarno", name="Ahmad Sukarno")
