@@ -169,7 +169,8 @@ def test_no_email_for_messages_once_turned_off(
 
 @pytest.fixture
 def claimant(make_user):
-    return make_user("claimant@example.org")
+    # Named as the records claimed automatically below: approval needs the person's name.
+    return make_user("claimant@example.org", first_name="Dana", last_name="Record")
 
 
 def _claim(claimant, researcher, email="claimant@gmail.example"):
@@ -195,7 +196,7 @@ def test_claim_decisions_are_told_to_the_claimant(claimant, moderator, stranger)
 
 def test_an_automatic_approval_and_a_verification_make_one_notification(claimant, moderator):
     institution = factories.institution(homepage_domain="uni-example.edu")
-    record = factories.researcher(display_name="Domain Record")
+    record = factories.researcher(display_name="Dana Record")
     record.last_known_institutions.add(institution)
     claim = _claim(claimant, record, email="me@uni-example.edu")
     assert claim.is_owning
@@ -203,7 +204,7 @@ def test_an_automatic_approval_and_a_verification_make_one_notification(claimant
     (note,) = Notification.objects.filter(recipient=claimant)
     assert note.detail == "verified" and note.count == 2
     note.delete()
-    other = factories.researcher(display_name="Second Domain Record")
+    other = factories.researcher(display_name="D. Record")
     other.last_known_institutions.add(institution)
     _claim(claimant, other, email="me@uni-example.edu")
     assert Notification.objects.get(recipient=claimant).detail == "approved automatically"
