@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from bzpeer.errors import DomainError
 from bzpeer.permissions import is_moderator
 
+from .claims import disputes
 from .claims import services as claims
 from .models import Claim, ClaimEvent, Dispute, User
 
@@ -79,7 +80,7 @@ def _with_reason(name: str, title: str, action, **kwargs):
 
 
 def _reason(form, action):
-    key = "note" if action is claims.dispute_resolve else "reason"
+    key = "note" if action is disputes.dispute_resolve else "reason"
     return {key: form.cleaned_data["reason"]}
 
 
@@ -100,10 +101,10 @@ revoke = admin.action(description="Revoke, with a reason")(
     _with_reason("revoke", "Revoke claims", claims.claim_revoke)
 )
 uphold = admin.action(description="Uphold (revokes the claim), with a note")(
-    _with_reason("uphold", "Uphold disputes", claims.dispute_resolve, upheld=True)
+    _with_reason("uphold", "Uphold disputes", disputes.dispute_resolve, upheld=True)
 )
 dismiss = admin.action(description="Dismiss, with a note")(
-    _with_reason("dismiss", "Dismiss disputes", claims.dispute_resolve, upheld=False)
+    _with_reason("dismiss", "Dismiss disputes", disputes.dispute_resolve, upheld=False)
 )
 
 

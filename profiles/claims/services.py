@@ -260,62 +260,6 @@ def claim_revoke(*, claim: Claim, moderator: User, reason: str) -> Claim:
 
 
 @transaction.atomic
-def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Dispute:
-    """Tell the moderators a claimed record is not its owner's. Ownership does not change."""
-    if not user.is_authenticated:
-        raise PermissionDenied
-    reason = _clean_reason(reason)
-    researcher = _lock_researcher(researcher.pk)
-    if researcher.owner_id is None:
-        raise DomainError("Only a claimed record can be disputed. You can claim this one instead.")
-    if researcher.owner_id == user.pk:
-        raise DomainError("You own this record; there is nothing to dispute.")
-    owning = Claim.objects.filter(researcher=researcher, status__in=Claim.OWNING).first()
-    try:
-        with transaction.atomic():
-            dispute = Dispute.objects.create(
-                researcher=researcher, claim=owning, user=user, reason=reason
-            )
-    except IntegrityError:
-        raise DomainError("You already have an open dispute on this record.") from None
-    ClaimEvent.objects.create(
-        researcher=researcher, claim=owning, kind=Kind.DISPUTED, actor_role=Role.MEMBER, actor=user
-    )
-    _after_event(researcher)
-    return dispute
-
-
-@transaction.atomic
-def dispute_resolve(*, dispute: Dispute, moderator: User, upheld: bool, note: str) -> Dispute:
-    """A moderator decides a dispute; upholding it revokes the disputed claim."""
-    require_moderator(moderator)
-    note = _clean_reason(note)
-    researcher = _lock_researcher(dispute.researcher_id)
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    if dispute.status != Dispute.Status.OPEN:
-        raise DomainError(f"This dispute is already {dispute.get_status_display().lower()}.")
-    if upheld:
-        claim = _lock_claim(dispute.claim_id) if dispute.claim_id else None
-        if claim is not None and claim.is_owning:
-            # Resolves this dispute and any other open one on the same claim.
-            _revoke(claim, researcher, moderator=moderator, reason=note, after_dispute=True)
-        else:
-            _close_dispute(dispute, Dispute.Status.UPHELD, moderator, note)
-    else:
-        _close_dispute(dispute, Dispute.Status.DISMISSED, moderator, note)
-        ClaimEvent.objects.create(
-            researcher=researcher,
-            claim_id=dispute.claim_id,
-            kind=Kind.DISPUTE_DISMISSED,
-            actor_role=Role.MODERATOR,
-            actor=moderator,
-        )
-    _after_event(researcher)
-    dispute.refresh_from_db()
-    return dispute
-
-
-@transaction.atomic
 def researcher_profile_update(
     *, researcher: Researcher, user: User, headline: str, open_to_collaborate: bool
 ) -> Researcher:

@@ -16,7 +16,7 @@ from bzpeer.permissions import is_moderator
 from works.models import Researcher
 
 from ..owner_content import views as owner_content_views
-from . import queries
+from . import disputes, queries
 from . import services as claims
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
 from .models import Claim, Dispute
@@ -144,7 +144,7 @@ def dispute_create(request, pk):
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            claims.dispute_submit(
+            disputes.dispute_submit(
                 user=request.user, researcher=researcher, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
@@ -257,7 +257,7 @@ def moderation_dispute_action(request, dispute_id, action):
     form = ReasonForm(request.POST)
     note = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        claims.dispute_resolve(
+        disputes.dispute_resolve(
             dispute=dispute, moderator=request.user, upheld=action == "uphold", note=note
         )
     except DomainError as exc:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bzpeer.errors import DomainError
+from profiles.claims import disputes
 from profiles.claims import services as claims
 from profiles.models import Claim, ClaimEvent, Dispute
 from profiles.services import trust_breakdown
@@ -480,30 +481,30 @@ def owned(claim_for, owner, record):
 
 
 def test_a_dispute_goes_to_moderators_and_changes_no_ownership(stranger, owner, owned):
-    dispute = claims.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    dispute = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
     assert dispute.status == Dispute.Status.OPEN
     assert state(owned) == (owner.pk, "claimed", 2)
     assert kinds(owned)[-1] == ("disputed", "member")
     with pytest.raises(DomainError, match="already have an open dispute"):
-        claims.dispute_submit(user=stranger, researcher=owned, reason="Again.")
+        disputes.dispute_submit(user=stranger, researcher=owned, reason="Again.")
 
 
 def test_disputes_that_make_no_sense_are_refused(stranger, owner, owned, record):
     with pytest.raises(DomainError, match="nothing to dispute"):
-        claims.dispute_submit(user=owner, researcher=owned, reason="Hm.")
+        disputes.dispute_submit(user=owner, researcher=owned, reason="Hm.")
     with pytest.raises(DomainError, match="reason"):
-        claims.dispute_submit(user=stranger, researcher=owned, reason=" ")
+        disputes.dispute_submit(user=stranger, researcher=owned, reason=" ")
     unclaimed = factories.researcher()
     with pytest.raises(DomainError, match="Only a claimed record"):
-        claims.dispute_submit(user=stranger, researcher=unclaimed, reason="Hm.")
+        disputes.dispute_submit(user=stranger, researcher=unclaimed, reason="Hm.")
     assert not Dispute.objects.exists()
 
 
 def test_upholding_a_dispute_revokes_the_claim(stranger, owner, moderator, owned):
-    dispute = claims.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    dispute = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
     with pytest.raises(PermissionDenied):
-        claims.dispute_resolve(dispute=dispute, moderator=stranger, upheld=True, note="x")
-    dispute = claims.dispute_resolve(
+        disputes.dispute_resolve(dispute=dispute, moderator=stranger, upheld=True, note="x")
+    dispute = disputes.dispute_resolve(
         dispute=dispute, moderator=moderator, upheld=True, note="Confirmed with the university."
     )
     assert dispute.status == Dispute.Status.UPHELD
@@ -511,12 +512,14 @@ def test_upholding_a_dispute_revokes_the_claim(stranger, owner, moderator, owned
     assert Claim.objects.get(researcher=owned).status == S.REVOKED
     assert kinds(owned)[-1] == ("revoked", "moderator")
     with pytest.raises(DomainError, match="already upheld"):
-        claims.dispute_resolve(dispute=dispute, moderator=moderator, upheld=False, note="x")
+        disputes.dispute_resolve(dispute=dispute, moderator=moderator, upheld=False, note="x")
 
 
 def test_dismissing_a_dispute_keeps_the_owner(stranger, owner, moderator, owned):
-    dispute = claims.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
-    claims.dispute_resolve(dispute=dispute, moderator=moderator, upheld=False, note="No evidence.")
+    dispute = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    disputes.dispute_resolve(
+        dispute=dispute, moderator=moderator, upheld=False, note="No evidence."
+    )
     assert state(owned) == (owner.pk, "claimed", 2)
     assert kinds(owned)[-1] == ("dispute_dismissed", "moderator")
 
@@ -916,7 +919,7 @@ def test_this_is_your_profile_lists_what_is_pending(
     owner_client, claim_for, owner, stranger, owned
 ):
     pending, _ = claim_for(owner, factories.researcher(display_name="Other Me"), "x@gmail.example")
-    claims.dispute_submit(user=stranger, researcher=owned, reason="Mine.")
+    disputes.dispute_submit(user=stranger, researcher=owned, reason="Mine.")
     html = owner_client.get(reverse("claims:mine")).content.decode()
     assert "Your claim on Other Me" in html
     assert "A dispute about your record" in html
