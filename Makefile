@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph bench-storage soak screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage soak screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -44,6 +44,12 @@ bench-graph: venv
 	  DATABASE_URL=$$url $(PY) manage.py bench_graph --works $$works --write docs/benchmarks.md \
 	  || exit 1; \
 	done
+
+# How long the browser takes to draw the slices of a 2,918-author paper's member and of a
+# 5,000-work researcher (Chromium, the browser test's own measurement), into the Graph drawing
+# section of docs/benchmarks.md.
+bench-graph-draw: venv
+	@GRAPH_DRAW_BENCH=docs/benchmarks.md scripts/test.sh tests/e2e/test_graph_readable.py -q -k timed
 
 # Profile pages, import and search at 1,000,000 works, each beside a reference measured in the
 # same run, into docs/benchmarks.md. Reuses bzpeer_bench_graph_1000000 when it is complete, else

@@ -7,7 +7,7 @@ Set DATABASE_URL and REDIS_URL for the production stack. `.env.example` document
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -53,6 +53,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str) -> str:
+    """An http(s) address without a trailing slash, such as https://orcid.org."""
+    raw = env_str(name, default).strip().rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name} must be an http(s) address, got {raw!r}")
+    return raw
+
+
 DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -90,12 +99,16 @@ INSTALLED_APPS = [
     # Scripts sign in with a token; only its hash is stored (profiles.accounts.tokens).
     "rest_framework.authtoken",
     "drf_spectacular",
+    # FilterSets: the researcher filters shared by the directory and the REST list.
+    "django_filters",
     # Swagger UI served from our own static files: no CDN.
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
-    # Installed always so its tables exist in every environment; providers are added below.
+    # Installed always so its tables exist in every environment.
     "allauth.socialaccount",
+    # Its URLs exist always; they answer 404 until ORCID_CLIENT_ID and _SECRET are set.
+    "allauth.socialaccount.providers.orcid",
     # The site's own system checks (bzpeer.checks); no models.
     "bzpeer.apps.SiteConfig",
     "profiles",
@@ -164,18 +177,44 @@ DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "profiles.User"
 
+
+def redis_url_for_test_worker(url: str) -> str:
+    """REDIS_URL, or under pytest-xdist the database after it by the worker's index (gw0, gw1..).
+
+    Parallel test workers each get a PostgreSQL test database of their own (pytest-django);
+    this gives each its own Redis database too, so one worker's cache.clear() or rate-limit
+    counters never reach another's. The worker test's Celery process inherits the variable.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    try:
+        database = int(parts.path.strip("/") or 0) + int(worker[2:])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must end in a database number, got {url!r}"
+        ) from None
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 # Cache and Celery: Redis from REDIS_URL, or local memory and in-process tasks.
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = redis_url_for_test_worker(env_str("REDIS_URL"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache that misses instead of failing while Redis is down.
-            "BACKEND": "profiles.page_cache.ResilientRedisCache",
+            # django-redis, missing instead of failing while Redis is down (bzpeer/cache.py).
+            "BACKEND": "bzpeer.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "bzpeer"),
             "TIMEOUT": 3600,
-            # A Redis that hangs must not hang the page: give up quickly and render without it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "bzpeer.cache.FailFastRedis",
+                # A Redis that hangs must not hang the page: give up quickly, render without it.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -307,6 +346,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's DomainError answers as {"detail": message} with its 4xx status.
+    "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -342,6 +383,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 # No username field is shown; allauth fills the model's username from the address.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# And the person's given and family names (optional), which claims compare with the record's.
+ACCOUNT_SIGNUP_FORM_CLASS = "profiles.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Signed in straight after confirming, but only in the browser session that signed up.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -363,22 +406,24 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # https://orcid.org/developer-tools; redirect URI <SITE_URL>/accounts/orcid/login/callback/):
 #   ORCID_CLIENT_ID      the client id, e.g. APP-XXXXXXXXXXXXXXXX
 #   ORCID_CLIENT_SECRET  its secret
-#   ORCID_BASE_DOMAIN    optional, "sandbox.orcid.org" for ORCID's test registry
+#   ORCID_BASE_URL       optional, https://sandbox.orcid.org for ORCID's test registry
+#   ORCID_API_URL        optional, where the public records are read (https://pub.<base host>)
+# The provider (profiles.accounts.orcid) reads both addresses at each request, so a test can
+# point it at a local server; without an id and secret its pages answer 404.
 ORCID_CLIENT_ID = env_str("ORCID_CLIENT_ID")
 ORCID_CLIENT_SECRET = env_str("ORCID_CLIENT_SECRET")
 ORCID_ENABLED = bool(ORCID_CLIENT_ID and ORCID_CLIENT_SECRET)
-SOCIALACCOUNT_PROVIDERS = {}
+ORCID_BASE_URL = env_url("ORCID_BASE_URL", "https://orcid.org")
+ORCID_API_URL = env_url("ORCID_API_URL", "https://pub." + urlsplit(ORCID_BASE_URL).netloc)
+SOCIALACCOUNT_PROVIDERS = {
+    "orcid": {"provider_class": "profiles.accounts.orcid.provider.OrcidProvider"},
+}
 if ORCID_ENABLED:
-    INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
     # The sign-in form posts to us and we redirect to ORCID, which form-action also governs.
-    CONTENT_SECURITY_POLICY["form-action"].append(
-        "https://" + env_str("ORCID_BASE_DOMAIN", "orcid.org")
-    )
-    SOCIALACCOUNT_PROVIDERS["orcid"] = {
-        "BASE_DOMAIN": env_str("ORCID_BASE_DOMAIN", "orcid.org"),
-        "MEMBER_API": False,
-        "APPS": [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}],
-    }
+    CONTENT_SECURITY_POLICY["form-action"].append(ORCID_BASE_URL)
+    SOCIALACCOUNT_PROVIDERS["orcid"]["APPS"] = [
+        {"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}
+    ]
 
 # BZPEER's own knobs.
 BZPEER = {
@@ -396,6 +441,9 @@ BZPEER = {
     "INVITE_MESSAGE_MAX": env_int("INVITE_MESSAGE_MAX", 2000, minimum=1),
     "INVITE_DAILY_CAP": env_int("INVITE_DAILY_CAP", 10, minimum=1),
     "INVITE_RATE_PER_MINUTE": env_int("INVITE_RATE_PER_MINUTE", 5, minimum=1),
+    # Whether `make run` (manage.py load_demo) loads the invented demo world into an empty
+    # database; `manage.py remove_demo` takes it out again.
+    "DEMO": env_bool("BZPEER_DEMO", True),
 }
 
 # The research graph (graph/): how much a slice reads, how much it keeps, how builds are retried.

@@ -2,18 +2,24 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from profiles.accounts import views as token_views
-from works.api import not_found as api_not_found
+from bzpeer import health
+from bzpeer.api import not_found as api_not_found
+from bzpeer.api_index import ApiIndex
+from profiles.accounts import views as account_views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     # First: it redirects a merged record's sub-pages and API URLs before any view sees them.
     path("", include("profiles.corrections.urls")),
     path("", include("profiles.urls")),
     path("", include("profiles.claims.urls")),
+    path("", include("profiles.owner_content.urls")),
     path("", include("works.urls")),
     path("", include("graph.urls")),
     path("", include("collaboration.urls")),
+    path("", include("collaboration.notifications.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/", ApiIndex.as_view(), name="api-index"),
     path("api/", include("profiles.api_urls")),
     path("api/", include("works.api_urls")),
     path("api/", include("collaboration.api_urls")),
@@ -27,10 +33,11 @@ urlpatterns = [
     # Anything else under /api/ (a malformed id, say) is a JSON 404, not the HTML page.
     re_path(r"^api/", api_not_found),
     path("openalex/", include("works.openalex_api.urls")),
-    path("account/tokens/", token_views.token_list, name="account-tokens"),
+    path("account/name/", account_views.account_name, name="account-name"),
+    path("account/tokens/", account_views.token_list, name="account-tokens"),
     path(
         "account/tokens/<str:public_id>/revoke/",
-        token_views.token_revoke,
+        account_views.token_revoke,
         name="account-token-revoke",
     ),
     path("admin/", admin.site.urls),

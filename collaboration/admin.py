@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Block, Conversation, DigestPreference, Follow, Invite, Message
+from .models import Block, Conversation, DigestPreference, Follow, Invite
 
 
 @admin.register(Follow)
@@ -16,23 +16,39 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class SuperusersOnly:
+    """Private correspondence: closed to staff, moderators included (they act on reports).
+
+    Superusers, who run the database anyway, see who wrote to whom and when, but no admin page
+    shows what they wrote: the invite's message and the conversation's messages are left out.
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
 @admin.register(Invite)
-class InviteAdmin(admin.ModelAdmin):
-    list_display = ["id", "sender", "recipient", "researcher", "topic", "status", "created_at"]
+class InviteAdmin(SuperusersOnly, admin.ModelAdmin):
+    list_display = ["id", "sender", "recipient", "researcher", "status", "created_at"]
     list_filter = ["status"]
-    raw_id_fields = ["sender", "recipient", "researcher", "topic_ref", "work"]
-    # Moderators read invites (abuse reports); the parties' services are the only writers.
-    readonly_fields = ["status", "read_at", "decided_at"]
-
-
-class MessageInline(admin.TabularInline):
-    model = Message
-    raw_id_fields = ["author"]
-    extra = 0
+    fields = ["sender", "recipient", "researcher", "status", "created_at", "read_at", "decided_at"]
+    readonly_fields = fields
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(SuperusersOnly, admin.ModelAdmin):
     list_display = [
         "id",
         "invite",
@@ -40,8 +56,8 @@ class ConversationAdmin(admin.ModelAdmin):
         "archived_by_sender",
         "archived_by_recipient",
     ]
-    raw_id_fields = ["invite"]
-    inlines = [MessageInline]
+    fields = list_display
+    readonly_fields = list_display
 
 
 @admin.register(Block)

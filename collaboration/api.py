@@ -3,17 +3,17 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bzpeer.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from profiles import trust
-from works.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
 from works.models import Researcher, Topic, Work
 
-from . import invites, ratelimit, services
-from .models import Follow, Invite
+from . import invites, ratelimit, reports, services
+from .models import Follow, Invite, Report
 
 
 class FollowStateSerializer(serializers.Serializer):
@@ -137,10 +137,6 @@ class InviteFilterSerializer(PageSerializer):
     status = serializers.ChoiceField(Invite.Status.choices, required=False)
 
 
-def _invite_error(error: invites.InviteError) -> ValidationError:
-    return ValidationError({"detail": str(error)})
-
-
 def _invite_data(request, invite: Invite) -> dict:
     return InviteSerializer(invite, context={"request": request}).data
 
@@ -184,16 +180,13 @@ class InviteListCreate(QueryParamsMixin, generics.ListAPIView):
         if data["topic_id"] is not None:
             topic = get_object_or_404(Topic, pk=data["topic_id"])
         work = get_object_or_404(Work, pk=data["work"]) if data["work"] is not None else None
-        try:
-            invite = invites.invite_send(
-                sender=request.user,
-                researcher=researcher,
-                topic=topic,
-                message=data["message"],
-                work=work,
-            )
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        invite = invites.invite_send(
+            sender=request.user,
+            researcher=researcher,
+            topic=topic,
+            message=data["message"],
+            work=work,
+        )
         return Response(_invite_data(request, _reload(invite)), status=status.HTTP_201_CREATED)
 
 
@@ -221,10 +214,7 @@ class InviteAnswer(APIView):
     def post(self, request, pk):
         invite = invites.invite_get_for_user(request.user, pk)
         service = invites.invite_accept if self.action == "accept" else invites.invite_decline
-        try:
-            service(invite=invite, user=request.user)
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        service(invite=invite, user=request.user)
         return Response(_invite_data(request, _reload(invite)))
 
 
@@ -273,13 +263,62 @@ class ConversationMessages(APIView):
         conversation = invites.conversation_get_for_user(request.user, pk)
         submitted = MessageSendSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            message = invites.conversation_message_send(
-                conversation=conversation,
-                author=request.user,
-                body=submitted.validated_data["body"],
-            )
-        except invites.InviteError as error:
-            raise _invite_error(error) from None
+        message = invites.conversation_message_send(
+            conversation=conversation,
+            author=request.user,
+            body=submitted.validated_data["body"],
+        )
         data = _message_data(conversation, message, request.user)
         return Response(MessageSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+# Reports: one of a conversation's two people asks the moderators to look (reports.py).
+
+
+class ReportSendSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX
+    )
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    item = serializers.SerializerMethodField()
+    invite = serializers.IntegerField(source="invite_id")
+    message = serializers.IntegerField(source="message_id", allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = ["id", "item", "invite", "message", "reason", "status", "created_at"]
+
+    def get_item(self, report) -> str:
+        return "message" if report.message_id else "invite"
+
+
+def _report(request, **item) -> Response:
+    submitted = ReportSendSerializer(data=request.data)
+    submitted.is_valid(raise_exception=True)
+    # A refused report is a DomainError, which bzpeer.errors answers as a 400.
+    report = reports.report_submit(
+        reporter=request.user, reason=submitted.validated_data["reason"], **item
+    )
+    return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class InviteReport(APIView):
+    """Report an invitation I received to the moderators (it lets them read the thread)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, invite=invites.invite_get_for_user(request.user, pk))
+
+
+@extend_schema(tags=["reports"], request=ReportSendSerializer, responses={201: ReportSerializer})
+class MessageReport(APIView):
+    """Report a message the other person wrote in one of my conversations."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        return _report(request, message=reports.message_get_for_user(request.user, pk))

@@ -23,4 +23,6 @@ urlpatterns = [
         api.ConversationMessages.as_view(),
         name="conversation-messages",
     ),
+    path("invites/<int:pk>/report/", api.InviteReport.as_view(), name="invite-report"),
+    path("messages/<int:pk>/report/", api.MessageReport.as_view(), name="message-report"),
 ]

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from . import invites
+from . import invites, reports
 
 
 class InviteForm(forms.Form):
@@ -51,4 +51,17 @@ class InviteForm(forms.Form):
 class MessageForm(forms.Form):
     body = forms.CharField(
         label="Your reply", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong?",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": reports.REASON_MAX}),
+        help_text=(
+            f"At most {reports.REASON_MAX} characters. The moderators will see what you report "
+            f"and the conversation it belongs to; the other person is not told who reported."
+        ),
     )

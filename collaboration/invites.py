@@ -6,13 +6,11 @@ and the pending check made by one request at a time; the partial unique constrai
 checked before anything is written, so a refused invite leaves nothing behind.
 """
 
-import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import Http404
@@ -20,14 +18,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.errors import DomainError
+from bzpeer.mail import mail_on_commit
 from bzpeer.safety import strip_bidi
-from profiles.claims.queries import is_moderator
 from profiles.models import User
 from works.models import Researcher, Topic, Work
 
-from .models import Block, Conversation, Invite, Message, person_name
-
-logger = logging.getLogger(__name__)
+from .models import Block, Conversation, Invite, Message, best_record, person_name
+from .notifications import services as notifications
 
 TOPIC_MAX = 200
 # The recipient's topics and works offered in the invite form (a bounded list, never all).
@@ -36,44 +34,39 @@ WORK_CHOICES = 50
 CAP_WINDOW = timedelta(hours=24)
 
 
-class InviteError(Exception):
-    """An invite action that cannot happen; the message is written for the person who tried."""
-
-
 # --- Reads: permission-checked accessors that views start with ---------------------------
 
 
 def invite_get_for_user(user, invite_id: int) -> Invite:
-    """An invite the user sent or received (staff: any), else 404: others' ids do not exist."""
-    if not user.is_authenticated:
-        raise Http404
-    invites = Invite.objects.for_list()
-    if not is_moderator(user):
-        invites = invites.involving(user)
-    try:
-        return invites.get(pk=invite_id)
-    except Invite.DoesNotExist:
-        raise Http404("No such invitation.") from None
+    """An invite the user sent or received, else 404: others' ids do not exist for them.
+
+    Staff are no exception: a moderator sees a conversation only through a report on it
+    (reports.py), never by opening someone else's invite.
+    """
+    return _get_involving(user, Invite.objects.for_list(), invite_id, "No such invitation.")
 
 
 def conversation_get_for_user(user, conversation_id: int) -> Conversation:
-    """A conversation the user takes part in (staff: any), else 404."""
+    """A conversation the user is one of the two people of, else 404 (staff too)."""
+    conversations = Conversation.objects.for_list()
+    return _get_involving(user, conversations, conversation_id, "No such conversation.")
+
+
+def _get_involving(user, rows, pk: int, missing: str):
     if not user.is_authenticated:
         raise Http404
-    conversations = Conversation.objects.for_list()
-    if not is_moderator(user):
-        conversations = conversations.involving(user)
     try:
-        return conversations.get(pk=conversation_id)
-    except Conversation.DoesNotExist:
-        raise Http404("No such conversation.") from None
+        return rows.involving(user).get(pk=pk)
+    except rows.model.DoesNotExist:
+        raise Http404(missing) from None
 
 
 def recipient_topics(researcher: Researcher) -> list[Topic]:
     """The record's most frequent topics, for the invite form's choices."""
     return list(
         Topic.objects.filter(work_topics__work__authorships__researcher=researcher)
-        .annotate(uses=Count("work_topics"))
+        # Distinct: a byline may name the person twice.
+        .annotate(uses=Count("work_topics", distinct=True))
         .order_by("-uses", "display_name", "id")[:TOPIC_CHOICES]
     )
 
@@ -113,7 +106,7 @@ def invite_send(
     message = _clean_text(message, what="message")
     topic_text, topic_ref = _clean_topic(topic, researcher)
     if not has_confirmed_email(sender):
-        raise InviteError("Confirm your email address before sending invitations.")
+        raise DomainError("Confirm your email address before sending invitations.")
 
     # One request at a time per sender: the cap and the pending check below cannot race.
     # NO KEY UPDATE still lets rows that merely refer to the user (follows, claims) be written.
@@ -121,31 +114,31 @@ def invite_send(
     researcher = Researcher.objects.select_related("owner").get(pk=researcher.pk)
     recipient = researcher.owner
     if recipient is None:
-        raise InviteError(
+        raise DomainError(
             "This author record is not claimed yet: invitations open once its researcher claims it."
         )
     if recipient.pk == sender.pk:
-        raise InviteError("This is your own record; you cannot invite yourself.")
+        raise DomainError("This is your own record; you cannot invite yourself.")
     if not researcher.open_to_collaborate:
-        raise InviteError("This researcher is not taking collaboration invitations right now.")
+        raise DomainError("This researcher is not taking collaboration invitations right now.")
     if Block.objects.filter(blocker=recipient, blocked=sender).exists():
-        raise InviteError("This researcher does not accept invitations from you.")
+        raise DomainError("This researcher does not accept invitations from you.")
     pending = Invite.objects.filter(
         sender=sender, recipient=recipient, status=Invite.Status.PENDING
     )
     if pending.exists():
-        raise InviteError("You already have a pending invitation to this researcher.")
+        raise DomainError("You already have a pending invitation to this researcher.")
     cap = settings.BZPEER["INVITE_DAILY_CAP"]
     sent_today = Invite.objects.filter(
         sender=sender, created_at__gte=timezone.now() - CAP_WINDOW
     ).count()
     if sent_today >= cap:
-        raise InviteError(
+        raise DomainError(
             f"You have sent {cap} invitations in the last 24 hours, the most allowed. "
             f"Try again tomorrow."
         )
     if work is not None and not work.authorships.filter(researcher=researcher).exists():
-        raise InviteError("Choose one of this researcher's own works, or none.")
+        raise DomainError("Choose one of this researcher's own works, or none.")
 
     try:
         with transaction.atomic():
@@ -160,7 +153,8 @@ def invite_send(
             )
     except IntegrityError:
         # The partial unique constraint: a pending invite to this person already exists.
-        raise InviteError("You already have a pending invitation to this researcher.") from None
+        raise DomainError("You already have a pending invitation to this researcher.") from None
+    notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
 
@@ -171,6 +165,7 @@ def invite_mark_read(*, invite: Invite, user: User) -> None:
     if user.pk == invite.recipient_id and invite.read_at is None:
         invite.read_at = timezone.now()
         Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
+        notifications.notifications_mark_read_for(user=user, group_key=f"invite:{invite.pk}")
 
 
 @transaction.atomic
@@ -201,7 +196,7 @@ def invite_decline(*, invite: Invite, user: User) -> Invite:
 def block_create(*, blocker: User, blocked: User) -> Block:
     """Refuse further invitations from a person; their pending ones are declined."""
     if blocker.pk == blocked.pk:
-        raise InviteError("You cannot block yourself.")
+        raise DomainError("You cannot block yourself.")
     try:
         with transaction.atomic():
             block = Block.objects.create(blocker=blocker, blocked=blocked)
@@ -231,25 +226,29 @@ def conversation_message_send(*, conversation: Conversation, author: User, body:
         raise PermissionDenied("Only the two people in a conversation can write in it.")
     other = invite.recipient_id if side == "sender" else invite.sender_id
     if Block.objects.filter(blocker_id=other, blocked=author).exists():
-        raise InviteError("This researcher does not accept messages from you.")
+        raise DomainError("This researcher does not accept messages from you.")
     message = Message.objects.create(conversation=conversation, author=author, body=body)
     conversation.last_activity_at = message.created_at
     setattr(conversation, f"{side}_read_at", message.created_at)
     other_side = "recipient" if side == "sender" else "sender"
     setattr(conversation, f"archived_by_{other_side}", False)
     conversation.save()
+    notifications.notify_message(message=message, conversation=conversation, recipient_id=other)
     return message
 
 
 @transaction.atomic
 def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     side = conversation.side(user)
-    if side is None:  # staff reading along marks nothing
+    if side is None:
         return
     field = f"{side}_read_at"
     now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
     setattr(conversation, field, now)
+    notifications.notifications_mark_read_for(
+        user=user, group_key=f"conversation:{conversation.pk}"
+    )
 
 
 @transaction.atomic
@@ -270,9 +269,9 @@ def _clean_text(text: str, *, what: str) -> str:
     text = (text or "").strip()
     limit = settings.BZPEER["INVITE_MESSAGE_MAX"]
     if not text:
-        raise InviteError(f"Write a {what}.")
+        raise DomainError(f"Write a {what}.")
     if len(text) > limit:
-        raise InviteError(f"Keep the {what} under {limit} characters (it has {len(text)}).")
+        raise DomainError(f"Keep the {what} under {limit} characters (it has {len(text)}).")
     return text
 
 
@@ -282,13 +281,13 @@ def _clean_topic(topic: Topic | str, researcher: Researcher) -> tuple[str, Topic
             pk=topic.pk, work_topics__work__authorships__researcher=researcher
         ).exists()
         if not on_record:
-            raise InviteError("Choose one of this researcher's topics, or write your own.")
+            raise DomainError("Choose one of this researcher's topics, or write your own.")
         return topic.display_name[:TOPIC_MAX], topic
     text = " ".join(strip_bidi(topic or "").split())
     if not text:
-        raise InviteError("Give a topic: one of this researcher's topics, or your own words.")
+        raise DomainError("Give a topic: one of this researcher's topics, or your own words.")
     if len(text) > TOPIC_MAX:
-        raise InviteError(f"Keep the topic under {TOPIC_MAX} characters.")
+        raise DomainError(f"Keep the topic under {TOPIC_MAX} characters.")
     return text, None
 
 
@@ -297,29 +296,24 @@ def _lock_pending_for_recipient(invite: Invite, user: User) -> Invite:
     if locked.recipient_id != user.pk:
         raise PermissionDenied("Only the person invited can answer an invitation.")
     if locked.status != Invite.Status.PENDING:
-        raise InviteError(f"This invitation is already {locked.get_status_display().lower()}.")
+        raise DomainError(f"This invitation is already {locked.get_status_display().lower()}.")
     return locked
 
 
 def _mail_recipient_on_commit(invite: Invite) -> None:
-    recipient = invite.recipient.email
-    if not recipient:
-        return
+    sender_record = best_record(invite.sender)
     context = {
         "invite": invite,
         "sender_name": person_name(invite.sender),
+        # Who sent it, to judge it by: the sender's best record, if they own one.
+        "sender_record_url": (
+            f"{settings.SITE_URL}{sender_record.get_absolute_url()}" if sender_record else ""
+        ),
         "invite_url": f"{settings.SITE_URL}{invite.get_absolute_url()}",
         "inbox_url": f"{settings.SITE_URL}{reverse('collaboration:inbox')}",
     }
     # A name is imported data: a line break in it must not break the mail header.
     subject = " ".join(f"{context['sender_name']} invites you to collaborate (BZPEER)".split())
     body = render_to_string("collaboration/email/invite.txt", context)
-    transaction.on_commit(lambda: _send(subject, body, recipient))
-
-
-def _send(subject: str, body: str, recipient: str) -> None:
     # The invite is saved and shows in the inbox; a mail server that is down must not undo that.
-    try:
-        send_mail(subject, body, None, [recipient])
-    except Exception:
-        logger.exception("could not send invite mail to %s", recipient.rsplit("@", 1)[-1])
+    mail_on_commit(subject, body, invite.recipient.email)

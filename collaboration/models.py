@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from works.models import Researcher
+from works.models.researchers import rank_key
+
 
 class FollowQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -31,21 +34,24 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.researcher_id}"
 
 
+def best_record(user):
+    """The person's most trusted own record, or None (reads the prefetched owned_researchers)."""
+    return min(user.owned_researchers.all(), key=rank_key, default=None)
+
+
 def person_name(user) -> str:
     """How a person is named to the other party: their best record, their name, never the address.
 
     Reads `user.owned_researchers`, which the list querysets below prefetch.
     """
-    records = sorted(user.owned_researchers.all(), key=lambda r: (-r.trust_score, r.pk))
-    if records:
-        return records[0].display_name
+    record = best_record(user)
+    if record is not None:
+        return record.display_name
     return user.get_full_name() or "A BZPEER member"
 
 
 def _owned_records_prefetch(path: str) -> models.Prefetch:
-    from works.models import Researcher
-
-    return models.Prefetch(path, queryset=Researcher.objects.order_by("-trust_score", "id"))
+    return models.Prefetch(path, queryset=Researcher.objects.ranked())
 
 
 class DigestPreference(models.Model):
@@ -241,7 +247,7 @@ class Conversation(models.Model):
         return reverse("collaboration:conversation", args=[self.pk])
 
     def side(self, user) -> str | None:
-        """ "sender" or "recipient" for the two parties, None for anyone else (staff)."""
+        """ "sender" or "recipient" for the two parties, None for anyone else."""
         if user.pk == self.invite.sender_id:
             return "sender"
         if user.pk == self.invite.recipient_id:
@@ -288,3 +294,93 @@ class Message(models.Model):
 
     def __str__(self):
         return f"Message {self.pk} in {self.conversation_id}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Report.Status.OPEN)
+
+    def for_queue(self):
+        """Everything a queue row shows: the reporter, the item and its two people."""
+        return self.select_related(
+            "reporter",
+            "invite",
+            "invite__sender",
+            "invite__recipient",
+            "invite__researcher",
+            "invite__conversation",
+            "message",
+        ).prefetch_related(_owned_records_prefetch("invite__sender__owned_researchers"))
+
+
+class Report(models.Model):
+    """One of the two people of an invite or conversation asks the moderators to look at it.
+
+    Moderators never read conversations on their own: a report is what lets them see the
+    reported item and its thread, and only while the report is open.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISMISSED = "dismissed", "Dismissed"
+        BLOCKED = "blocked", "Sender blocked"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    # The invite reported, or the invite whose conversation holds the reported message.
+    invite = models.ForeignKey(Invite, on_delete=models.CASCADE, related_name="reports")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open report per person and item: an invite, or one message.
+            models.UniqueConstraint(
+                fields=["reporter", "invite"],
+                condition=models.Q(status="open", message__isnull=True),
+                name="report_one_open_per_invite",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "message"],
+                condition=models.Q(status="open", message__isnull=False),
+                name="report_one_open_per_message",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="report_reason_given"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "dismissed", "blocked"]),
+                name="report_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_queue_idx")]
+
+    def __str__(self):
+        return f"Report {self.pk} on invite {self.invite_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def offender_id(self) -> int:
+        """Who wrote the reported item: the message's author, or the invite's sender."""
+        return self.message.author_id if self.message_id else self.invite.sender_id
+
+
+# Notifications keep their models in their own package; importing them here registers them.
+from .notifications.models import Notification, NotificationPreference  # noqa: E402, F401

@@ -12,6 +12,7 @@ from profiles.services import researcher_trust_refresh
 from works.models import Authorship, Researcher
 
 from .models import DigestPreference, Follow
+from .notifications import services as notifications
 
 # A digest lists at most this many new works, and never reaches back further than this
 # (after a long pause or a re-subscription, only recent works are news).
@@ -38,6 +39,7 @@ def follow_create(*, user, researcher: Researcher) -> bool:
         # The unique constraint caught a repeat (perhaps a concurrent double click).
         return False
     _followers_changed(researcher, +1)
+    notifications.notify_new_follower(user=user, researcher=researcher)
     return True
 
 

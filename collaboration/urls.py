@@ -28,4 +28,13 @@ urlpatterns = [
         views.conversation_archive,
         name="conversation_archive",
     ),
+    path("invites/<int:invite_id>/report/", views.invite_report, name="invite_report"),
+    path("messages/<int:message_id>/report/", views.message_report, name="message_report"),
+    path("moderation/reports/", views.report_queue, name="reports"),
+    path("moderation/reports/<int:report_id>/", views.report_detail, name="report"),
+    re_path(
+        r"^moderation/reports/(?P<report_id>\d+)/(?P<action>dismiss|block)/$",
+        views.report_resolve,
+        name="report_resolve",
+    ),
 ]

@@ -2,16 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from works.models import Researcher, Work
+from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
+from works.models import Authorship, Researcher, Work
 
-from . import invites, ratelimit, services
-from .forms import InviteForm, MessageForm
-from .invites import InviteError
-from .models import Conversation, DigestPreference, Follow, Invite
+from . import invites, ratelimit, reports, services
+from .forms import InviteForm, MessageForm, ReportForm
+from .models import Conversation, DigestPreference, Follow, Invite, Report
 
 # Rows per list on the inbox page, and messages shown on a conversation page (the newest).
 INBOX_SIZE = 50
@@ -50,7 +52,19 @@ def _is_following(user, researcher) -> bool:
 def following(request):
     follows = Follow.objects.for_user(request.user)
     feed = Work.objects.filter(authorships__researcher__follows__user=request.user).distinct()
-    feed = feed.select_related("source").order_by("-publication_date", "-publication_year", "-id")
+    # Each item says whose work it is: the followed people on its byline (one query a page).
+    followed = Authorship.objects.filter(researcher__follows__user=request.user)
+    feed = (
+        feed.select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=followed.select_related("researcher").order_by("order", "id"),
+                to_attr="followed_authorships",
+            )
+        )
+        .order_by("-publication_date", "-publication_year", "-id")
+    )
     page = Paginator(feed, settings.BZPEER["PROFILE_WORKS_PER_PAGE"]).get_page(
         request.GET.get("page")
     )
@@ -108,7 +122,7 @@ def invite_create(request, pk):
                 invite = invites.invite_send(
                     sender=request.user, researcher=researcher, **form.invite_fields()
                 )
-            except InviteError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Your invitation to {researcher} is sent.")
@@ -158,7 +172,7 @@ def invite_answer(request, invite_id, action):
             conversation = invites.invite_accept(invite=invite, user=request.user)
         else:  # decline; the URL pattern allows nothing else
             invites.invite_decline(invite=invite, user=request.user)
-    except InviteError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(invite)
     if action == "accept":
@@ -198,7 +212,7 @@ def conversation_detail(request, conversation_id):
             invites.conversation_message_send(
                 conversation=conversation, author=request.user, body=form.cleaned_data["body"]
             )
-        except InviteError as exc:
+        except DomainError as exc:
             form.add_error("body", str(exc))
         else:
             return redirect(
@@ -211,7 +225,6 @@ def conversation_detail(request, conversation_id):
         "invite": conversation.invite,
         "thread": [(m, conversation.name_of(m.author_id)) for m in reversed(newest)],
         "form": form,
-        "is_party": conversation.side(request.user) is not None,
         "archived": conversation.is_archived_for(request.user),
     }
     status = 400 if form.errors else 200
@@ -229,3 +242,93 @@ def conversation_archive(request, conversation_id):
         return redirect("collaboration:inbox")
     messages.success(request, "Conversation restored to your inbox.")
     return redirect(conversation)
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+@login_required
+def invite_report(request, invite_id):
+    invite = invites.invite_get_for_user(request.user, invite_id)
+    return _report_page(request, invite=invite, back=invite.get_absolute_url())
+
+
+@login_required
+def message_report(request, message_id):
+    message = reports.message_get_for_user(request.user, message_id)
+    invite = message.conversation.invite
+    back = reverse("collaboration:conversation", args=[message.conversation_id])
+    return _report_page(request, invite=invite, message=message, back=back)
+
+
+def _report_page(request, *, invite, back, message=None):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_submit(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                invite=None if message else invite,
+                message=message,
+            )
+        except DomainError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, "Thank you. A moderator will look at what you reported.")
+            return redirect(back)
+    context = {
+        "invite": invite,
+        "message": message,
+        "form": form,
+        "back": back,
+        "reportable": reports.reportable_by(request.user, invite=invite, message=message),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/report_form.html", context, status=status)
+
+
+@login_required
+def report_queue(request):
+    require_moderator(request.user)
+    context = {
+        "open_reports": Report.objects.open().for_queue().order_by("created_at", "id")[:INBOX_SIZE],
+        "resolved": Report.objects.exclude(status=Report.Status.OPEN)
+        .for_queue()
+        .order_by("-resolved_at", "-id")[:INBOX_SIZE],
+    }
+    return render(request, "collaboration/report_queue.html", context)
+
+
+@login_required
+def report_detail(request, report_id):
+    report = reports.report_get_for_moderator(request.user, report_id)
+    invite = report.invite
+    conversation = getattr(invite, "conversation", None)
+    thread = reports.reported_thread(report, THREAD_SIZE)
+    context = {
+        "report": report,
+        "invite": invite,
+        "conversation": conversation,
+        "thread": [(m, conversation.name_of(m.author_id)) for m in thread],
+        "offender_name": (
+            conversation.name_of(report.offender_id) if conversation else invite.sender_name
+        ),
+    }
+    return render(request, "collaboration/report_detail.html", context)
+
+
+@require_POST
+@login_required
+def report_resolve(request, report_id, action):
+    report = reports.report_get_for_moderator(request.user, report_id)
+    try:
+        if action == "block":
+            reports.report_block_sender(report=report, moderator=request.user)
+        else:  # dismiss; the URL pattern allows nothing else
+            reports.report_dismiss(report=report, moderator=request.user)
+    except DomainError as exc:
+        messages.error(request, f"Report {report.pk}: {exc}")
+    else:
+        outcome = "the sender is blocked" if action == "block" else "dismissed"
+        messages.success(request, f"Report {report.pk}: {outcome}.")
+    return redirect("collaboration:reports")

@@ -75,6 +75,10 @@ class GraphSliceView(APIView):
     def get(self, request, pk):
         researcher = get_object_or_404(Researcher, pk=pk)
         graph_slice = tasks.graph_slice_request(researcher=researcher)
+        if graph_slice.is_fresh and graph_slice.payload.get("version") != builder.VERSION:
+            # Built by an older builder: serve it while a rebuild in today's shape is queued.
+            services.graph_slices_mark_stale(researcher_ids=[pk])
+            graph_slice = tasks.graph_slice_request(researcher=researcher)
         data = GraphSliceSerializer(graph_slice).data
         if graph_slice.payload is not None:
             code = status.HTTP_200_OK

@@ -11,14 +11,17 @@ explorer's expansions and the pages all name a node the same way.
 import hashlib
 import heapq
 import json
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from . import layout
+
 # Bump when the payload's shape or the ranking changes: stored slices then differ in fingerprint.
-VERSION = 1
+# 2: a force layout and a timeline ("timeline" positions and axis), node sizes, shared works
+# on co-author edges, years on expanded works.
+VERSION = 2
 
 NODE_TYPES = ("researcher", "work", "topic", "institution")
 EDGE_TYPES = ("authored", "coauthor", "about", "affiliated")
@@ -28,15 +31,6 @@ EDGE_TYPES = ("authored", "coauthor", "about", "affiliated")
 DAMPING = 0.85
 TOLERANCE = 1e-6
 MAX_ITERATIONS = 100
-
-# Layout: works on the inner ring, co-authors next, topics and institutions outside.
-RING_OF_TYPE = {"work": 0, "researcher": 1, "topic": 2, "institution": 2}
-RING_RADIUS = 130.0
-RING_GAP = 120.0
-NODE_SPACING = 48.0
-# Rings with nothing to aim at start a golden angle further round, so that a tiny slice does
-# not line up on one ray from the center.
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 LinkFor = Callable[[str, int], str]
 
@@ -233,60 +227,6 @@ def select_nodes(
     return kept
 
 
-def layout(graph: nx.Graph, center: str) -> dict[str, tuple[float, float]]:
-    """Place the center in the middle and the rest on rings, near what they link to.
-
-    Works go round the inner ring in publication order; every other node is aimed at the mean
-    angle of the nodes it links to on inner rings, then its ring is spaced evenly in that order.
-    """
-    positions = {center: (0.0, 0.0)}
-    angles: dict[str, float] = {}
-    rings: dict[int, list[str]] = {}
-    for node, data in graph.nodes(data=True):
-        if node != center:
-            rings.setdefault(RING_OF_TYPE[data["type"]], []).append(node)
-
-    radius = 0.0
-    for ring in sorted(rings):
-        members = rings[ring]
-        if ring == 0:
-            members.sort(key=lambda n: (graph.nodes[n].get("year") or 0, graph.nodes[n]["pk"]))
-            wanted = dict.fromkeys(members)
-        else:
-            wanted = {n: _mean_angle(angles[m] for m in graph[n] if m in angles) for n in members}
-            # Nodes with nothing placed to aim at go last, in a stable order.
-            members.sort(
-                key=lambda n: (wanted[n] is None, wanted[n] or 0.0, graph.nodes[n]["type"], n)
-            )
-        step = 2 * math.pi / len(members)
-        offset = _mean_angle(
-            wanted[n] - i * step for i, n in enumerate(members) if wanted[n] is not None
-        )
-        if offset is None:
-            offset = -math.pi / 2 + ring * GOLDEN_ANGLE
-        radius = max(
-            radius + (RING_RADIUS if ring == 0 else RING_GAP),
-            len(members) * NODE_SPACING / (2 * math.pi),
-        )
-        for i, node in enumerate(members):
-            angle = offset + i * step
-            angles[node] = angle
-            positions[node] = (radius * math.cos(angle), radius * math.sin(angle))
-    return positions
-
-
-def _mean_angle(values: Iterable[float]) -> float | None:
-    x = y = 0.0
-    count = 0
-    for value in values:
-        x += math.cos(value)
-        y += math.sin(value)
-        count += 1
-    if count == 0 or (abs(x) < 1e-12 and abs(y) < 1e-12):
-        return None
-    return math.atan2(y, x)
-
-
 def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = None) -> dict:
     """Return the slice payload: ranked, capped, laid-out nodes and the edges between them."""
     graph = build_graph(nb)
@@ -294,23 +234,28 @@ def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = 
     rank = personalised_pagerank(graph, center)
     kept = select_nodes(graph, rank, center, caps)
     sub = graph.subgraph(kept)
-    positions = layout(sub, center)
     # Sizes compare the other nodes with each other; the center is drawn apart anyway.
     top = max((rank[n] for n in kept if n != center), default=1.0) or 1.0
+    weights = {n: 1.0 if n == center else round(min(rank[n] / top, 1.0), 4) for n in kept}
+    sizes = {n: layout.node_size(weights[n], center=n == center) for n in kept}
+    positions = layout.force_positions(sub, center, sizes)
+    timeline = layout.timeline_positions(sub, center, sizes, positions)
 
     nodes = []
     for n in kept:
         data = sub.nodes[n]
-        x, y = positions[n]
         node = {
             "id": n,
             "type": data["type"],
             "label": data["label"],
-            "weight": 1.0 if n == center else round(min(rank[n] / top, 1.0), 4),
-            "position": {"x": round(x, 1), "y": round(y, 1)},
+            "weight": weights[n],
+            "size": sizes[n],
+            "position": _point(positions[n]),
             "link": link(data["type"], data["pk"]) if link else "",
             "center": n == center,
         }
+        if timeline:
+            node["timeline"] = _point(timeline[0][n])
         for extra in ("year", "cited_by", "shared_works", "close", "consortium"):
             if extra in data:
                 node[extra] = data[extra]
@@ -330,6 +275,8 @@ def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = 
                 "weight": round(data["weight"], 3),
             }
         )
+        if data["type"] == "coauthor":
+            edges[-1]["shared_works"] = int(data["weight"])
     edges.sort(key=lambda edge: edge["id"])
 
     candidates = dict.fromkeys(NODE_TYPES, 0)
@@ -346,7 +293,13 @@ def build_slice(nb: Neighbourhood, caps: dict[str, int], link: LinkFor | None = 
         "hidden": {t: candidates[t] - shown[t] for t in NODE_TYPES},
         "nodes": nodes,
         "edges": edges,
+        # The timeline's axis (years, their x, where the axis runs); null with no dated work.
+        "timeline": timeline[1] if timeline else None,
     }
+
+
+def _point(xy: tuple[float, float]) -> dict[str, float]:
+    return {"x": round(xy[0], 1), "y": round(xy[1], 1)}
 
 
 @dataclass(frozen=True)
@@ -358,6 +311,8 @@ class Neighbour:
     label: str
     edge_type: str
     weight: float = 1.0
+    # A work's publication year, so the explorer can shade it and place it on the timeline.
+    year: int | None = None
 
 
 def expansion(
@@ -375,6 +330,8 @@ def expansion(
                 "link": link(item.type, item.pk) if link else "",
             }
         )
+        if item.year is not None:
+            nodes[-1]["year"] = item.year
         source, target = sorted((expanded, nid))
         edges.append(
             {

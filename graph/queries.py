@@ -19,6 +19,7 @@ from works.models import (
     Work,
     WorkTopic,
 )
+from works.queries import coauthor_pairs_sql
 
 from .builder import CoauthorRow, Neighbour, Neighbourhood, WorkRow
 
@@ -55,24 +56,19 @@ def read_coauthors(researcher_id: int, limit: int) -> list[CoauthorRow]:
     """The co-authors sharing most works with the researcher.
 
     Shared works count as in the stored close-collaborator counter (TRUST.md,
-    works.services): distinct works of at most the consortium limit. Names are joined after
+    works.queries): distinct works of at most the consortium limit. Names are joined after
     the LIMIT, so that only those rows touch the researcher table.
     """
-    sql = """
+    sql = f"""
         WITH top AS (
-            SELECT theirs.researcher_id, COUNT(DISTINCT mine.work_id) AS n
-            FROM works_authorship mine
-            JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
-            JOIN works_authorship theirs
-              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-            WHERE mine.researcher_id = %s
-            GROUP BY theirs.researcher_id
-            ORDER BY n DESC, theirs.researcher_id
+            SELECT pairs.other_id AS researcher_id, pairs.shared AS n
+            FROM ({coauthor_pairs_sql("= %s")}) pairs
+            ORDER BY n DESC, pairs.other_id
             LIMIT %s
         )
         SELECT top.researcher_id, r.display_name, top.n
         FROM top
-        JOIN profiles_researcher r ON r.id = top.researcher_id
+        JOIN {Researcher._meta.db_table} r ON r.id = top.researcher_id
         ORDER BY top.n DESC, top.researcher_id
     """
     with connection.cursor() as cursor:
@@ -174,8 +170,13 @@ def _researcher_neighbours(pk: int, limit: int) -> list[Neighbour]:
     found = [
         Neighbour("researcher", c.id, c.name, "coauthor", float(c.shared_works)) for c in coauthors
     ]
-    works = Work.objects.for_researcher(pk).values_list("id", "title")[: limit - len(found)]
-    found += [Neighbour("work", wid, title or f"Work {wid}", "authored") for wid, title in works]
+    works = Work.objects.for_researcher(pk).values_list("id", "title", "publication_year")[
+        : limit - len(found)
+    ]
+    found += [
+        Neighbour("work", wid, title or f"Work {wid}", "authored", year=year)
+        for wid, title, year in works
+    ]
     institutions = (
         ResearcherInstitution.objects.filter(researcher_id=pk)
         .order_by("-last_known", "-works_count", "institution_id")
@@ -207,11 +208,11 @@ def _topic_neighbours(pk: int, limit: int) -> list[Neighbour]:
     works = (
         WorkTopic.objects.filter(topic_id=pk)
         .order_by("-work_id")
-        .values_list("work_id", "work__title", "score")[:limit]
+        .values_list("work_id", "work__title", "score", "work__publication_year")[:limit]
     )
     return [
-        Neighbour("work", wid, title or f"Work {wid}", "about", score)
-        for wid, title, score in works
+        Neighbour("work", wid, title or f"Work {wid}", "about", score, year)
+        for wid, title, score, year in works
     ]
 
 

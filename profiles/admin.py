@@ -3,7 +3,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
-from .claims import queries
+from bzpeer.errors import DomainError
+from bzpeer.permissions import is_moderator
+
+from .claims import disputes
 from .claims import services as claims
 from .models import Claim, ClaimEvent, Dispute, User
 
@@ -15,10 +18,10 @@ class ModeratorAdminMixin:
     nobody edits the rows by hand. Actions need only the view permission."""
 
     def has_module_permission(self, request):
-        return queries.is_moderator(request.user)
+        return is_moderator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return queries.is_moderator(request.user)
+        return is_moderator(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -40,7 +43,7 @@ def _run(modeladmin, request, queryset, action, **kwargs):
         try:
             action(moderator=request.user, **{_kwarg(obj): obj}, **kwargs)
             done += 1
-        except claims.ClaimError as exc:
+        except DomainError as exc:
             modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
     if done:
         modeladmin.message_user(request, f"{done} done.", messages.SUCCESS)
@@ -77,7 +80,7 @@ def _with_reason(name: str, title: str, action, **kwargs):
 
 
 def _reason(form, action):
-    key = "note" if action is claims.dispute_resolve else "reason"
+    key = "note" if action is disputes.dispute_resolve else "reason"
     return {key: form.cleaned_data["reason"]}
 
 
@@ -98,10 +101,10 @@ revoke = admin.action(description="Revoke, with a reason")(
     _with_reason("revoke", "Revoke claims", claims.claim_revoke)
 )
 uphold = admin.action(description="Uphold (revokes the claim), with a note")(
-    _with_reason("uphold", "Uphold disputes", claims.dispute_resolve, upheld=True)
+    _with_reason("uphold", "Uphold disputes", disputes.dispute_resolve, upheld=True)
 )
 dismiss = admin.action(description="Dismiss, with a note")(
-    _with_reason("dismiss", "Dismiss disputes", claims.dispute_resolve, upheld=False)
+    _with_reason("dismiss", "Dismiss disputes", disputes.dispute_resolve, upheld=False)
 )
 
 

@@ -2,19 +2,17 @@
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from works.api import (
-    MAX_ID,
-    ApiPagination,
-    InstitutionSerializer,
-    QueryParamsMixin,
-)
-from works.models import Researcher, ResearcherInstitution
+from bzpeer.api import ApiPagination, PageSerializer, QueryParamsMixin
+from works.api import InstitutionSerializer
+from works.models import Researcher
 
-from . import trust
+from . import queries, trust
+from .search.filters import ResearcherFilter
 from .services import trust_breakdown
 
 
@@ -90,66 +88,28 @@ class ResearcherDetailSerializer(ResearcherSerializer):
         ]
 
     def get_headline(self, researcher) -> str:
-        return researcher.headline or researcher.default_headline
+        # As the page shows it: the owner's words or a factual line; empty when neither.
+        return queries.researcher_headline(researcher, researcher.current_institutions)
 
     @extend_schema_field(TrustBreakdownSerializer)
     def get_trust(self, researcher) -> dict:
         return TrustBreakdownSerializer(trust_breakdown(researcher)).data
 
 
-class ResearcherFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    verification_level = serializers.IntegerField(required=False, min_value=0, max_value=3)
-    claim_status = serializers.ChoiceField(Researcher.ClaimStatus.choices, required=False)
-    institution = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    open_to_collaborate = serializers.BooleanField(required=False)
-    min_trust = serializers.IntegerField(required=False, min_value=0, max_value=100)
-    # Without it: the search's own ranking when `q` is given, else trust.
-    ordering = serializers.ChoiceField(["trust", "works", "cited", "name"], required=False)
-    page = serializers.IntegerField(required=False, min_value=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
-
-
-ORDERINGS = {
-    "trust": ("-trust_score", "-works_count", "id"),
-    "works": ("-works_count", "id"),
-    "cited": ("-cited_by_count", "id"),
-    "name": ("display_name", "id"),
-}
-
-
-@extend_schema(parameters=[ResearcherFilterSerializer], tags=["researchers"])
+@extend_schema(parameters=[PageSerializer], tags=["researchers"])
 class ResearcherList(QueryParamsMixin, generics.ListAPIView):
     """Researchers, found by name (`q`) and narrowed by level, claim, institution or trust."""
 
     serializer_class = ResearcherSerializer
     pagination_class = ApiPagination
-    filter_serializer_class = ResearcherFilterSerializer
+    filter_serializer_class = PageSerializer
+    # The directory's own filter set: the same filters and sort orders, a 400 for a bad value.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ResearcherFilter
 
     def get_queryset(self):
-        params = self.query_params()
-        researchers = Researcher.objects.filter(merged_into__isnull=True)
-        query = params.get("q", "").strip()
-        if query:
-            researchers = Researcher.objects.search(query)
-        if "verification_level" in params:
-            researchers = researchers.filter(verification_level=params["verification_level"])
-        if "claim_status" in params:
-            researchers = researchers.filter(claim_status=params["claim_status"])
-        if "institution" in params:
-            researchers = researchers.filter(
-                pk__in=ResearcherInstitution.objects.filter(
-                    institution_id=params["institution"]
-                ).values("researcher_id")
-            )
-        if "open_to_collaborate" in params:
-            researchers = researchers.filter(open_to_collaborate=params["open_to_collaborate"])
-        if "min_trust" in params:
-            researchers = researchers.filter(trust_score__gte=params["min_trust"])
-        ordering = params.get("ordering") or ("" if query else "trust")
-        if ordering:
-            researchers = researchers.order_by(*ORDERINGS[ordering])
-        return researchers.for_profile_page()
+        self.query_params()
+        return Researcher.objects.live().for_profile_page()
 
 
 @extend_schema(tags=["researchers"])

@@ -6,19 +6,31 @@ from django.utils.safestring import SafeString, mark_safe
 from bzpeer.safety import safe_url, strip_bidi
 
 
-def person_jsonld(*, researcher, institutions, works, base_url: str) -> dict:
-    """Return schema.org Person data, with the page's works as ScholarlyArticle."""
+def person_jsonld(
+    *, researcher, institutions, headline: str, works, base_url: str, owner_content=None
+) -> dict:
+    """Return schema.org Person data, with the page's works as ScholarlyArticle.
+
+    `headline` is the page's headline (profiles.queries.researcher_headline); an empty one
+    gives the Person no description. `owner_content` (the owner's words, links loaded) adds
+    their links to sameAs and their keywords as knowsAbout.
+    """
     url = base_url + researcher.get_absolute_url()
     same_as = [link for link in (researcher.orcid_url, researcher.openalex_url) if link]
+    if owner_content is not None:
+        same_as += [safe_url(link.url) for link in owner_content.links.all() if safe_url(link.url)]
     person = {
         "@type": "Person",
         "@id": url + "#person",
         "name": researcher.display_name,
         "url": url,
-        "description": researcher.headline or researcher.default_headline,
     }
+    if headline:
+        person["description"] = headline
     if same_as:
         person["sameAs"] = same_as
+    if owner_content is not None and owner_content.keywords:
+        person["knowsAbout"] = list(owner_content.keywords)
     if researcher.orcid:
         person["identifier"] = {
             "@type": "PropertyValue",

@@ -1,4 +1,4 @@
-from functools import partial
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from works.models import Researcher, Work
 
-from . import page_cache, page_context, seo
+from . import page_cache, page_context, queries, seo
+from .owner_content import queries as owner_queries
 from .services import trust_breakdown
 
 CLAIM_HISTORY_SHOWN = 10
@@ -34,9 +35,7 @@ class CountedPaginator(Paginator):
 
 
 def home(request):
-    top = Researcher.objects.filter(merged_into__isnull=True).order_by(
-        "-trust_score", "-works_count", "id"
-    )[:6]
+    top = Researcher.objects.live().ranked()[:6]
     return render(request, "profiles/home.html", {"top_researchers": top})
 
 
@@ -59,7 +58,10 @@ def researcher_detail(request, pk):
 
 
 def _render_researcher_detail(request, pk):
-    researcher = get_object_or_404(Researcher.objects.for_profile_page(), pk=pk)
+    # The owner's words come with the record (a join); their links and pins load only when a
+    # fragment that shows them is not cached.
+    records = Researcher.objects.for_profile_page().select_related("owner_content")
+    researcher = get_object_or_404(records, pk=pk)
     if researcher.merged_into_id:
         # Checked on the row the page loads anyway, so cached and unmerged pages cost nothing.
         url = reverse("profiles:detail", args=[researcher.merged_into_id])
@@ -71,23 +73,35 @@ def _render_researcher_detail(request, pk):
     )
     page = paginator.get_page(request.GET.get("page"))
     institutions = researcher.current_institutions
+    # Computed once, and only if a template fragment that shows it is not cached.
+    headline = functools.cache(
+        functools.partial(queries.researcher_headline, researcher, institutions)
+    )
+    owner_content = functools.cache(
+        functools.partial(owner_queries.owner_content_for_page, researcher)
+    )
     context = {
         "researcher": researcher,
         "institutions": institutions,
+        "headline": headline,
         "canonical_url": settings.SITE_URL + researcher.get_absolute_url(),
         # Built only when the template renders it: a cached fragment skips the works query.
-        "jsonld": partial(
-            seo.person_jsonld,
+        "jsonld": lambda: seo.person_jsonld(
             researcher=researcher,
             institutions=institutions,
+            headline=headline(),
             works=page,
             base_url=settings.SITE_URL,
+            owner_content=owner_content(),
         ),
         "page_version": page_cache.version(researcher.pk),
         "trust": trust_breakdown(researcher),
         "works_page": page,
+        "owner_content": owner_content,
+        "pinned_works": functools.partial(owner_queries.pinned_works_for_page, researcher),
         # Read only when the history fragment is not cached.
-        "claim_history": partial(claim_history, researcher),
+        "claim_history": functools.partial(claim_history, researcher),
         **page_context.context_for(request, researcher),
+        "my_open_claim": queries.open_claim_of(request.user, researcher),
     }
     return render(request, "profiles/researcher_detail.html", context)

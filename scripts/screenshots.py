@@ -2,7 +2,8 @@
 
 Run by `make screenshots`: it serves the embedded demo (SQLite under var/screenshots/, the
 demo data, in-process tasks) on a free local port, then photographs the home page, a profile,
-its graph explorer and a profile at phone width into docs/screenshots/.
+its graph explorer (network and timeline views) and a profile at phone width into
+docs/screenshots/.
 """
 
 import os
@@ -78,20 +79,35 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
+            ready = '[data-graph][data-graph-state="ready"]'
             shots = [
-                ("home.png", "/", {"width": 1280, "height": 800}, None),
-                ("profile.png", f"/researchers/{pk}/", {"width": 1280, "height": 1800}, "canvas"),
-                ("explorer.png", f"/researchers/{pk}/graph/", {"width": 1280, "height": 900},
-                 "canvas"),
-                ("profile-phone.png", f"/researchers/{pk}/", {"width": 390, "height": 1400}, None),
+                ("home.png", "/", {"width": 1280, "height": 800}, None, None),
+                ("profile.png", f"/researchers/{pk}/", {"width": 1280, "height": 2350}, ready,
+                 None),
+                ("explorer.png", f"/researchers/{pk}/graph/", {"width": 1280, "height": 1000},
+                 ready, None),
+                ("explorer-timeline.png", f"/researchers/{pk}/graph/",
+                 {"width": 1280, "height": 1000}, ready, "Timeline"),
+                # The phone's page down to the end of its graph section.
+                ("profile-phone.png", f"/researchers/{pk}/", {"width": 390, "height": 844},
+                 ready, "[data-graph]"),
             ]  # fmt: skip
-            for name, path, viewport, wait_selector in shots:
+            # The last field is a button to press first, or a selector to photograph down to.
+            for name, path, viewport, wait_selector, button in shots:
                 page = browser.new_page(viewport=viewport)
                 page.goto(base + path, wait_until="networkidle")
                 if wait_selector:
                     page.wait_for_selector(wait_selector, timeout=30_000)
-                    page.wait_for_timeout(1500)  # let the layout settle before the photo
-                page.screenshot(path=str(OUT / name))
+                clip = None
+                if button and button.startswith("["):
+                    bottom = page.locator(button).bounding_box()
+                    clip = {"x": 0, "y": 0, "width": viewport["width"],
+                            "height": bottom["y"] + bottom["height"] + 16}  # fmt: skip
+                elif button:
+                    page.get_by_role("button", name=button).click()
+                    page.wait_for_selector(wait_selector, timeout=30_000)
+                page.wait_for_timeout(600)  # let the last frame paint before the photo
+                page.screenshot(path=str(OUT / name), full_page=bool(clip), clip=clip)
                 page.close()
                 print(f"wrote docs/screenshots/{name}")
             browser.close()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from bzpeer.celery import app as celery_app
 
@@ -67,27 +68,49 @@ def moderator(make_user):
 
 
 @pytest.fixture
-def visitor_client(client):
+def owned_researcher(owner):
+    """A record the owner owns, as an approved claim leaves it: owner, claimed, level 2."""
+    from tests import factories
+
+    record = factories.researcher(
+        display_name="Owned Record",
+        owner=owner,
+        claim_status="claimed",
+        verification_level=2,
+    )
+    factories.work(authors=[record], title="The owner's work")
+    factories.refresh(record)
+    return record
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Each persona its own client: a test that uses two of them sees two different sessions.
+
+
+@pytest.fixture
+def visitor_client(db):
     """An anonymous visitor."""
-    return client
+    return Client()
 
 
 @pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
+def owner_client(owner):
+    return _signed_in(owner)
 
 
 @pytest.fixture
-def stranger_client(client, stranger):
-    client.force_login(stranger)
-    return client
+def stranger_client(stranger):
+    return _signed_in(stranger)
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+def moderator_client(moderator):
+    return _signed_in(moderator)
 
 
 @pytest.fixture

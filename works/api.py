@@ -1,46 +1,21 @@
 """The REST API for works, topics and institutions, a researcher's works, and their exports."""
 
 from django.db import models
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
+from bzpeer.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin, words
 from bzpeer.safety import safe_url
 
 from . import exports, identifiers
 from .models import Authorship, Institution, Researcher, Topic, Work, WorkTopic
 
-# The largest id PostgreSQL's bigint holds; a bigger one in a filter would be a 500, not a 404.
-MAX_ID = 2**63 - 1
 # A researcher's export reads at most this many works, newest first.
 EXPORT_MAX_WORKS = 5000
-
-
-class ApiPagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-def words(query: str) -> list[str]:
-    return query.split()[:10]
-
-
-class QueryParamsMixin:
-    """Validate the query string with `filter_serializer_class` before any query runs."""
-
-    filter_serializer_class = None
-
-    def query_params(self) -> dict:
-        # A plain dict: a QueryDict would read a missing boolean as False.
-        serializer = self.filter_serializer_class(data=self.request.query_params.dict())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 # Serializers: read-only shapes, they never write.
@@ -151,11 +126,6 @@ class NameFilterSerializer(serializers.Serializer):
 
 class InstitutionFilterSerializer(NameFilterSerializer):
     country_code = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
-
-
-class PageSerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
 def works_for_list(queryset):
@@ -337,9 +307,3 @@ class ResearcherWorksExport(APIView):
             f'attachment; filename="bzpeer-researcher-{researcher.pk}-works.{extension}"'
         )
         return response
-
-
-@csrf_exempt  # it changes nothing; CSRF's HTML 403 would hide the JSON 404
-def not_found(request, *args, **kwargs):
-    """Unknown paths under /api/ (e.g. a non-numeric id) answer JSON like the rest of the API."""
-    return JsonResponse({"detail": "Not found."}, status=404)

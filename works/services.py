@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import figures, names, signals
+from . import figures, names, queries, signals
 from .models import (
     Authorship,
     AuthorshipInstitution,
@@ -55,20 +55,7 @@ def _close_collaborator_counts(researcher_ids: list[int]) -> dict[int, int]:
     """Count co-authors sharing at least 2 distinct works of at most 50 authors (TRUST.md)."""
     limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
     placeholders = ", ".join(["%s"] * len(researcher_ids))
-    sql = f"""
-        SELECT pairs.researcher_id, COUNT(*)
-        FROM (
-            SELECT mine.researcher_id, theirs.researcher_id AS other_id
-            FROM works_authorship mine
-            JOIN works_work w ON w.id = mine.work_id AND w.authors_count <= %s
-            JOIN works_authorship theirs
-              ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-            WHERE mine.researcher_id IN ({placeholders})
-            GROUP BY mine.researcher_id, theirs.researcher_id
-            HAVING COUNT(DISTINCT mine.work_id) >= 2
-        ) pairs
-        GROUP BY pairs.researcher_id
-    """
+    sql = queries.close_collaborator_counts_sql(f"IN ({placeholders})")
     with connection.cursor() as cursor:
         cursor.execute(sql, [limit, *researcher_ids])
         return dict(cursor.fetchall())

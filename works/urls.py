@@ -5,8 +5,8 @@ from . import views
 app_name = "works"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
     path("works/<int:pk>/", views.work_detail, name="detail"),
+    path("works/<int:pk>/authors/", views.work_authors, name="authors"),
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution"),
 ]

@@ -1,35 +1,43 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 
+from . import queries
 from .models import AuthorshipInstitution, Institution, Researcher, Topic, Work
 
 
-@never_cache
-def healthz(request):
-    """Answer "ok" without touching the database or the cache."""
-    # For load balancers, docker-compose health checks and the benchmarks' reference view.
-    return HttpResponse("ok", content_type="text/plain")
-
-
 def work_detail(request, pk):
-    work = get_object_or_404(Work.objects.for_work_page(), pk=pk)
-    return render(request, "works/work_detail.html", {"work": work})
+    # A bounded byline and bounded link lists: the page costs the same for 2 or 3,000 authors.
+    work = get_object_or_404(Work.objects.select_related("source"), pk=pk)
+    context = {
+        "work": work,
+        "byline": queries.work_byline(work),
+        "topics": list(work.topics.all()),
+        "references": queries.work_references(work),
+        "citing": queries.work_citing(work),
+    }
+    return render(request, "works/work_detail.html", context)
+
+
+def work_authors(request, pk):
+    """Every author of a work, a page of them at a time, in byline order."""
+    work = get_object_or_404(Work, pk=pk)
+    paginator = Paginator(queries.authorships_in_order(work), queries.AUTHORS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "works/work_authors.html", {"work": work, "page": page})
 
 
 def topic_detail(request, pk):
     topic = get_object_or_404(Topic, pk=pk)
     # The stored researcher-topic links: no join through every authorship of the topic's works.
-    researchers = Researcher.objects.filter(topic_links__topic=topic, merged_into__isnull=True)
+    researchers = Researcher.objects.live().filter(topic_links__topic=topic)
     works = Work.objects.filter(work_topics__topic=topic).select_related("source")
     return render(
         request,
         "works/topic_detail.html",
         {
             "topic": topic,
-            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "researchers": researchers.ranked()[:50],
             "works_page": _page(request, works.order_by("-publication_year", "-id")),
         },
     )
@@ -38,9 +46,7 @@ def topic_detail(request, pk):
 def institution_detail(request, pk):
     institution = get_object_or_404(Institution, pk=pk)
     # Everyone known there, from author records and bylines alike.
-    researchers = Researcher.objects.filter(
-        affiliations__institution=institution, merged_into__isnull=True
-    )
+    researchers = Researcher.objects.live().filter(affiliations__institution=institution)
     works = Work.objects.filter(
         pk__in=AuthorshipInstitution.objects.filter(institution=institution).values(
             "authorship__work_id"
@@ -51,7 +57,7 @@ def institution_detail(request, pk):
         "works/institution_detail.html",
         {
             "institution": institution,
-            "researchers": researchers.order_by("-trust_score", "-works_count", "id")[:50],
+            "researchers": researchers.ranked()[:50],
             "works_page": _page(
                 request, works.select_related("source").order_by("-publication_year", "-id")
             ),

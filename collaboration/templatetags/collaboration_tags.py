@@ -2,18 +2,19 @@ from django import template
 
 from profiles import trust
 
-from .. import invites, models
+from .. import models
+from ..notifications import services as notifications
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def unread_count(context) -> int:
-    """New invitations and unseen conversation activity for the page header: one query."""
+def header_counts(context) -> notifications.HeaderCounts:
+    """The inbox's and the notifications' unread counts for the page header: one query."""
     request = context.get("request")
     if request is None:
-        return 0
-    return invites.unread_count(request.user)
+        return notifications.HeaderCounts()
+    return notifications.header_counts(request.user)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""The page where a signed-in person creates and revokes the API token for their scripts."""
+"""The account's own pages: its name, and the API token for the person's scripts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,22 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from . import tokens
+from .forms import NameForm
+
+
+@never_cache
+@login_required
+def account_name(request):
+    user = request.user
+    form = NameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save_name(user)
+        messages.success(request, "Your name is saved.")
+        return redirect("account-name")
+    status = 400 if form.errors else 200
+    return render(request, "profiles/account_name.html", {"form": form}, status=status)
 
 
 @never_cache

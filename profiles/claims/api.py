@@ -3,16 +3,11 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from works.api import (
-    MAX_ID,
-    ApiPagination,
-    PageSerializer,
-)
+from bzpeer.api import MAX_ID, ApiPagination, PageSerializer
 from works.models import Researcher
 
 from . import queries
@@ -55,10 +50,6 @@ class ClaimSubmitSerializer(serializers.Serializer):
     )
 
 
-def _claim_error(error: claims.ClaimError) -> ValidationError:
-    return ValidationError({"detail": str(error)})
-
-
 @extend_schema(tags=["claims"], parameters=[PageSerializer])
 class ClaimListCreate(generics.ListAPIView):
     """My claims; POST submits a claim and mails its confirmation link."""
@@ -76,10 +67,7 @@ class ClaimListCreate(generics.ListAPIView):
         submitted.is_valid(raise_exception=True)
         data = submitted.validated_data
         researcher = get_object_or_404(Researcher, pk=data.pop("researcher"))
-        try:
-            claim = claims.claim_submit(user=request.user, researcher=researcher, **data)
-        except claims.ClaimError as error:
-            raise _claim_error(error) from None
+        claim = claims.claim_submit(user=request.user, researcher=researcher, **data)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -101,8 +89,5 @@ class ClaimWithdraw(APIView):
     @extend_schema(request=None, responses=ClaimSerializer)
     def post(self, request, pk):
         claim = queries.claim_get_for_user(request.user, pk)
-        try:
-            claim = claims.claim_withdraw(claim=claim, user=request.user)
-        except claims.ClaimError as error:
-            raise _claim_error(error) from None
+        claim = claims.claim_withdraw(claim=claim, user=request.user)
         return Response(ClaimSerializer(claim).data)

@@ -3,6 +3,8 @@ the rules live in profiles.claims.services."""
 
 from django import forms
 
+from bzpeer.errors import DomainError
+
 from . import services as claims
 
 
@@ -11,8 +13,8 @@ class ClaimForm(forms.Form):
         label="Email address to confirm",
         max_length=254,
         help_text=(
-            "We send a one-time link to this address. An address at an institution on this "
-            "record is approved at once; any other address is reviewed by a moderator."
+            "We send a one-time link to this address. Once you open it, a moderator reviews "
+            "the claim unless the rules above approve it at once."
         ),
     )
     orcid = forms.CharField(
@@ -41,7 +43,7 @@ class ClaimForm(forms.Form):
             return ""
         try:
             return claims.normalise_orcid(value)
-        except claims.ClaimError as exc:
+        except DomainError as exc:
             raise forms.ValidationError(str(exc)) from None
 
 

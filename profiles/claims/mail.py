@@ -1,16 +1,12 @@
 """The mails of claiming: the confirmation link and the decisions, sent once the change commits."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Claim
+from bzpeer.mail import mail_on_commit
 
-logger = logging.getLogger(__name__)
+from .models import Claim
 
 
 def site_url(path: str) -> str:
@@ -25,21 +21,11 @@ def confirmation_on_commit(claim: Claim, token: str) -> None:
     }
     subject = f"Confirm your claim on {claim.researcher} (BZPEER)"
     body = render_to_string("profiles/claims/email/confirm.txt", context)
-    transaction.on_commit(lambda: send(subject, body, claim.email))
+    # A mail that cannot be sent leaves the claim saved: the claimant asks for the link again.
+    mail_on_commit(subject, body, claim.email)
 
 
 def claimant_notify_on_commit(claim: Claim, subject: str, message: str) -> None:
     context = {"claim": claim, "message": message, "claim_url": site_url(claim.get_absolute_url())}
     body = render_to_string("profiles/claims/email/decision.txt", context)
-    recipient = claim.user.email
-    if recipient:
-        transaction.on_commit(lambda: send(f"{subject} (BZPEER)", body, recipient))
-
-
-def send(subject: str, body: str, recipient: str) -> None:
-    # The claim is already saved; a mail server that is down must not turn that into an error.
-    # The claimant can ask for the link again from the claim's page.
-    try:
-        send_mail(subject, body, None, [recipient])
-    except Exception:
-        logger.exception("could not send claim mail to %s", recipient.rsplit("@", 1)[-1])
+    mail_on_commit(f"{subject} (BZPEER)", body, claim.user.email)

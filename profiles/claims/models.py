@@ -47,7 +47,8 @@ class Claim(models.Model):
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
-    # The institution whose homepage domain matched the address (automatic approval).
+    # The institution on the record whose homepage domain the confirmed address is at; the
+    # claim was approved automatically only if the account's name matched too.
     matched_institution = models.ForeignKey(
         "works.Institution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

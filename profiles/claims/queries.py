@@ -2,17 +2,15 @@
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
+from allauth.socialaccount.models import SocialAccount
 from django.db import models
 from django.http import Http404
 
+from bzpeer.permissions import require_moderator
+from works import identifiers, names
 from works.models import Institution, Researcher, ResearcherInstitution
 
 from .models import Claim, Dispute
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def claim_get_for_user(user, claim_id: int) -> Claim:
@@ -92,9 +90,23 @@ def matching_institution(*, researcher: Researcher, email: str) -> Institution |
     )
 
 
-def require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise PermissionDenied("Only moderators can do that.")
+def account_name_matches(user, researcher: Researcher) -> bool:
+    """Whether the account's own name is one of the record's names (works.names rules)."""
+    return any(
+        names.person_matches(given=user.first_name, family=user.last_name, name=name)
+        for name in researcher.all_names
+    )
+
+
+def signed_in_with_records_orcid(user, researcher: Researcher) -> bool:
+    """Whether the account signed in with ORCID, and ORCID's iD for it is the record's own."""
+    if not researcher.orcid:
+        return False
+    record_orcid = identifiers.strip_orcid_prefix(researcher.orcid)
+    uids = SocialAccount.objects.filter(user_id=user.pk, provider="orcid").values_list(
+        "uid", flat=True
+    )
+    return any(identifiers.strip_orcid_prefix(uid) == record_orcid for uid in uids)
 
 
 def token_hash(token: str) -> str:

@@ -15,8 +15,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from bzpeer.errors import DomainError
+from bzpeer.permissions import require_moderator
 from bzpeer.safety import strip_bidi
+from profiles import signals
 from profiles.accounts.models import User
+from profiles.owner_content.models import OwnerContent
 from profiles.services import researcher_trust_refresh
 from works import identifiers
 from works.models import Researcher
@@ -24,7 +28,13 @@ from works.services import public_verification_level
 
 from . import mail
 from .models import Claim, ClaimEvent, Dispute
-from .queries import claim_for_token, matching_institution, require_moderator, token_hash
+from .queries import (
+    account_name_matches,
+    claim_for_token,
+    matching_institution,
+    signed_in_with_records_orcid,
+    token_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +48,13 @@ Kind = ClaimEvent.Kind
 Role = ClaimEvent.Role
 
 
-class ClaimError(Exception):
-    """A claim action that cannot happen; the message is written for the person who tried."""
-
-
 def normalise_orcid(value: str) -> str:
     """Return "0000-0002-1825-0097" from that or its orcid.org URL; check the checksum."""
     value = identifiers.strip_orcid_prefix(value)
     if not identifiers.ORCID_RE.fullmatch(value):
-        raise ClaimError("An ORCID iD looks like 0000-0002-1825-0097.")
+        raise DomainError("An ORCID iD looks like 0000-0002-1825-0097.")
     if not identifiers.orcid_checksum_ok(value):
-        raise ClaimError("That ORCID iD has a typing error: its check digit does not match.")
+        raise DomainError("That ORCID iD has a typing error: its check digit does not match.")
     return value
 
 
@@ -72,29 +78,29 @@ def claim_submit(
     try:
         validate_email(email)
     except ValidationError:
-        raise ClaimError("Enter a valid email address to confirm.") from None
+        raise DomainError("Enter a valid email address to confirm.") from None
     orcid = normalise_orcid(orcid) if orcid.strip() else ""
     url = url.strip()
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ClaimError("Enter a full public web address, starting with https://.") from None
+            raise DomainError("Enter a full public web address, starting with https://.") from None
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise ClaimError(f"Keep the note under {NOTE_MAX} characters.")
+        raise DomainError(f"Keep the note under {NOTE_MAX} characters.")
 
     researcher = _lock_researcher(researcher.pk)
     if researcher.merged_into_id:
-        raise ClaimError("This record was merged into another one; claim that record instead.")
+        raise DomainError("This record was merged into another one; claim that record instead.")
     if researcher.owner_id == user.pk:
-        raise ClaimError("You already own this record.")
+        raise DomainError("You already own this record.")
     if researcher.owner_id is not None:
-        raise ClaimError(
+        raise DomainError(
             "This record already has an owner. If you believe it is yours, dispute the claim."
         )
     if Claim.objects.filter(user=user, researcher=researcher, status__in=Claim.OPEN).exists():
-        raise ClaimError("You already have a claim on this record in progress.")
+        raise DomainError("You already have a claim on this record in progress.")
 
     token, token_hash = _new_token()
     try:
@@ -110,7 +116,7 @@ def claim_submit(
                 token_expires_at=timezone.now() + CONFIRMATION_TTL,
             )
     except IntegrityError:
-        raise ClaimError("You already have a claim on this record in progress.") from None
+        raise DomainError("You already have a claim on this record in progress.") from None
     _record(claim, Kind.SUBMITTED, Role.CLAIMANT, user)
     _sync_unowned_status(researcher)
     _after_event(researcher)
@@ -125,7 +131,7 @@ def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
     claim = _lock_claim(claim.pk)
     _require_claimant(claim, user)
     if claim.status != Status.EMAIL_PENDING:
-        raise ClaimError("This claim's address is already confirmed.")
+        raise DomainError("This claim's address is already confirmed.")
     token, claim.token_hash = _new_token()
     claim.token_expires_at = timezone.now() + CONFIRMATION_TTL
     claim.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
@@ -136,10 +142,10 @@ def claim_resend_confirmation(*, claim: Claim, user: User) -> Claim:
 
 @transaction.atomic
 def claim_confirm_email(*, token: str) -> Claim:
-    """Use a confirmation link: approve at L2 when the domain matches, else queue for review."""
+    """Use a confirmation link: approve when the evidence allows it, else queue for review."""
     found = claim_for_token(token)
     if found is None:
-        raise ClaimError("This confirmation link is not valid or has already been used.")
+        raise DomainError("This confirmation link is not valid or has already been used.")
     researcher = _lock_researcher(found.researcher_id)
     claim = (
         Claim.objects.select_for_update()
@@ -147,9 +153,9 @@ def claim_confirm_email(*, token: str) -> Claim:
         .first()
     )
     if claim is None:  # used by a concurrent request a moment ago
-        raise ClaimError("This confirmation link is not valid or has already been used.")
+        raise DomainError("This confirmation link is not valid or has already been used.")
     if claim.token_expires_at <= timezone.now():
-        raise ClaimError("This confirmation link has expired. Open your claim to get a new link.")
+        raise DomainError("This confirmation link has expired. Open your claim to get a new link.")
     claim.researcher = researcher
     claim.token_hash = None
     claim.token_expires_at = None
@@ -157,18 +163,8 @@ def claim_confirm_email(*, token: str) -> Claim:
     claim.status = Status.AWAITING_MODERATOR
     claim.save()
     _record(claim, Kind.CONFIRMED, Role.CLAIMANT, claim.user)
-
-    institution = matching_institution(researcher=researcher, email=claim.email)
-    if institution is not None and researcher.owner_id is None:
-        claim.matched_institution = institution
-        claim.save(update_fields=["matched_institution", "updated_at"])
-        _take_ownership(
-            claim,
-            researcher,
-            role=Role.SYSTEM,
-            actor=None,
-            detail=f"the confirmed address belongs to {institution.display_name}"[:300],
-        )
+    if researcher.owner_id is None:
+        _approve_automatically(claim, researcher)
     _sync_unowned_status(researcher)
     _after_event(researcher)
     return claim
@@ -181,7 +177,7 @@ def claim_approve(*, claim: Claim, moderator: User) -> Claim:
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if claim.status != Status.AWAITING_MODERATOR:
-        raise ClaimError(
+        raise DomainError(
             f"Only a claim waiting for a moderator can be approved; "
             f"this one is {claim.get_status_display().lower()}."
         )
@@ -199,18 +195,11 @@ def claim_verify(*, claim: Claim, moderator: User) -> Claim:
     if claim.status == Status.AWAITING_MODERATOR:
         _take_ownership(claim, researcher, role=Role.MODERATOR, actor=moderator)
     if claim.status != Status.APPROVED:
-        raise ClaimError(
+        raise DomainError(
             f"Only an approved claim can be verified; "
             f"this one is {claim.get_status_display().lower()}."
         )
-    updated = Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
-        verification_level=Researcher.VerificationLevel.L3,
-        claim_status=Researcher.ClaimStatus.VERIFIED,
-    )
-    if not updated:
-        raise ClaimError("The claimant no longer owns this record.")
-    _set_status(claim, Status.VERIFIED, moderator)
-    _record(claim, Kind.VERIFIED, Role.MODERATOR, moderator)
+    _verify(claim, researcher, role=Role.MODERATOR, actor=moderator)
     _after_event(researcher)
     return claim
 
@@ -223,7 +212,7 @@ def claim_reject(*, claim: Claim, moderator: User, reason: str) -> Claim:
     researcher = _lock_researcher(claim.researcher_id)
     claim = _lock_claim(claim.pk)
     if not claim.is_open:
-        raise ClaimError(
+        raise DomainError(
             f"Only an open claim can be rejected; this one is {claim.get_status_display().lower()}."
         )
     claim.token_hash = None
@@ -243,7 +232,7 @@ def claim_withdraw(*, claim: Claim, user: User) -> Claim:
     claim = _lock_claim(claim.pk)
     _require_claimant(claim, user)
     if not (claim.is_open or claim.is_owning):
-        raise ClaimError(
+        raise DomainError(
             f"This claim is already {claim.get_status_display().lower()}; "
             f"there is nothing to withdraw."
         )
@@ -271,69 +260,13 @@ def claim_revoke(*, claim: Claim, moderator: User, reason: str) -> Claim:
 
 
 @transaction.atomic
-def dispute_submit(*, user: User, researcher: Researcher, reason: str) -> Dispute:
-    """Tell the moderators a claimed record is not its owner's. Ownership does not change."""
-    if not user.is_authenticated:
-        raise PermissionDenied
-    reason = _clean_reason(reason)
-    researcher = _lock_researcher(researcher.pk)
-    if researcher.owner_id is None:
-        raise ClaimError("Only a claimed record can be disputed. You can claim this one instead.")
-    if researcher.owner_id == user.pk:
-        raise ClaimError("You own this record; there is nothing to dispute.")
-    owning = Claim.objects.filter(researcher=researcher, status__in=Claim.OWNING).first()
-    try:
-        with transaction.atomic():
-            dispute = Dispute.objects.create(
-                researcher=researcher, claim=owning, user=user, reason=reason
-            )
-    except IntegrityError:
-        raise ClaimError("You already have an open dispute on this record.") from None
-    ClaimEvent.objects.create(
-        researcher=researcher, claim=owning, kind=Kind.DISPUTED, actor_role=Role.MEMBER, actor=user
-    )
-    _after_event(researcher)
-    return dispute
-
-
-@transaction.atomic
-def dispute_resolve(*, dispute: Dispute, moderator: User, upheld: bool, note: str) -> Dispute:
-    """A moderator decides a dispute; upholding it revokes the disputed claim."""
-    require_moderator(moderator)
-    note = _clean_reason(note)
-    researcher = _lock_researcher(dispute.researcher_id)
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    if dispute.status != Dispute.Status.OPEN:
-        raise ClaimError(f"This dispute is already {dispute.get_status_display().lower()}.")
-    if upheld:
-        claim = _lock_claim(dispute.claim_id) if dispute.claim_id else None
-        if claim is not None and claim.is_owning:
-            # Resolves this dispute and any other open one on the same claim.
-            _revoke(claim, researcher, moderator=moderator, reason=note, after_dispute=True)
-        else:
-            _close_dispute(dispute, Dispute.Status.UPHELD, moderator, note)
-    else:
-        _close_dispute(dispute, Dispute.Status.DISMISSED, moderator, note)
-        ClaimEvent.objects.create(
-            researcher=researcher,
-            claim_id=dispute.claim_id,
-            kind=Kind.DISPUTE_DISMISSED,
-            actor_role=Role.MODERATOR,
-            actor=moderator,
-        )
-    _after_event(researcher)
-    dispute.refresh_from_db()
-    return dispute
-
-
-@transaction.atomic
 def researcher_profile_update(
     *, researcher: Researcher, user: User, headline: str, open_to_collaborate: bool
 ) -> Researcher:
     """The owner writes the headline and says whether they take collaboration invites."""
     headline = " ".join(strip_bidi(headline).split())
     if len(headline) > HEADLINE_MAX:
-        raise ClaimError(f"Keep the headline under {HEADLINE_MAX} characters.")
+        raise DomainError(f"Keep the headline under {HEADLINE_MAX} characters.")
     researcher = _lock_researcher(researcher.pk)
     if researcher.owner_id != user.pk:
         raise PermissionDenied
@@ -360,9 +293,9 @@ def _require_claimant(claim: Claim, user) -> None:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ClaimError("Give a reason; the claimant and the moderators will read it.")
+        raise DomainError("Give a reason; the claimant and the moderators will read it.")
     if len(reason) > REASON_MAX:
-        raise ClaimError(f"Keep the reason under {REASON_MAX} characters.")
+        raise DomainError(f"Keep the reason under {REASON_MAX} characters.")
     return reason
 
 
@@ -377,6 +310,10 @@ def _lock_claim(claim_id: int) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim_id)
 
 
+# The events that decide a claim for its claimant, who is told of each (profiles.signals).
+DECISIONS = frozenset({Kind.APPROVED, Kind.VERIFIED, Kind.REJECTED, Kind.REVOKED})
+
+
 def _record(claim: Claim, kind: str, role: str, actor: User | None, detail: str = "") -> None:
     ClaimEvent.objects.create(
         researcher_id=claim.researcher_id,
@@ -386,6 +323,10 @@ def _record(claim: Claim, kind: str, role: str, actor: User | None, detail: str 
         actor=actor,
         detail=detail,
     )
+    if kind in DECISIONS:
+        signals.claim_decided.send(
+            sender=Claim, claim=claim, decision=kind, automatic=role == Role.SYSTEM
+        )
 
 
 def _set_status(claim: Claim, status: str, decided_by: User | None, *, reason: str = "") -> None:
@@ -400,7 +341,7 @@ def _set_status(claim: Claim, status: str, decided_by: User | None, *, reason: s
             claim.save()
     except IntegrityError:
         # Only the one-owning-claim constraint can fire here: another claim won the record.
-        raise ClaimError("This record already has an owner.") from None
+        raise DomainError("This record already has an owner.") from None
 
 
 def _take_ownership(
@@ -413,7 +354,7 @@ def _take_ownership(
         verification_level=max(researcher.verification_level, Researcher.VerificationLevel.L2),
     )
     if not updated:
-        raise ClaimError("This record already has an owner.")
+        raise DomainError("This record already has an owner.")
     researcher.owner_id = claim.user_id
     _set_status(claim, Status.APPROVED, actor)
     _record(claim, Kind.APPROVED, role, actor, detail)
@@ -424,8 +365,46 @@ def _take_ownership(
     )
 
 
+def _approve_automatically(claim: Claim, researcher: Researcher) -> None:
+    """Approve a confirmed claim without a moderator where TRUST.md allows it.
+
+    - The account signed in with ORCID and ORCID's iD is the record's own: Verified (L3), since
+      an identity provider confirmed it.
+    - The confirmed address belongs to an institution on the record and the account's name is
+      one of the record's names: Claimed (L2). The address alone is not enough: a colleague or
+      a student at the same institution has one too.
+    Anything else waits for a moderator, who sees which institution the address matched.
+    """
+    if signed_in_with_records_orcid(claim.user, researcher):
+        detail = "signed in with the record's ORCID iD"
+        _take_ownership(claim, researcher, role=Role.SYSTEM, actor=None, detail=detail)
+        _verify(claim, researcher, role=Role.SYSTEM, actor=None)
+        return
+    institution = matching_institution(researcher=researcher, email=claim.email)
+    if institution is None:
+        return
+    claim.matched_institution = institution
+    claim.save(update_fields=["matched_institution", "updated_at"])
+    if account_name_matches(claim.user, researcher):
+        detail = f"the address belongs to {institution.display_name} and the account's name matches"
+        # The institution's name is imported data of any length; the event detail is bounded.
+        _take_ownership(claim, researcher, role=Role.SYSTEM, actor=None, detail=detail[:300])
+
+
+def _verify(claim: Claim, researcher: Researcher, *, role: str, actor: User | None) -> None:
+    updated = Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
+        verification_level=Researcher.VerificationLevel.L3,
+        claim_status=Researcher.ClaimStatus.VERIFIED,
+    )
+    if not updated:
+        raise DomainError("The claimant no longer owns this record.")
+    _set_status(claim, Status.VERIFIED, actor)
+    _record(claim, Kind.VERIFIED, role, actor)
+
+
 def _release_ownership(claim: Claim, researcher: Researcher) -> None:
-    """Drop the owner, the owner's headline and the level back to what open data supports."""
+    """Drop the owner, the owner's headline and words, and the level back to what open data
+    supports."""
     Researcher.objects.filter(pk=researcher.pk, owner_id=claim.user_id).update(
         owner=None,
         headline="",
@@ -435,6 +414,8 @@ def _release_ownership(claim: Claim, researcher: Researcher) -> None:
         ),
     )
     researcher.owner_id = None
+    # The owner's words were theirs: the next owner starts without them.
+    OwnerContent.objects.filter(researcher_id=researcher.pk).delete()
 
 
 def _revoke(
@@ -446,7 +427,7 @@ def _revoke(
     after_dispute: bool = False,
 ) -> None:
     if not claim.is_owning:
-        raise ClaimError(
+        raise DomainError(
             f"Only an approved claim can be revoked; "
             f"this one is {claim.get_status_display().lower()}."
         )

@@ -1,7 +1,7 @@
 """Claim, confirm, withdraw, dispute, the owner's controls and the moderation queue.
 
 Thin views: each starts with a permission-checked accessor, validates a form and calls one
-service in profiles.claims; a ClaimError becomes a message for the person, never a 500.
+service in profiles.claims; a DomainError becomes a message for the person, never a 500.
 """
 
 from django.contrib import messages
@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bzpeer.errors import DomainError
+from bzpeer.permissions import is_moderator
 from works.models import Researcher
 
-from . import queries
+from ..owner_content import views as owner_content_views
+from . import disputes, queries
 from . import services as claims
 from .forms import ClaimForm, DisputeForm, ReasonForm, ResearcherProfileForm
 from .models import Claim, Dispute
-from .services import ClaimError
 
 QUEUE_SIZE = 50
 
@@ -27,7 +29,7 @@ def _moderator_required(view):
 
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not queries.is_moderator(request.user):
+        if not is_moderator(request.user):
             raise PermissionDenied("Only moderators can do that.")
         return view(request, *args, **kwargs)
 
@@ -50,7 +52,7 @@ def claim_create(request, pk):
             claim = claims.claim_submit(
                 user=request.user, researcher=researcher, **form.cleaned_data
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -74,23 +76,33 @@ def claim_confirm(request, token):
     if request.method == "POST":
         try:
             claim = claims.claim_confirm_email(token=token)
-        except ClaimError as exc:
+        except DomainError as exc:
             return render(request, "profiles/claims/confirm.html", {"error": str(exc)}, status=400)
-        if claim.is_owning:
-            messages.success(
-                request,
-                "Your address is confirmed and matches an institution on the record: "
-                "the record is now yours (Claimed, L2).",
-            )
-        else:
-            messages.success(
-                request, "Your address is confirmed. A moderator will review your claim."
-            )
+        messages.success(request, _confirmed_message(claim))
         return redirect(claim.researcher)
     if claim is None:
         error = "This confirmation link is not valid or has already been used."
         return render(request, "profiles/claims/confirm.html", {"error": error}, status=400)
     return render(request, "profiles/claims/confirm.html", {"claim": claim})
+
+
+def _confirmed_message(claim: Claim) -> str:
+    if claim.status == Claim.Status.VERIFIED:
+        return (
+            "Your address is confirmed and you signed in with this record's ORCID iD: "
+            "the record is now yours (Verified, L3)."
+        )
+    if claim.is_owning:
+        return (
+            "Your address is confirmed, it belongs to an institution on the record and your "
+            "name is the record's: the record is now yours (Claimed, L2)."
+        )
+    if claim.matched_institution_id:
+        return (
+            "Your address is confirmed and belongs to an institution on the record, but your "
+            "account's name is not the record's name, so a moderator will review your claim."
+        )
+    return "Your address is confirmed. A moderator will review your claim."
 
 
 @login_required
@@ -106,7 +118,7 @@ def claim_withdraw(request, claim_id):
     claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claims.claim_withdraw(claim=claim, user=request.user)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Your claim is withdrawn.")
@@ -119,7 +131,7 @@ def claim_resend(request, claim_id):
     claim = queries.claim_get_for_user(request.user, claim_id)
     try:
         claim = claims.claim_resend_confirmation(claim=claim, user=request.user)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"We sent a new confirmation link to {claim.email}.")
@@ -132,10 +144,10 @@ def dispute_create(request, pk):
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            claims.dispute_submit(
+            disputes.dispute_submit(
                 user=request.user, researcher=researcher, reason=form.cleaned_data["reason"]
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -165,16 +177,14 @@ def researcher_edit(request, pk):
             claims.researcher_profile_update(
                 researcher=researcher, user=request.user, **form.cleaned_data
             )
-        except ClaimError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Your profile is updated.")
             return redirect(researcher)
-    return render(
-        request,
-        "profiles/claims/researcher_edit.html",
-        {"researcher": researcher, "form": form},
-        status=400 if form.errors else 200,
+    # The page also holds the owner's own words and pinned works (profiles.owner_content).
+    return owner_content_views.render_edit_page(
+        request, researcher, profile_form=form, status=400 if form.errors else 200
     )
 
 
@@ -199,7 +209,7 @@ def mine(request):
 def moderation_queue(request):
     awaiting = (
         Claim.objects.filter(status=Claim.Status.AWAITING_MODERATOR)
-        .select_related("researcher", "user")
+        .select_related("researcher", "user", "matched_institution")
         .order_by("created_at")[:QUEUE_SIZE]
     )
     owning = (
@@ -233,7 +243,7 @@ def moderation_claim_action(request, claim_id, action):
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             service = claims.claim_reject if action == "reject" else claims.claim_revoke
             service(claim=claim, moderator=request.user, reason=reason)
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, f"Claim {claim.pk}: {exc}")
     else:
         messages.success(request, f"Claim {claim.pk} on {claim.researcher}: done ({action}).")
@@ -247,10 +257,10 @@ def moderation_dispute_action(request, dispute_id, action):
     form = ReasonForm(request.POST)
     note = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        claims.dispute_resolve(
+        disputes.dispute_resolve(
             dispute=dispute, moderator=request.user, upheld=action == "uphold", note=note
         )
-    except ClaimError as exc:
+    except DomainError as exc:
         messages.error(request, f"Dispute {dispute.pk}: {exc}")
     else:
         outcome = "upheld" if action == "uphold" else "dismissed"

@@ -8,12 +8,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bzpeer.api import MAX_ID, ApiPagination, PageSerializer
+from bzpeer.errors import DomainError
 from profiles.api import ResearcherDetailSerializer
-from works.api import (
-    MAX_ID,
-    ApiPagination,
-    PageSerializer,
-)
 from works.models import AuthorshipCorrection, Researcher, Work
 
 from . import merges
@@ -107,13 +104,9 @@ def _work_named(data: dict, *, within: Researcher | None = None) -> Work:
     if data.get("work"):
         work = Work.objects.filter(pk=data["work"]).first()
         if work is None:
-            raise corrections.CorrectionError("No such work.")
+            raise DomainError("No such work.")
         return work
     return corrections.work_find_one(data.get("doi") or data.get("title") or "", within=within)
-
-
-def _correction_error(error: corrections.CorrectionError) -> ValidationError:
-    return ValidationError({"detail": str(error)})
 
 
 @extend_schema(tags=["corrections"])
@@ -140,16 +133,13 @@ class WorkRemove(APIView):
         researcher = corrections.researcher_get_for_owner(request.user, pk)
         submitted = WorkRemoveSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            work = _work_named(submitted.validated_data, within=researcher)
-            correction = corrections.work_remove(
-                user=request.user,
-                researcher=researcher,
-                work=work,
-                reason=submitted.validated_data["reason"],
-            )
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        work = _work_named(submitted.validated_data, within=researcher)
+        correction = corrections.work_remove(
+            user=request.user,
+            researcher=researcher,
+            work=work,
+            reason=submitted.validated_data["reason"],
+        )
         return Response(CorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -164,11 +154,8 @@ class WorkRestore(APIView):
         researcher = corrections.researcher_get_for_owner(request.user, pk)
         submitted = WorkRefSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            work = _work_named(submitted.validated_data)
-            corrections.work_restore(user=request.user, researcher=researcher, work=work)
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        work = _work_named(submitted.validated_data)
+        corrections.work_restore(user=request.user, researcher=researcher, work=work)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -183,11 +170,8 @@ class WorkAdd(APIView):
         researcher = corrections.researcher_get_for_owner(request.user, pk)
         submitted = WorkRefSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            work = _work_named(submitted.validated_data)
-            correction = corrections.work_add(user=request.user, researcher=researcher, work=work)
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        work = _work_named(submitted.validated_data)
+        correction = corrections.work_add(user=request.user, researcher=researcher, work=work)
         return Response(CorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -203,10 +187,7 @@ class ResearcherMerge(APIView):
         submitted = MergeSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
         target = get_object_or_404(Researcher, pk=submitted.validated_data["into"])
-        try:
-            survivor = merges.researcher_merge(user=request.user, source=source, target=target)
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        survivor = merges.researcher_merge(user=request.user, source=source, target=target)
         survivor = Researcher.objects.for_profile_page().get(pk=survivor.pk)
         return Response(ResearcherDetailSerializer(survivor).data)
 
@@ -223,20 +204,17 @@ class SuggestionCreate(APIView):
         submitted = SuggestionSubmitSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
         data = submitted.validated_data
-        try:
-            work = None
-            if data["kind"] != CorrectionSuggestion.Kind.OTHER:
-                removing = data["kind"] == CorrectionSuggestion.Kind.REMOVE_WORK
-                work = _work_named(data, within=researcher if removing else None)
-            suggestion = corrections.suggestion_submit(
-                user=request.user,
-                researcher=researcher,
-                kind=data["kind"],
-                work=work,
-                message=data["message"],
-            )
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        work = None
+        if data["kind"] != CorrectionSuggestion.Kind.OTHER:
+            removing = data["kind"] == CorrectionSuggestion.Kind.REMOVE_WORK
+            work = _work_named(data, within=researcher if removing else None)
+        suggestion = corrections.suggestion_submit(
+            user=request.user,
+            researcher=researcher,
+            kind=data["kind"],
+            work=work,
+            message=data["message"],
+        )
         return Response(SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
 
 
@@ -261,10 +239,7 @@ class SuggestionDecide(APIView):
         suggestion = corrections.suggestion_get_for_decider(request.user, pk)
         submitted = DecisionSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
-        try:
-            suggestion = corrections.suggestion_decide(
-                user=request.user, suggestion=suggestion, **submitted.validated_data
-            )
-        except corrections.CorrectionError as error:
-            raise _correction_error(error) from None
+        suggestion = corrections.suggestion_decide(
+            user=request.user, suggestion=suggestion, **submitted.validated_data
+        )
         return Response(SuggestionSerializer(suggestion).data)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from bzpeer.errors import DomainError
 from profiles.accounts.models import User
 from profiles.claims.models import Claim, ClaimEvent, Dispute
 from works import openalex, signals
@@ -20,7 +21,7 @@ from works.models import Authorship, AuthorshipCorrection, MergedAuthorId, Resea
 from works.services import public_verification_level, researchers_changed
 
 from .models import CorrectionSuggestion
-from .services import CorrectionError, history_add, lock_pair, survivor_of
+from .services import history_add, lock_pair, survivor_of
 
 # Longer than any chain can be while merges keep chains one hop long; a guard, not a rule.
 MAX_HOPS = 50
@@ -42,7 +43,7 @@ def researcher_merge(*, user: User, source: Researcher, target: Researcher) -> R
     record already merged, and a merge that would close a cycle of redirects.
     """
     if source.pk == target.pk:
-        raise CorrectionError("A record cannot be merged into itself.")
+        raise DomainError("A record cannot be merged into itself.")
     source, target = lock_pair(source.pk, target.pk)
     _check_mergeable(source, target)
     if not (user.is_authenticated and source.owner_id == user.pk == target.owner_id):
@@ -60,17 +61,17 @@ def researcher_merge(*, user: User, source: Researcher, target: Researcher) -> R
 
 def _check_mergeable(source: Researcher, target: Researcher) -> None:
     if source.merged_into_id is not None:
-        raise CorrectionError(f"{source} was already merged into another record.")
+        raise DomainError(f"{source} was already merged into another record.")
     hop, hops = target, 0
     while hop.merged_into_id is not None and hops < MAX_HOPS:
         if hop.merged_into_id == source.pk:
-            raise CorrectionError(
+            raise DomainError(
                 f"{target} already redirects to {source}; merging {source} into it would make "
                 "the two records redirect to each other."
             )
         hop, hops = Researcher.objects.only("merged_into").get(pk=hop.merged_into_id), hops + 1
     if target.merged_into_id is not None:
-        raise CorrectionError(
+        raise DomainError(
             f"{target} was merged into another record; merge into that record instead."
         )
 

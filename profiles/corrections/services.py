@@ -17,10 +17,12 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from profiles import page_cache
+from bzpeer.errors import DomainError
+from bzpeer.permissions import is_moderator
+from profiles import page_cache, signals
 from profiles.accounts.models import User
 from profiles.claims.models import ClaimEvent
-from profiles.claims.queries import is_moderator, researcher_get_for_owner  # noqa: F401  (the owner accessor)
+from profiles.claims.queries import researcher_get_for_owner  # noqa: F401  (the owner accessor)
 from works import identifiers
 from works.models import (
     Authorship,
@@ -43,10 +45,6 @@ Fix = AuthorshipCorrection.Kind
 Suggestion = CorrectionSuggestion
 
 
-class CorrectionError(Exception):
-    """A correction that cannot happen; the message is written for the person who tried."""
-
-
 # --- Reads: permission-checked accessors and finders --------------------------------------
 
 
@@ -54,7 +52,7 @@ def researcher_get_for_suggestion(user, researcher_id: int) -> Researcher:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to suggest a correction.")
     try:
-        return Researcher.objects.get(pk=researcher_id, merged_into__isnull=True)
+        return Researcher.objects.live().get(pk=researcher_id)
     except Researcher.DoesNotExist:
         raise Http404("No such researcher.") from None
 
@@ -114,13 +112,13 @@ def works_find(query: str, *, within: Researcher | None = None) -> list[Work]:
 
 
 def work_find_one(query: str, *, within: Researcher | None = None) -> Work:
-    """The one work a title or DOI names; a CorrectionError says what to do otherwise."""
+    """The one work a title or DOI names; a DomainError says what to do otherwise."""
     found = works_find(query, within=within)
     if not found:
         where = "on this record" if within else "in BZPEER"
-        raise CorrectionError(f"No work {where} has that title or DOI.")
+        raise DomainError(f"No work {where} has that title or DOI.")
     if len(found) > 1:
-        raise CorrectionError(
+        raise DomainError(
             f"{len(found)}{'+' if len(found) == FIND_LIMIT else ''} works match; "
             "give the DOI or the full title."
         )
@@ -157,7 +155,7 @@ def work_restore(*, user: User, researcher: Researcher, work: Work) -> Authorshi
         researcher=researcher, work=work, kind=Fix.REMOVED
     ).first()
     if correction is None:
-        raise CorrectionError("This work was not removed from your record.")
+        raise DomainError("This work was not removed from your record.")
     kept = correction.removed_authorship
     orders = kept.get("orders") or [kept.get("order", 0)]
     # The entries stayed on the byline, unlinked, in their places (unless a re-import moved
@@ -206,7 +204,7 @@ def _remove(
         .order_by("order")
     )
     if not entries:
-        raise CorrectionError("This work is not on the record.")
+        raise DomainError("This work is not on the record.")
     earlier = AuthorshipCorrection.objects.filter(researcher=researcher, work=work).first()
     asserted = earlier is not None and earlier.kind == Fix.ASSERTED
     first = entries[0]
@@ -245,11 +243,11 @@ def _remove(
 
 def _add(researcher: Researcher, work: Work, *, actor: User | None, role: str):
     if Authorship.objects.filter(researcher=researcher, work=work).exists():
-        raise CorrectionError("This work is already on the record.")
+        raise DomainError("This work is already on the record.")
     if AuthorshipCorrection.objects.filter(
         researcher=researcher, work=work, kind=Fix.REMOVED
     ).exists():
-        raise CorrectionError("This work was removed from the record; restore it instead.")
+        raise DomainError("This work was removed from the record; restore it instead.")
     last = Authorship.objects.filter(work=work).aggregate(last=models.Max("order"))["last"]
     Authorship.objects.create(
         researcher=researcher,
@@ -282,32 +280,35 @@ def suggestion_submit(
         raise PermissionDenied("Sign in to suggest a correction.")
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
-        raise CorrectionError(f"Keep the message under {MESSAGE_MAX} characters.")
+        raise DomainError(f"Keep the message under {MESSAGE_MAX} characters.")
     if kind not in Suggestion.Kind.values:
-        raise CorrectionError("Choose what kind of correction you suggest.")
+        raise DomainError("Choose what kind of correction you suggest.")
     researcher = _lock(researcher.pk)
     if researcher.merged_into_id is not None:
-        raise CorrectionError("This record was merged into another; suggest it there.")
+        raise DomainError("This record was merged into another; suggest it there.")
     if researcher.owner_id == user.pk:
-        raise CorrectionError("This is your record: correct it yourself.")
+        raise DomainError("This is your record: correct it yourself.")
     on_record = work is not None and researcher.authorships.filter(work=work).exists()
     if kind == Suggestion.Kind.OTHER:
         if not message:
-            raise CorrectionError("Say what is wrong with this record.")
+            raise DomainError("Say what is wrong with this record.")
         work = None
     elif work is None:
-        raise CorrectionError("Name the work, by its title or DOI.")
+        raise DomainError("Name the work, by its title or DOI.")
     elif kind == Suggestion.Kind.REMOVE_WORK and not on_record:
-        raise CorrectionError("That work is not on this record.")
+        raise DomainError("That work is not on this record.")
     elif kind == Suggestion.Kind.ADD_WORK and on_record:
-        raise CorrectionError("That work is already on this record.")
+        raise DomainError("That work is already on this record.")
     try:
         with transaction.atomic():
-            return Suggestion.objects.create(
+            suggestion = Suggestion.objects.create(
                 researcher=researcher, user=user, kind=kind, work=work, message=message
             )
     except IntegrityError:
-        raise CorrectionError("You already suggested this; it is waiting for a decision.") from None
+        raise DomainError("You already suggested this; it is waiting for a decision.") from None
+    # The owner, or the moderators for an unclaimed record, are told (profiles.signals).
+    signals.correction_suggested.send(sender=Suggestion, suggestion=suggestion)
+    return suggestion
 
 
 @transaction.atomic
@@ -321,7 +322,7 @@ def suggestion_decide(
     """
     note = (note or "").strip()
     if len(note) > REASON_MAX:
-        raise CorrectionError(f"Keep the note under {REASON_MAX} characters.")
+        raise DomainError(f"Keep the note under {REASON_MAX} characters.")
     researcher = _lock(suggestion.researcher_id)
     suggestion = (
         Suggestion.objects.select_for_update(of=("self",))
@@ -331,9 +332,7 @@ def suggestion_decide(
     if not may_decide(user, researcher):
         raise PermissionDenied("Only the record's owner, or a moderator, decides this.")
     if suggestion.status != Suggestion.Status.PENDING:
-        raise CorrectionError(
-            f"This suggestion is already {suggestion.get_status_display().lower()}."
-        )
+        raise DomainError(f"This suggestion is already {suggestion.get_status_display().lower()}.")
     role = Role.OWNER if researcher.owner_id == user.pk else Role.MODERATOR
     if accept and suggestion.kind == Suggestion.Kind.REMOVE_WORK:
         _remove(
@@ -362,9 +361,9 @@ def suggestion_decide(
 def _clean(text: str, limit: int, missing: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise CorrectionError(missing)
+        raise DomainError(missing)
     if len(text) > limit:
-        raise CorrectionError(f"Keep it under {limit} characters.")
+        raise DomainError(f"Keep it under {limit} characters.")
     return text
 
 

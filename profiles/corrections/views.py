@@ -2,7 +2,7 @@
 anyone signed in, and the redirects of merged records.
 
 Thin views: each starts with a permission-checked accessor, validates a small form and calls
-one service in profiles.corrections. A CorrectionError or a refusal (PermissionDenied) becomes a
+one service in profiles.corrections. A DomainError or a refusal (PermissionDenied) becomes a
 form error or a message with a 4xx status, never a 500.
 """
 
@@ -16,13 +16,13 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from bzpeer.errors import DomainError
 from works.models import AuthorshipCorrection, Researcher, Work
 
 from . import merges
 from . import services as corrections
 from .forms import DecisionForm, MergeForm, RemoveForm, SuggestionForm
 from .models import CorrectionSuggestion
-from .services import CorrectionError
 
 
 def _refused(form: forms.Form, error: Exception) -> int:
@@ -62,7 +62,7 @@ def corrections_home(request, pk):
 @login_required
 def work_remove(request, pk, work_id):
     researcher = corrections.researcher_get_for_owner(request.user, pk)
-    work = get_object_or_404(Work, pk=work_id, authorships__researcher=researcher)
+    work = get_object_or_404(Work, pk=work_id, pk__in=researcher.authorships.values("work_id"))
     form = RemoveForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -70,7 +70,7 @@ def work_remove(request, pk, work_id):
             corrections.work_remove(
                 user=request.user, researcher=researcher, work=work, **form.cleaned_data
             )
-        except (CorrectionError, PermissionDenied) as error:
+        except (DomainError, PermissionDenied) as error:
             status = _refused(form, error)
         else:
             messages.success(request, f"“{work}” is off your record, and stays off after imports.")
@@ -92,7 +92,7 @@ def work_restore(request, pk, work_id):
     work = get_object_or_404(Work, pk=work_id)
     try:
         corrections.work_restore(user=request.user, researcher=researcher, work=work)
-    except CorrectionError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"“{work}” is back on your record.")
@@ -113,7 +113,7 @@ def work_add(request, pk):
         else:
             try:
                 corrections.work_add(user=request.user, researcher=researcher, work=work)
-            except CorrectionError as error:
+            except DomainError as error:
                 messages.error(request, str(error))
                 status = 400
             else:
@@ -150,7 +150,7 @@ def merge(request, pk):
             source, target = (other, researcher) if keep_this else (researcher, other)
             try:
                 survivor = merges.researcher_merge(user=request.user, source=source, target=target)
-            except (CorrectionError, PermissionDenied) as error:
+            except (DomainError, PermissionDenied) as error:
                 status = _refused(form, error)
             else:
                 messages.success(
@@ -191,7 +191,7 @@ def suggest(request, pk):
                 work=work,
                 message=data["message"],
             )
-        except (CorrectionError, PermissionDenied) as error:
+        except (DomainError, PermissionDenied) as error:
             status = _refused(form, error)
         else:
             who = "its owner" if researcher.owner_id else "the moderators"
@@ -231,7 +231,7 @@ def suggestion_decide(request, suggestion_id, action):
         corrections.suggestion_decide(
             user=request.user, suggestion=suggestion, accept=action == "accept", note=note
         )
-    except (CorrectionError, PermissionDenied) as error:
+    except (DomainError, PermissionDenied) as error:
         messages.error(request, f"Suggestion {suggestion.pk}: {error}")
     else:
         done = "accepted" if action == "accept" else "rejected"

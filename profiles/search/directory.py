@@ -1,4 +1,8 @@
-"""The researcher directory: filters, sort orders and the counts beside each filter."""
+"""The researcher directory: its filters read liberally, and the counts beside each filter.
+
+What each filter and sort does is defined once, in profiles.search.filters (the REST list uses
+the same FilterSet); here a value that cannot be used is explained and dropped, never fatal.
+"""
 
 from dataclasses import dataclass, field
 
@@ -7,19 +11,15 @@ from django.db import models
 
 from works.models import Institution, Researcher, ResearcherInstitution, ResearcherTopic, Topic
 
-SORTS = {
-    "relevance": None,  # the search's own ranking; trust order when there is no query
-    "trust": ("-trust_score", "-works_count", "id"),
-    "works": ("-works_count", "-trust_score", "id"),
-    "followers": ("-followers_count", "-trust_score", "id"),
-}
-DEFAULT_ORDER = SORTS["trust"]
+from .filters import CLAIMED, DIRECTORY_SORTS, ResearcherFilter
+
 FACET_SIZE = 10
 # Counts over the whole directory are the costly ones and change slowly.
 FACET_CACHE_SECONDS = 300
 WHOLE_DIRECTORY_FACETS = "directory-facets:all"
 # Every institution a record is known at: its author record's and its own authorships'.
 Affiliation = ResearcherInstitution
+SORTS = DIRECTORY_SORTS
 
 
 @dataclass
@@ -55,68 +55,34 @@ class Filters:
         )
 
 
-def _id(raw: str | None):
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
-
-
 def parse_filters(params) -> Filters:
     """Read filters from query parameters; unknown values are reported, never fatal."""
-    filters = Filters(query=" ".join(params.get("q", "").split())[:200])
-    if (topic_id := _id(params.get("topic"))) is not None:
-        filters.topic = Topic.objects.filter(pk=topic_id).first()
-    if (institution_id := _id(params.get("institution"))) is not None:
-        filters.institution = Institution.objects.filter(pk=institution_id).first()
+    data = {name: params.get(name) for name in params}
+    # Read as people type: spaces folded, a long query cut rather than refused.
+    data["q"] = " ".join(params.get("q", "").split())[:200]
+    form = ResearcherFilter(data).form
+    form.is_valid()
+    clean = form.cleaned_data
+    filters = Filters(query=clean.get("q") or "")
+    if clean.get("topic"):
+        filters.topic = Topic.objects.filter(pk=clean["topic"]).first()
+    if clean.get("institution"):
+        filters.institution = Institution.objects.filter(pk=clean["institution"]).first()
     for name, value in (("topic", filters.topic), ("institution", filters.institution)):
         if params.get(name) and value is None:
             filters.errors.append(f"There is no {name} {params.get(name)[:20]!r}; showing all.")
-    country = params.get("country", "").strip().upper()
-    if country:
-        if len(country) == 2 and country.isalpha():
-            filters.country = country
-        else:
-            filters.errors.append("A country is a two-letter code such as NL.")
-    filters.claimed = {"yes": True, "no": False}.get(params.get("claimed", ""))
-    filters.open_only = params.get("open") == "yes"
-    sort = params.get("sort", "relevance")
-    filters.sort = sort if sort in SORTS else "relevance"
+    if "country" in form.errors and params.get("country", "").strip():
+        filters.errors.append("A country is a two-letter code such as NL.")
+    filters.country = (clean.get("country") or "").upper()
+    filters.claimed = {"yes": True, "no": False}.get(clean.get("claimed"))
+    filters.open_only = clean.get("open") == "yes"
+    filters.sort = clean.get("sort") or "relevance"
     return filters
 
 
 def researchers_for(filters: Filters):
     """The filtered, sorted researchers."""
-    researchers = Researcher.objects.search(filters.query)
-    if filters.topic:
-        researchers = researchers.filter(
-            models.Exists(
-                ResearcherTopic.objects.filter(
-                    researcher=models.OuterRef("pk"), topic=filters.topic
-                )
-            )
-        )
-    if filters.institution:
-        researchers = researchers.filter(
-            models.Exists(
-                Affiliation.objects.filter(
-                    researcher=models.OuterRef("pk"), institution=filters.institution
-                )
-            )
-        )
-    if filters.country:
-        researchers = researchers.filter(
-            models.Exists(
-                Affiliation.objects.filter(
-                    researcher=models.OuterRef("pk"), institution__country_code=filters.country
-                )
-            )
-        )
-    if filters.claimed is not None:
-        claimed = models.Q(claim_status__in=["claimed", "verified"])
-        researchers = researchers.filter(claimed if filters.claimed else ~claimed)
-    if filters.open_only:
-        researchers = researchers.filter(open_to_collaborate=True)
-    order = SORTS[filters.sort] or (None if filters.query else DEFAULT_ORDER)
-    return researchers.order_by(*order) if order else researchers
+    return ResearcherFilter(filters.as_params(), queryset=Researcher.objects.live()).qs
 
 
 def facet_counts(filters: Filters, researchers) -> dict:
@@ -129,7 +95,7 @@ def facet_counts(filters: Filters, researchers) -> dict:
     ids = researchers.order_by().values("pk")
     totals = researchers.order_by().aggregate(
         total=models.Count("pk"),
-        claimed=models.Count("pk", filter=models.Q(claim_status__in=["claimed", "verified"])),
+        claimed=models.Count("pk", filter=CLAIMED),
         open=models.Count("pk", filter=models.Q(open_to_collaborate=True)),
     )
     topics = (

@@ -19,7 +19,7 @@ def directory(request):
         "query": filters.query,
         "filters": filters,
         "facets": directory_rules.facet_counts(filters, researchers),
-        "sorts": list(directory_rules.SORTS),
+        "sorts": directory_rules.SORTS,
     }
     return render(request, "profiles/directory.html", context)
 

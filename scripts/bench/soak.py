@@ -474,7 +474,7 @@ What happened:
 
 Slice answers of 503 are the API's designed reply while the queue is unreachable (`status:
 unavailable`, the next request queues again); pages never depend on Redis or the broker
-(`profiles.page_cache.ResilientRedisCache`). A worker killed mid-build hands its builds back when
+(`bzpeer.cache.ResilientRedisCache`). A worker killed mid-build hands its builds back when
 it starts again under the same name (`graph.tasks.requeue_builds_of_killed_predecessor`), and
 builds whose queue message died with Redis are sent again by the beat sweep
 (`graph.tasks.requeue_lost_graph_slices`)."""

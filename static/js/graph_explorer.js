@@ -1,22 +1,30 @@
-// The full explorer: the same slice, larger, with type filters, search, and expand-on-click
-// through the bounded neighbours API. The node list under the graph does the same by keyboard.
+// The full explorer: the same slice, larger, with type filters, search, the network and
+// timeline views, and expand-on-click through the bounded neighbours API: added nodes go to free
+// space next to the expanded node and nothing already drawn moves ("Re-arrange" lays everything
+// out again). The node list under the graph does the same by keyboard.
 import {
   drawSlice,
   fetchNeighbours,
   fetchSlice,
+  focusNode,
   renderNodeList,
   setStatus,
+  setUpToolbar,
   showDrawn,
+  showYearLegend,
   toElements,
   waitingText,
 } from "./graph.js";
+import { fitView, graphNodes } from "./graph_layout.js";
 
-const EXPAND_RADIUS = 90;
+// "1 node matches", "3 nodes match": a count reads as words, singular or plural.
+function nodes(count) {
+  return `${count} ${count === 1 ? "node" : "nodes"}`;
+}
 
 function nodesOf(cy) {
   const order = { researcher: 0, work: 1, topic: 2, institution: 3 };
-  return cy
-    .nodes()
+  return graphNodes(cy)
     .map((node) => node.data())
     .sort((a, b) => order[a.type] - order[b.type] || Number(b.center || 0) - Number(a.center || 0) || a.label.localeCompare(b.label));
 }
@@ -42,10 +50,11 @@ async function start(root) {
   const searchResult = root.querySelector("[data-graph-search-result]");
   const expanded = new Set();
   let cy;
+  let view;
 
   const refreshList = () => {
-    renderNodeList(listBody, nodesOf(cy), { onExpand: expand, expanded });
-    root.dataset.graphNodeCount = String(cy.nodes().length);
+    renderNodeList(listBody, nodesOf(cy), { onExpand: expand, onFocus: (id, on) => focusNode(cy, id, on), expanded });
+    root.dataset.graphNodeCount = String(graphNodes(cy).length);
   };
 
   async function expand(nodeId) {
@@ -54,27 +63,33 @@ async function start(root) {
     cy.nodes().unselect();
     node.select();
     describe(selected, node);
-    if (expanded.has(nodeId)) return;
+    if (expanded.has(nodeId) || view.busy) return;
+    view.busy = true;
     root.dataset.graphState = "expanding";
     try {
       const found = await fetchNeighbours(root.dataset.neighboursUrl, nodeId);
       const fresh = found.nodes.filter((n) => !cy.getElementById(n.id).length);
-      const centre = node.position();
-      fresh.forEach((n, i) => {
-        const angle = (2 * Math.PI * i) / Math.max(fresh.length, 1);
-        n.position = { x: centre.x + EXPAND_RADIUS * Math.cos(angle), y: centre.y + EXPAND_RADIUS * Math.sin(angle) };
-        n.weight = 0.15;
-      });
       const edges = found.edges.filter((e) => !cy.getElementById(e.id).length);
-      cy.add(toElements(fresh, edges));
+      const added = cy.add(toElements(fresh, edges, { years: view.years, expandedFrom: nodeId })).nodes();
+      added.positions(() => ({ ...node.position() }));
+      await view.layout.place(node, added);
       expanded.add(nodeId);
       node.addClass("expanded");
       applyFilters();
       refreshList();
-      searchResult.textContent = `${fresh.length} node(s) added next to ${node.data("label")}${found.more ? "; more exist" : ""}.`;
-      cy.animate({ center: { eles: node } }, { duration: 250 });
+      // Zoom out only when an added node landed outside the view; the drawing itself stays put.
+      const extent = cy.extent();
+      const outside = added.some((n) => {
+        const { x, y } = n.position();
+        return x < extent.x1 || x > extent.x2 || y < extent.y1 || y > extent.y2;
+      });
+      if (outside) fitView(cy);
+      view.refit();
+      searchResult.textContent = `${nodes(fresh.length)} added next to ${node.data("label")}${found.more ? "; more exist" : ""}.`;
     } catch (error) {
       searchResult.textContent = error.message;
+    } finally {
+      view.busy = false;
     }
     root.dataset.graphState = "ready";
   }
@@ -83,9 +98,10 @@ async function start(root) {
     const shown = new Set(
       [...root.querySelectorAll("[data-graph-filter]")].filter((box) => box.checked).map((box) => box.value),
     );
-    cy.nodes().forEach((node) => {
+    graphNodes(cy).forEach((node) => {
       node.toggleClass("filtered", !shown.has(node.data("type")) && !node.data("center"));
     });
+    view.refit();
     for (const list of listBody.querySelectorAll("ul[data-type]")) {
       list.hidden = !shown.has(list.dataset.type);
       list.previousElementSibling.hidden = list.hidden;
@@ -99,10 +115,10 @@ async function start(root) {
       searchResult.textContent = "";
       return cy.collection();
     }
-    const matches = cy.nodes().filter((node) => node.data("label").toLowerCase().includes(query));
+    const matches = graphNodes(cy).filter((node) => node.data("label").toLowerCase().includes(query));
     cy.elements().difference(matches).addClass("dimmed");
     matches.addClass("match");
-    searchResult.textContent = `${matches.length} node(s) match “${searchInput.value.trim()}”.`;
+    searchResult.textContent = `${nodes(matches.length)} ${matches.length === 1 ? "matches" : "match"} “${searchInput.value.trim()}”.`;
     return matches;
   }
 
@@ -110,8 +126,11 @@ async function start(root) {
     const body = await fetchSlice(root.dataset.sliceUrl, {
       onWaiting: (waiting) => setStatus(root, "waiting", "Building this graph slice", waitingText(waiting)),
     });
-    cy = drawSlice(canvas, body.slice);
-    cy.on("tap", "node", (event) => expand(event.target.id()));
+    view = drawSlice(canvas, body.slice);
+    cy = view.cy;
+    cy.on("tap", "node[!axis]", (event) => expand(event.target.id()));
+    showYearLegend(root, view.years);
+    setUpToolbar(root, view);
     for (const box of root.querySelectorAll("[data-graph-filter]")) box.addEventListener("change", applyFilters);
     searchInput.addEventListener("input", search);
     searchInput.addEventListener("keydown", (event) => {

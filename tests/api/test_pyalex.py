@@ -9,6 +9,7 @@ from collections import Counter
 
 import pyalex
 import pytest
+import requests
 from django.core.management import call_command
 
 from tests.conftest import REAL_DATA
@@ -139,6 +140,6 @@ def test_pyalex_logical_filters_and_lookups(openalex):
     two = list(Work.objects.order_by("pk").values_list("openalex_id", flat=True)[:2])
     assert {w["id"].rsplit("/", 1)[-1] for w in openalex.Works()[two]} == set(two)
 
-    with pytest.raises(Exception) as failure:
+    with pytest.raises(requests.HTTPError) as failure:
         openalex.Works().filter(no_such_field=1).get()
     assert "400" in str(failure.value)

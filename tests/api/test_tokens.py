@@ -23,26 +23,24 @@ def test_token_is_shown_once_and_only_its_hash_is_stored(owner_client, owner):
     assert secret not in owner_client.get("/account/tokens/").content.decode()
 
 
-def test_a_script_follows_with_its_token(client, owner_client, owner):
+def test_a_script_follows_with_its_token(visitor_client, owner_client, owner):
     secret = _create(owner_client)
-    owner_client.logout()
     person = factories.researcher()
-    response = client.post(
+    response = visitor_client.post(
         f"/api/researchers/{person.pk}/follow/", HTTP_AUTHORIZATION=f"Token {secret}"
     )
     assert response.status_code == 201
     assert person.follows.get().user == owner
 
 
-def test_wrong_or_revoked_token_is_refused(client, owner_client, owner):
+def test_wrong_or_revoked_token_is_refused(visitor_client, owner_client, owner):
     secret = _create(owner_client)
     public_id = Token.objects.get(user=owner).key[:8]
     url = f"/api/researchers/{factories.researcher().pk}/follow/"
-    assert client.get(url, HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
+    assert visitor_client.get(url, HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
     response = owner_client.post(f"/account/tokens/{public_id}/revoke/")
     assert response.status_code == 302
-    owner_client.logout()
-    assert client.get(url, HTTP_AUTHORIZATION=f"Token {secret}").status_code == 401
+    assert visitor_client.get(url, HTTP_AUTHORIZATION=f"Token {secret}").status_code == 401
 
 
 def test_creating_a_new_token_replaces_the_old_one(owner_client, owner):
@@ -52,26 +50,20 @@ def test_creating_a_new_token_replaces_the_old_one(owner_client, owner):
     assert Token.objects.filter(user=owner).get().key == tokens.token_hash(second)
 
 
-def test_another_users_session_cannot_revoke_my_token(owner_client, owner, make_user, client):
+def test_another_users_session_cannot_revoke_my_token(owner_client, owner, stranger_client):
     _create(owner_client)
     public_id = Token.objects.get(user=owner).key[:8]
-    owner_client.logout()
-    client.force_login(make_user("mallory@example.org"))
-    assert client.post(f"/account/tokens/{public_id}/revoke/").status_code == 404
+    assert stranger_client.post(f"/account/tokens/{public_id}/revoke/").status_code == 404
     assert Token.objects.filter(user=owner).exists()
 
 
-def test_another_users_token_cannot_revoke_mine(owner_client, owner, make_user, client):
+def test_another_users_token_cannot_revoke_mine(owner_client, owner, stranger_client, client):
     _create(owner_client)
     public_id = Token.objects.get(user=owner).key[:8]
-    owner_client.logout()
-    mallory = make_user("mallory@example.org")
-    client.force_login(mallory)
-    mallory_secret = _create(client)
-    client.logout()
+    stranger_secret = _create(stranger_client)
     # A token is for the API; the page takes a session, so a token alone gets the sign-in page.
     response = client.post(
-        f"/account/tokens/{public_id}/revoke/", HTTP_AUTHORIZATION=f"Token {mallory_secret}"
+        f"/account/tokens/{public_id}/revoke/", HTTP_AUTHORIZATION=f"Token {stranger_secret}"
     )
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert Token.objects.filter(user=owner).exists()

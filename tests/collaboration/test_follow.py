@@ -1,3 +1,4 @@
+import re
 import threading
 
 import pytest
@@ -38,7 +39,11 @@ def test_htmx_follow_returns_the_section_and_the_new_count(stranger_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="follow-section"' in html
-    assert 'id="followers-count" hx-swap-oob="true">1</span>' in html
+    assert (
+        '<li id="followers-stat" hx-swap-oob="true"><span class="stats__value" '
+        'id="followers-count">1</span> <span class="stats__label">follower</span></li>'
+    ) in html
+    assert "1 followers" not in html and "> follower; press to unfollow<" in html
 
 
 def test_following_twice_is_harmless(stranger, stranger_client):
@@ -152,3 +157,34 @@ def test_concurrent_follows_by_one_user_store_one(stranger):
     person.refresh_from_db()
     assert Follow.objects.filter(researcher=person).count() == 1
     assert person.followers_count == 1
+
+
+def test_feed_items_say_whose_work_they_are(stranger, stranger_client):
+    ada = factories.researcher(display_name="Ada Followed")
+    bo = factories.researcher(display_name="Bo Followed")
+    not_followed = factories.researcher(display_name="Cy Coauthor")
+    factories.work(authors=[ada], title="Ada's own paper", publication_year=2024)
+    factories.work(authors=[not_followed, bo, ada], title="A shared paper", publication_year=2023)
+    services.follow_create(user=stranger, researcher=ada)
+    services.follow_create(user=stranger, researcher=bo)
+    html = stranger_client.get(reverse("collaboration:following")).content.decode()
+    items = re.findall(r'<article class="work">(.*?)</article>', html, re.S)
+    whose = [
+        re.sub(r"<[^>]+>", "", re.search(r'class="work__whose">(.*?)</p>', i)[1]) for i in items
+    ]
+    # Byline order; people not followed are not named.
+    assert whose == [
+        "A work of Ada Followed, whom you follow.",
+        "A work of Bo Followed and Ada Followed, whom you follow.",
+    ]
+    assert f'href="{ada.get_absolute_url()}">Ada Followed</a>' in items[0]
+
+
+def test_feed_names_only_what_this_person_follows(stranger, make_user, stranger_client):
+    ada = factories.researcher(display_name="Ada Followed")
+    bo = factories.researcher(display_name="Bo Elsewhere")
+    factories.work(authors=[ada, bo], title="A shared paper")
+    services.follow_create(user=stranger, researcher=ada)
+    services.follow_create(user=make_user("other@example.org"), researcher=bo)
+    html = stranger_client.get(reverse("collaboration:following")).content.decode()
+    assert "A work of <a" in html and "Bo Elsewhere</a>" not in html

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from collaboration import invites
+from bzpeer.errors import DomainError
 from collaboration.models import Invite
 from tests import factories
 
@@ -39,7 +39,7 @@ def test_two_concurrent_invites_to_one_recipient_end_as_one(send):
     assert Invite.objects.filter(status=Invite.Status.PENDING).count() == 1
     assert sum(isinstance(r, Invite) for r in results) == 1
     refused = [r for r in results if not isinstance(r, Invite)]
-    assert isinstance(refused[0], invites.InviteError)
+    assert isinstance(refused[0], DomainError)
     assert "already have a pending invitation" in str(refused[0])
 
 
@@ -51,4 +51,4 @@ def test_concurrent_invites_cannot_pass_the_daily_cap_together(send, settings, m
     ]
     results = race(*[lambda r=r: send(researcher=r) for r in others])
     assert Invite.objects.count() == 1
-    assert sum(isinstance(r, invites.InviteError) for r in results) == 2
+    assert sum(isinstance(r, DomainError) for r in results) == 2

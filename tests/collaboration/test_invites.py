@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from bzpeer.errors import DomainError
 from collaboration import invites
-from collaboration.invites import InviteError
 from collaboration.models import Block, Invite
 from tests import factories
 
@@ -45,38 +45,38 @@ def test_topic_can_be_one_of_the_recipients_topics_and_a_work_theirs(send, recor
     [("", "Write a message."), ("   \n ", "Write a message."), ("x" * 2001, "under 2000")],
 )
 def test_empty_or_oversized_message_is_refused(send, message, expected):
-    with pytest.raises(InviteError, match=expected):
+    with pytest.raises(DomainError, match=expected):
         send(message=message)
     assert not Invite.objects.exists()
 
 
 def test_message_limit_comes_from_settings(send, settings):
     settings.BZPEER = {**settings.BZPEER, "INVITE_MESSAGE_MAX": 10}
-    with pytest.raises(InviteError, match="under 10 characters"):
+    with pytest.raises(DomainError, match="under 10 characters"):
         send(message="eleven char")
     assert send(message="ten chars!").message == "ten chars!"
 
 
 def test_empty_topic_and_someone_elses_topic_or_work_are_refused(send):
-    with pytest.raises(InviteError, match="Give a topic"):
+    with pytest.raises(DomainError, match="Give a topic"):
         send(topic="  ")
-    with pytest.raises(InviteError, match="one of this researcher's topics"):
+    with pytest.raises(DomainError, match="one of this researcher's topics"):
         send(topic=factories.topic())
-    with pytest.raises(InviteError, match="one of this researcher's own works"):
+    with pytest.raises(DomainError, match="one of this researcher's own works"):
         send(work=factories.work(authors=[factories.researcher()]))
     assert not Invite.objects.exists()
 
 
 def test_unconfirmed_sender_is_refused(make_user, record):
     unconfirmed = make_user("new@example.org")
-    with pytest.raises(InviteError, match="Confirm your email address"):
+    with pytest.raises(DomainError, match="Confirm your email address"):
         invites.invite_send(sender=unconfirmed, researcher=record, topic="t", message="m")
     assert not Invite.objects.exists()
 
 
 def test_no_invite_to_an_unclaimed_record(send):
     unclaimed = factories.researcher()
-    with pytest.raises(InviteError, match="not claimed yet"):
+    with pytest.raises(DomainError, match="not claimed yet"):
         send(researcher=unclaimed)
     assert not Invite.objects.exists()
 
@@ -84,14 +84,14 @@ def test_no_invite_to_an_unclaimed_record(send):
 def test_no_invite_to_a_closed_record(send, record):
     record.open_to_collaborate = False
     record.save()
-    with pytest.raises(InviteError, match="not taking collaboration invitations"):
+    with pytest.raises(DomainError, match="not taking collaboration invitations"):
         send()
     assert not Invite.objects.exists()
 
 
 def test_no_invite_to_yourself(send, sender):
     mine = factories.researcher(owner=sender, claim_status="claimed", verification_level=2)
-    with pytest.raises(InviteError, match="your own record"):
+    with pytest.raises(DomainError, match="your own record"):
         send(researcher=mine)
     assert not Invite.objects.exists()
 
@@ -101,7 +101,7 @@ def test_blocked_sender_cannot_invite_again(send, owner, sender):
     invites.block_create(blocker=owner, blocked=sender)
     first.refresh_from_db()
     assert first.status == Invite.Status.DECLINED, "blocking declines what is pending"
-    with pytest.raises(InviteError, match="does not accept invitations from you"):
+    with pytest.raises(DomainError, match="does not accept invitations from you"):
         send()
     assert Invite.objects.count() == 1
     invites.block_delete(blocker=owner, blocked=sender)
@@ -112,14 +112,14 @@ def test_blocking_twice_is_harmless_and_yourself_is_refused(owner, sender):
     invites.block_create(blocker=owner, blocked=sender)
     invites.block_create(blocker=owner, blocked=sender)
     assert Block.objects.count() == 1
-    with pytest.raises(InviteError):
+    with pytest.raises(DomainError):
         invites.block_create(blocker=owner, blocked=owner)
 
 
 def test_one_pending_invite_per_sender_and_recipient(send, owner):
     send()
     other_record = factories.researcher(owner=owner, claim_status="claimed", verification_level=2)
-    with pytest.raises(InviteError, match="already have a pending invitation"):
+    with pytest.raises(DomainError, match="already have a pending invitation"):
         send(researcher=other_record)
     assert Invite.objects.count() == 1
 
@@ -140,7 +140,7 @@ def test_daily_cap_counts_every_invite_sent_in_24_hours(send, settings, make_use
     send(researcher=records[0])
     declined = send(researcher=records[1])
     invites.invite_decline(invite=declined, user=records[1].owner)
-    with pytest.raises(InviteError, match="sent 2 invitations in the last 24 hours"):
+    with pytest.raises(DomainError, match="sent 2 invitations in the last 24 hours"):
         send(researcher=records[2])
     assert Invite.objects.count() == 2
 
@@ -185,7 +185,7 @@ def test_the_recipient_is_mailed_after_commit(
 
 
 def test_a_refused_invite_mails_nobody(send, django_capture_on_commit_callbacks, mailoutbox):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InviteError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
         send(message="")
     assert mailoutbox == []
 

@@ -148,17 +148,6 @@ def test_outsiders_get_404_and_visitors_401(sender, owner, record, make_user, cl
     assert not Message.objects.exists()
 
 
-def test_staff_read_but_do_not_answer_or_write(sender, owner, record, moderator):
-    invite = invites.invite_send(sender=sender, researcher=record, topic="t", message="m")
-    staff = signed_in(moderator)
-    assert staff.get(f"/api/invites/{invite.pk}/").status_code == 200
-    assert post(staff, f"/api/invites/{invite.pk}/accept/").status_code == 403
-    conversation = invites.invite_accept(invite=invite, user=owner)
-    messages_url = f"/api/conversations/{conversation.pk}/messages/"
-    assert staff.get(messages_url).status_code == 200
-    assert post(staff, messages_url, {"body": "hi"}).status_code == 403
-
-
 def test_only_the_recipient_answers(sender, record):
     invite = invites.invite_send(sender=sender, researcher=record, topic="t", message="m")
     assert post(signed_in(sender), f"/api/invites/{invite.pk}/accept/").status_code == 403

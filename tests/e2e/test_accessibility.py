@@ -4,10 +4,16 @@ import json
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
+from django.urls import reverse
 
+from collaboration import invites, reports
 from collaboration import services as collaboration_services
+from collaboration.notifications import mail as notification_mail
+from profiles.owner_content import services as owner_content
 from tests import factories
+from works.models import Researcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +40,22 @@ def world():
         )
         for i in range(3)
     ]
+    # The first work cites the second and is cited by the third; a big collaboration's byline
+    # is cut after 20 names.
+    works[0].referenced_works = [works[1].openalex_id]
+    works[0].save()
+    works[2].referenced_works = [works[0].openalex_id]
+    works[2].save()
+    members = [factories.researcher(display_name=f"Member {i}") for i in range(25)]
+    big = factories.work(authors=[person, *members], title="A big collaboration")
     factories.refresh(person, partner)
-    return {"person": person, "work": works[0], "topic": topic, "institution": place}
+    return {
+        "person": person,
+        "work": works[0],
+        "big_work": big,
+        "topic": topic,
+        "institution": place,
+    }
 
 
 def page_paths(world):
@@ -47,15 +67,27 @@ def page_paths(world):
         person.get_absolute_url(),
         f"/researchers/{person.pk}/graph/",
         world["work"].get_absolute_url(),
+        world["big_work"].get_absolute_url(),
+        f"/works/{world['big_work'].pk}/authors/",
         world["topic"].get_absolute_url(),
         world["institution"].get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/not-a-key/",
         "/researchers/999999/",  # the styled 404 page
     ]
 
 
-SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/"]
+SIGNED_IN_PATHS = [
+    "/following/",
+    "/invites/",
+    "/notifications/",
+    "/me/profiles/",
+    "/account/name/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+]
 
 
 def violations(browser, url, cookies=(), viewport=None):
@@ -94,6 +126,67 @@ def test_every_page_type_passes_axe_for_a_signed_in_person(browser, live_server,
     cookie = session_cookie(stranger, live_server)
     paths = page_paths(world) + SIGNED_IN_PATHS
     found = {path: violations(browser, live_server.url + path, [cookie]) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_owner_pages_and_notifications_pass_axe(browser, live_server, world, owner, stranger):
+    """The owner's edit page, their words on the profile, notifications and unsubscribing."""
+    person = world["person"]
+    Researcher.objects.filter(pk=person.pk).update(owner=owner, claim_status="claimed")
+    person.refresh_from_db()
+    owner_content.owner_content_update(
+        user=owner,
+        researcher=person,
+        bio="I make research readable.\n\nAnd accessible.",
+        keywords=["accessibility", "reading"],
+        links=[("Lab", "https://lab.example.org/"), ("Mastodon", "https://social.example/@ada")],
+    )
+    owner_content.owner_pins_set(user=owner, researcher=person, work_ids=[world["work"].pk])
+    collaboration_services.follow_create(user=stranger, researcher=person)
+    token = notification_mail.unsubscribe_token(owner)
+    owner_cookie = session_cookie(owner, live_server)
+    paths = [
+        person.get_absolute_url(),
+        f"/researchers/{person.pk}/edit/",
+        "/notifications/",
+    ]
+    found = {path: violations(browser, live_server.url + path, [owner_cookie]) for path in paths}
+    for path in (person.get_absolute_url(), f"/notifications/unsubscribe/{token}/",
+                 "/notifications/unsubscribe/not-a-token/"):  # fmt: skip
+        found[f"visitor {path}"] = violations(browser, live_server.url + path)
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_reporting_and_the_reports_queue_pass_axe(
+    browser, live_server, world, owner, stranger, moderator
+):
+    person = world["person"]
+    person.owner, person.claim_status = owner, "claimed"
+    person.save()
+    EmailAddress.objects.create(user=stranger, email=stranger.email, verified=True, primary=True)
+    invite = invites.invite_send(
+        sender=stranger, researcher=person, topic="Accessible tables", message="Shall we?"
+    )
+    conversation = invites.invite_accept(invite=invite, user=owner)
+    message = invites.conversation_message_send(
+        conversation=conversation, author=stranger, body="A message to report."
+    )
+    report = reports.report_submit(reporter=owner, reason="Rude.", message=message)
+    pages = {
+        owner: [
+            reverse("collaboration:message_report", args=[message.pk]),
+            reverse("collaboration:invite_report", args=[invite.pk]),
+        ],
+        moderator: [
+            reverse("collaboration:reports"),
+            reverse("collaboration:report", args=[report.pk]),
+        ],
+    }
+    found = {}
+    for user, paths in pages.items():
+        cookie = session_cookie(user, live_server)
+        for path in paths:
+            found[path] = violations(browser, live_server.url + path, [cookie])
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 

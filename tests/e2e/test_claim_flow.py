@@ -1,4 +1,5 @@
-"""Sign up, confirm, claim with an institutional address, and see the record Claimed at L2."""
+"""Sign up with the record's name, confirm, claim with an institutional address, and see the
+record Claimed at L2."""
 
 import re
 
@@ -54,6 +55,9 @@ def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
     page.fill("input[name=email]", "hongxia@mail.example")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    # The name is what tells the real person from a colleague with an address there too.
+    page.get_by_label("Given names").fill("Hongxia")
+    page.get_by_label("Family name").fill("Yang")
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/accounts/confirm-email/")
     assert mail.outbox[-1].to == ["hongxia@mail.example"]
@@ -99,5 +103,8 @@ def test_sign_up_confirm_claim_and_see_the_record_claimed(site, page, record):
     # The public history names roles, never the address.
     history = page.locator(".claim-history")
     assert history.get_by_text("Claim submitted by the claimant.").is_visible()
-    assert history.get_by_text("Claim approved automatically").is_visible()
+    assert history.get_by_text(
+        "Claim approved automatically: the address belongs to University of Example "
+        "and the account's name matches."
+    ).is_visible()
     assert "h.yang@" not in page.content()

@@ -59,7 +59,7 @@ def test_owner_removes_a_work_and_it_stays_removed_after_a_reimport(
     assert page.get_by_role("link", name="Log out").is_visible()
 
     page.goto(profile)
-    assert page.get_by_role("heading", name="2 published item(s)").is_visible()
+    assert page.get_by_role("heading", name="2 published items", exact=True).is_visible()
     page.get_by_role("link", name="Correct your record").click()
     page.get_by_role("link", name="Remove A namesake's paper").click()
     page.get_by_label("Why is this work not yours?").fill("That is another Ada Example.")
@@ -71,7 +71,7 @@ def test_owner_removes_a_work_and_it_stays_removed_after_a_reimport(
 
     page.goto(profile)
     works = page.locator("#works")
-    assert page.get_by_role("heading", name="1 published item(s)").is_visible()
+    assert page.get_by_role("heading", name="1 published item", exact=True).is_visible()
     assert works.get_by_text("My real finding").is_visible()
     assert works.get_by_text("A namesake's paper").count() == 0
     history = page.locator(".claim-history")

@@ -121,7 +121,7 @@ def test_explorer_expands_a_clicked_node_filters_and_searches(live_server, page,
 
     # Search highlights the matching nodes.
     page.get_by_label("Search in the graph").fill("carl")
-    assert page.locator("[data-graph-search-result]").inner_text() == ("1 node(s) match “carl”.")
+    assert page.locator("[data-graph-search-result]").inner_text() == "1 node matches “carl”."
 
 
 def test_explorer_node_list_expands_a_node_from_the_keyboard(live_server, page, network):

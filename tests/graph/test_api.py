@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bzpeer.celery import app as celery_app
+from graph import builder
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
 from tests import factories
@@ -119,6 +120,28 @@ def test_stale_slice_is_served_while_one_rebuild_is_queued(
     assert len(callbacks) == 1
 
 
+def test_slice_of_an_older_builder_is_served_while_it_is_rebuilt_in_todays_shape(
+    client, ada, django_capture_on_commit_callbacks
+):
+    old = built(ada)
+    ring_payload = {**old.payload, "version": 1, "timeline": None}
+    # As stored by the version 1 builder, whose fingerprint hashed its own version number.
+    GraphSlice.objects.filter(pk=old.pk).update(payload=ring_payload, fingerprint="1" * 64)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.get(slice_url(ada))
+    second = client.get(slice_url(ada))
+
+    assert first.status_code == 200
+    assert first.json()["stale"] is True
+    assert first.json()["slice"]["version"] == 1
+    assert len(callbacks) == 1
+    # The rebuild ran (tasks run in-process here): the next answer has today's shape.
+    assert second.json()["stale"] is False
+    assert second.json()["slice"]["version"] == builder.VERSION
+    assert second.json()["slice"]["timeline"] is not None
+
+
 def test_slice_being_built_answers_202_building(client, ada, django_capture_on_commit_callbacks):
     GraphSlice.objects.create(
         researcher=ada,
@@ -191,11 +214,18 @@ def test_failed_build_is_reported_without_a_500(client, ada, django_capture_on_c
 
 
 def test_slice_api_answers_every_persona(
-    visitor_client, stranger_client, ada, django_capture_on_commit_callbacks
+    visitor_client,
+    stranger_client,
+    owner_client,
+    moderator_client,
+    owned_researcher,
+    django_capture_on_commit_callbacks,
 ):
-    built(ada)
-    for client in (visitor_client, stranger_client):
-        assert client.get(slice_url(ada)).status_code == 200
+    # Before the personas had clients of their own, "the visitor" here was signed in.
+    assert "_auth_user_id" not in visitor_client.session
+    built(owned_researcher)
+    for client in (visitor_client, stranger_client, owner_client, moderator_client):
+        assert client.get(slice_url(owned_researcher)).status_code == 200
 
 
 def test_slice_api_refuses_writes(client, ada):

@@ -173,12 +173,14 @@ def test_researcher_with_no_works_gets_a_one_node_slice():
             "type": "researcher",
             "label": "Newcomer",
             "weight": 1.0,
+            "size": 60.0,
             "position": {"x": 0.0, "y": 0.0},
             "link": "/researcher/9/",
             "center": True,
         }
     ]
     assert payload["edges"] == []
+    assert payload["timeline"] is None  # no work, so no years to lay out
 
 
 def test_researcher_with_works_but_no_coauthors_gets_works_and_topics():
@@ -186,24 +188,6 @@ def test_researcher_with_works_but_no_coauthors_gets_works_and_topics():
     nodes = by_id(builder.build_slice(nb, ROOMY))
     assert {n["type"] for n in nodes.values()} == {"researcher", "work", "topic"}
     assert [n for n in nodes if n.startswith("researcher:")] == ["researcher:1"]
-
-
-def test_layout_is_deterministic_and_gives_every_node_its_own_place():
-    first = builder.build_slice(neighbourhood(), ROOMY)
-    second = builder.build_slice(neighbourhood(), ROOMY)
-    assert first == second
-    places = [(n["position"]["x"], n["position"]["y"]) for n in first["nodes"]]
-    assert len(set(places)) == len(places)
-
-
-def test_layout_puts_works_nearest_and_topics_outside():
-    nodes = by_id(builder.build_slice(neighbourhood(), ROOMY))
-
-    def radius(node_id):
-        position = nodes[node_id]["position"]
-        return math.hypot(position["x"], position["y"])
-
-    assert radius("work:10") < radius("researcher:2") < radius("topic:100")
 
 
 def test_fingerprint_follows_the_input_and_the_caps():
@@ -224,6 +208,18 @@ def test_parse_node_id_reads_each_type(value):
 def test_parse_node_id_refuses_anything_else(value):
     with pytest.raises(ValueError):
         builder.parse_node_id(value)
+
+
+def test_expansion_gives_added_works_their_year():
+    payload = builder.expansion(
+        "researcher:1",
+        [
+            Neighbour("work", 34, "A paper", "authored", year=2019),
+            Neighbour("topic", 5, "T", "about"),
+        ],
+        more=False,
+    )
+    assert [node.get("year") for node in payload["nodes"]] == [2019, None]
 
 
 def test_expansion_links_each_neighbour_to_the_expanded_node():

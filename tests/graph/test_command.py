@@ -26,7 +26,7 @@ def statuses():
 def test_build_given_ids_creates_and_builds_their_slices():
     ada, bob, cy = factories.researcher(), factories.researcher(), factories.researcher()
     output = run(str(ada.pk), str(bob.pk))
-    assert "Built 2 graph slice(s)" in output
+    assert "Built 2 graph slices; 0 were being built elsewhere." in output
     assert statuses() == {ada.pk: "ready", bob.pk: "ready"}
     assert not GraphSlice.objects.filter(researcher=cy).exists()
 
@@ -47,7 +47,7 @@ def test_build_stale_rebuilds_only_what_needs_it():
 
     output = run("--stale")
 
-    assert "Built 2 graph slice(s)" in output
+    assert "Built 2 graph slices; 0 were being built elsewhere." in output
     after = dict(GraphSlice.objects.values_list("researcher_id", "built_at"))
     assert after[fresh.pk] == before[fresh.pk]
     assert after[stale.pk] > before[stale.pk]
@@ -61,7 +61,7 @@ def test_a_slice_a_worker_is_building_is_left_alone():
     GraphSlice.objects.filter(pk=graph_slice.pk).update(
         status="building", started_at=timezone.now()
     )
-    assert "1 were being built elsewhere" in run(str(ada.pk))
+    assert "Built 0 graph slices; 1 was being built elsewhere." in run(str(ada.pk))
     assert statuses() == {ada.pk: "building"}
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from kombu import pools as kombu_pools
 
 from bzpeer.celery import app as celery_app
 from graph.models import GraphSlice
@@ -86,6 +87,9 @@ def broker(url: str):
         celery_app.pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # kombu keeps producer pools per broker URL process-wide; a stale one would hand the
+        # tests that run after this one the connection pool closed above.
+        kombu_pools.reset()
 
     reset_pools()
     celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False

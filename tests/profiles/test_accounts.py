@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from profiles.models import User
 from tests.conftest import REPO_ROOT
@@ -39,6 +39,53 @@ def test_signup_asks_for_email_and_password_only(client):
     assert 'name="username"' not in html
     assert html.count("<h1") == 1
     assert 'class="brand"' in html, "allauth pages use the site's base layout"
+
+
+def test_signup_asks_for_the_persons_name_and_keeps_it(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert 'name="first_name"' in html and 'name="last_name"' in html
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "hongxia@uni-example.edu",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "first_name": "  Hongxia ",
+            "last_name": "Yang\u202e",
+        },
+    )
+    user = User.objects.get(email="hongxia@uni-example.edu")
+    assert (user.first_name, user.last_name) == ("Hongxia", "Yang")
+
+
+def test_signup_refuses_a_given_name_without_a_family_name(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "h@example.org", "password1": PASSWORD, "password2": PASSWORD, "first_name": "H"},
+    )
+    assert response.status_code == 200
+    assert "Give your family name too" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_the_account_name_page_sets_and_checks_the_name(client, owner):
+    url = reverse("account-name")
+    assert client.get(url).status_code == 302  # a visitor is asked to log in
+    client.force_login(owner)
+    assert client.get(url).content.decode().count("<h1") == 1
+    response = client.post(url, {"first_name": "Hongxia", "last_name": "Yang"})
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.get_full_name() == "Hongxia Yang"
+    for bad, error in [
+        ({"first_name": "Hongxia", "last_name": " "}, "Give your family name too"),
+        ({"first_name": "", "last_name": "x" * 151}, "at most 150 characters"),
+    ]:
+        response = client.post(url, bad)
+        assert response.status_code == 400
+        assert error in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.get_full_name() == "Hongxia Yang"
 
 
 def test_signup_then_confirm_then_log_in(client):
@@ -124,13 +171,6 @@ def test_moderators_see_the_queue_link(client, moderator):
     assert reverse("claims:moderation") in client.get("/").content.decode()
 
 
-def test_orcid_sign_in_is_off_without_its_settings(client):
-    assert "allauth.socialaccount.providers.orcid" not in django_settings.INSTALLED_APPS
-    with pytest.raises(NoReverseMatch):
-        reverse("orcid_login")
-    assert b"ORCID" not in client.get(reverse("account_login")).content
-
-
 def test_orcid_sign_in_is_on_when_its_settings_are_present():
     # Settings decide INSTALLED_APPS at import time, so ask a fresh interpreter.
     script = (
@@ -141,12 +181,15 @@ def test_orcid_sign_in_is_on_when_its_settings_are_present():
         "assert registry.get_class('orcid').id == 'orcid'\n"
         "print(reverse('orcid_login'))\n"
         "print(settings.SOCIALACCOUNT_PROVIDERS['orcid']['APPS'][0]['client_id'])\n"
+        "print(settings.ORCID_API_URL)\n"
+        "print(settings.CONTENT_SECURITY_POLICY['form-action'][-1])\n"
     )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bzpeer.settings",
         "ORCID_CLIENT_ID": "APP-TESTCLIENT0001",
         "ORCID_CLIENT_SECRET": "not-a-real-secret",
+        "ORCID_BASE_URL": "https://sandbox.orcid.org/",
     }
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -157,4 +200,23 @@ def test_orcid_sign_in_is_on_when_its_settings_are_present():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["/accounts/orcid/login/", "APP-TESTCLIENT0001"]
+    assert result.stdout.split() == [
+        "/accounts/orcid/login/",
+        "APP-TESTCLIENT0001",
+        "https://pub.sandbox.orcid.org",
+        "https://sandbox.orcid.org",
+    ]
+
+
+def test_a_bad_orcid_address_is_refused_at_start_up():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bzpeer.settings", "ORCID_BASE_URL": "orcid.org"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ORCID_BASE_URL must be an http(s) address, got 'orcid.org'" in result.stderr

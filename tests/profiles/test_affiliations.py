@@ -112,7 +112,8 @@ def test_a_claim_at_the_institution_s_homepage_domain_is_approved(
         )
     )
     openalex_import(paths=[record])
-    user = make_user("gudrun@hi.is")
+    # Automatic approval also needs the account's name to be the record's (TRUST.md).
+    user = make_user("gudrun@hi.is", first_name="Guðrún", last_name="Gísladóttir")
     with django_capture_on_commit_callbacks(execute=True):
         claims.claim_submit(user=user, researcher=imported["gudrun"], email="gudrun@hi.is")
     token = re.search(r"/claims/confirm/([A-Za-z0-9_-]+)/", mail.outbox[-1].body).group(1)

@@ -6,15 +6,16 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bzpeer.errors import DomainError
 from collaboration import services as follows
 from collaboration.models import Follow
 from graph.models import GraphSlice
 from profiles.corrections import merges
 from profiles.corrections import services as corrections
-from profiles.corrections.services import CorrectionError
 from profiles.models import Claim, ClaimEvent, CorrectionSuggestion
 from profiles.services import trust_breakdown
 from tests import factories
@@ -180,7 +181,7 @@ def test_removing_refreshes_the_trust_score_the_cache_and_the_graph_slice(ada, o
     assert ada.trust_score == trust_breakdown(ada).total
     assert GraphSlice.objects.get(researcher=ada).stale is True
     html = client.get(ada.get_absolute_url()).content.decode()
-    assert "1 published item(s)" in html
+    assert ">1 published item<" in html
     assert "Work removed by the owner: A namesake&#x27;s paper." in html
     assert "Not mine." not in html  # the reason is not public
 
@@ -204,9 +205,9 @@ def test_owner_adds_a_work_found_by_doi_and_a_reimport_keeps_it(ada, owner, worl
 def test_works_are_found_by_title(ada):
     assert corrections.work_find_one("ada's MISSING paper").openalex_id == "W1000000004"
     assert [w.openalex_id for w in corrections.works_find("missing")] == ["W1000000004"]
-    with pytest.raises(CorrectionError, match="works match"):
+    with pytest.raises(DomainError, match="works match"):
         corrections.work_find_one("finding")
-    with pytest.raises(CorrectionError, match="No work"):
+    with pytest.raises(DomainError, match="No work"):
         corrections.work_find_one("10.9999/nothing")
 
 
@@ -242,15 +243,15 @@ def test_stranger_cannot_remove_or_add_works_on_a_record_they_do_not_own(ada, st
 
 def test_owner_bad_input_is_refused(ada, owner):
     before = everything()
-    with pytest.raises(CorrectionError, match="Say why"):
+    with pytest.raises(DomainError, match="Say why"):
         corrections.work_remove(user=owner, researcher=ada, work=paper("W1000000001"), reason=" ")
-    with pytest.raises(CorrectionError, match="not on the record"):
+    with pytest.raises(DomainError, match="not on the record"):
         corrections.work_remove(
             user=owner, researcher=ada, work=paper("W1000000004"), reason="Not there."
         )
-    with pytest.raises(CorrectionError, match="already on the record"):
+    with pytest.raises(DomainError, match="already on the record"):
         corrections.work_add(user=owner, researcher=ada, work=paper("W1000000001"))
-    with pytest.raises(CorrectionError, match="was not removed"):
+    with pytest.raises(DomainError, match="was not removed"):
         corrections.work_restore(user=owner, researcher=ada, work=paper("W1000000001"))
     assert everything() == before
 
@@ -446,16 +447,16 @@ def test_chains_stay_one_hop(world, owner):
 
 def test_merges_that_would_loop_or_go_nowhere_are_refused(twins, owner):
     ada, twin = twins
-    with pytest.raises(CorrectionError, match="into itself"):
+    with pytest.raises(DomainError, match="into itself"):
         merges.researcher_merge(user=owner, source=ada, target=ada)
     merges.researcher_merge(user=owner, source=ada, target=twin)
     third = own(factories.researcher(), owner)
     before = everything()
-    with pytest.raises(CorrectionError, match="redirect to each other"):
+    with pytest.raises(DomainError, match="redirect to each other"):
         merges.researcher_merge(user=owner, source=twin, target=ada)
-    with pytest.raises(CorrectionError, match="already merged"):
+    with pytest.raises(DomainError, match="already merged"):
         merges.researcher_merge(user=owner, source=ada, target=twin)
-    with pytest.raises(CorrectionError, match="merge into that record instead"):
+    with pytest.raises(DomainError, match="merge into that record instead"):
         merges.researcher_merge(user=owner, source=third, target=ada)
     assert everything() == before
 
@@ -537,7 +538,7 @@ def test_a_suggestion_on_a_claimed_record_goes_to_its_owner_who_accepts_it(
     )
     assert list(corrections.suggestions_to_decide(owner)) == [suggestion]
     assert list(corrections.suggestions_to_decide(moderator)) == []
-    with pytest.raises(Exception):  # noqa: B017 - 404 for anyone but the owner
+    with pytest.raises(Http404):  # anyone but the owner
         corrections.suggestion_get_for_decider(moderator, suggestion.pk)
 
     corrections.suggestion_decide(user=owner, suggestion=suggestion, accept=True, note="Right.")
@@ -571,24 +572,24 @@ def test_a_suggestion_on_an_unclaimed_record_goes_to_the_moderators(
         "Suggested correction rejected by a moderator: this work of theirs is missing "
         "(Ada's missing paper)."
     ]
-    with pytest.raises(CorrectionError, match="already rejected"):
+    with pytest.raises(DomainError, match="already rejected"):
         corrections.suggestion_decide(user=moderator, suggestion=suggestion, accept=True)
 
 
 def test_bad_suggestions_are_refused(ada, owner, stranger):
     before = CorrectionSuggestion.objects.count()
-    with pytest.raises(CorrectionError, match="your record"):
+    with pytest.raises(DomainError, match="your record"):
         corrections.suggestion_submit(user=owner, researcher=ada, kind="other", message="x")
-    with pytest.raises(CorrectionError, match="Say what is wrong"):
+    with pytest.raises(DomainError, match="Say what is wrong"):
         corrections.suggestion_submit(user=stranger, researcher=ada, kind="other")
-    with pytest.raises(CorrectionError, match="not on this record"):
+    with pytest.raises(DomainError, match="not on this record"):
         corrections.suggestion_submit(
             user=stranger, researcher=ada, kind="remove_work", work=paper("W1000000004")
         )
-    with pytest.raises(CorrectionError, match="Choose"):
+    with pytest.raises(DomainError, match="Choose"):
         corrections.suggestion_submit(user=stranger, researcher=ada, kind="delete_everything")
     corrections.suggestion_submit(user=stranger, researcher=ada, kind="other", message="Twin.")
-    with pytest.raises(CorrectionError, match="already suggested"):
+    with pytest.raises(DomainError, match="already suggested"):
         corrections.suggestion_submit(user=stranger, researcher=ada, kind="other", message="Again")
     assert CorrectionSuggestion.objects.count() == before + 1
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from profiles.claims.services import ClaimError, claim_submit
+from bzpeer.errors import DomainError
+from profiles.claims.services import claim_submit
 from tests import factories
 from works.models import Researcher
 
@@ -46,6 +47,6 @@ def test_openalex_lists_hide_a_merged_author_and_its_id_answers_with_the_survivo
 
 def test_a_merged_record_cannot_be_claimed(merged_pair, stranger):
     _, old = merged_pair
-    with pytest.raises(ClaimError, match="merged"):
+    with pytest.raises(DomainError, match="merged"):
         claim_submit(user=stranger, researcher=old, email="me@example.org")
     assert not old.claims.exists()

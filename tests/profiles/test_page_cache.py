@@ -45,7 +45,7 @@ def test_an_imported_work_shows_at_once(client, django_capture_on_commit_callbac
         factories.refresh(person)
     html, _ = _visit(client, person)
     assert "Second finding" in html
-    assert "2 published item(s)" in html
+    assert "2 published items" in html
 
 
 def test_each_works_page_is_cached_apart(client, settings):

@@ -50,7 +50,7 @@ def test_profile_shows_every_seed_section_in_order(client):
     positions = [html.index(section) for section in SEED_SECTIONS]
     assert positions == sorted(positions)
     assert html.count("<h1") == 1
-    assert "3 published item(s)" in html
+    assert "3 published items" in html
     assert "Affiliation not imported" in html
     assert "Open to collaborate" in html
     assert "Claim this author entity first to unlock direct invitations." in html
@@ -75,8 +75,9 @@ def test_profile_query_count_does_not_grow_with_works(client):
 
 def test_profile_query_count_is_pinned_for_visitors(client):
     person = _researcher_with_works(5)
-    # researcher, its institutions, one page of works, the claim history, the duplicate check
-    assert _profile_queries(client, person) == 5
+    # researcher, its institutions, the headline's topics, one page of works, the claim
+    # history, the duplicate check
+    assert _profile_queries(client, person) == 6
 
 
 def test_profile_paginates_works(client, settings):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.conftest import REAL_DATA
+from works import names
 from works.models import Researcher, ResearcherName, ResearcherTopic
 from works.services import researcher_counters_refresh
 
@@ -107,6 +108,44 @@ def test_typos_still_find_the_person(real_names, query, expected):
     assert expected in names_found(query, limit=5)
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Juergen Metzner", "Jürgen Metzner"),
+        ("Hannes Boettcher", "Hannes Böttcher"),
+        ("Boettcher", "Hannes Böttcher"),
+        ("Jürgen Metnzer", "Jürgen Metzner"),  # swapped letters
+        ("Jurgen Metzer", "Jürgen Metzner"),  # a letter missing
+        ("Hannes Bottchher", "Hannes Böttcher"),  # a letter too many
+    ],
+)
+def test_german_spellings_and_typos_find_real_names(real_names, query, expected):
+    assert expected in names_found(query, limit=5)
+
+
+@pytest.mark.parametrize(
+    "query", ["Waetzold", "Wätzold", "Wätzodl", "Wtzold", "Frank Waetzold", "Wätzodl, Frank"]
+)
+def test_transliterated_swapped_and_missing_letters_find_the_record(real_names, query):
+    # Frank Wätzold is in the real sample, written with the umlaut.
+    assert names_found(query)[0] == "Frank Wätzold"
+
+
+def test_a_record_spelled_out_is_found_by_the_umlaut(real_names):
+    factories.researcher(display_name="Otto Mueller")
+    factories.researcher(display_name="Eva Straße")
+    assert names_found("Otto Müller")[0] == "Otto Mueller"
+    assert names_found("Müller")[0] == "Otto Mueller"
+    assert names_found("Strasse")[0] == "Eva Straße"
+
+
+def test_a_typo_match_ranks_after_an_exact_one(real_names):
+    factories.researcher(display_name="Anna Wätzold")
+    factories.researcher(display_name="Anna Wätzoldt")
+    assert names_found("Wätzoldt")[:2] == ["Anna Wätzoldt"]  # found as written: no typo pass
+    assert names_found("Wätzodlt")[0] == "Anna Wätzoldt"
+
+
 def test_alternative_names_are_searched(real_names):
     person = Researcher.objects.get(display_name="José Gobbi")
     person.display_name_alternatives = ["J. A. Gobbi Ferreira"]
@@ -145,7 +184,8 @@ def test_directory_query_count_is_bounded_whatever_the_query(client, real_names)
 
     # Exact keys, then prefixes, then trigrams: at most three candidate lookups, whatever the
     # data holds, plus the count, the page and the filter counts.
-    counts = {query: count(query) for query in ("José Gobbi", "a", "gobb", "Jose Gobi", "zzzz")}
+    queries = ("José Gobbi", "a", "gobb", "Jose Gobi", "zzzz", "Jürgen Metnzer", "Juergen")
+    counts = {query: count(query) for query in queries}
     assert max(counts.values()) <= 9, counts
 
 
@@ -167,6 +207,20 @@ def test_autocomplete_and_key_lookups_use_an_index(real_names):
         cursor.execute("EXPLAIN " + sql, params)
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "researchername_key_text_prefix_idx" in plan
+
+
+@postgres_only
+def test_the_typo_pass_reads_indexes_only(real_names):
+    """Keys one edit away are an IN lookup on the key index; no table is scanned."""
+    typos = ResearcherName.objects.filter(key__in=names.typo_keys("Jürgen Metnzer")).values_list(
+        "researcher_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = typos.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan and "researchername" in plan
 
 
 def test_search_index_matches_what_the_services_build(real_names):

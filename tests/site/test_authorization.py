@@ -5,7 +5,9 @@ Every URL pattern the resolver knows must have a row here, so a new route withou
 a GET for each persona (visitor, stranger, owner, moderator). Write routes answer GET with 405
 or their form; their POST rules are tested beside each feature. The "owner" owns the claimed
 record, is the recipient of the invite and in its conversation, and made the claim, the block,
-the token; the stranger has no relation to any of them; the moderator is staff.
+the token, and reported a message in the conversation; the stranger has no relation to any of
+them; the moderator is staff, and staff are in nobody's conversation: they see one only through
+a report, on the moderation pages.
 """
 
 import pytest
@@ -13,9 +15,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from collaboration import invites
+from collaboration import invites, reports
 from collaboration import services as collaboration_services
 from collaboration.models import Block
+from collaboration.notifications.models import Notification
 from profiles.accounts import tokens
 from profiles.claims import services as claims
 from profiles.corrections import services as corrections
@@ -64,6 +67,10 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
         message="And this?",
     )
     conversation = invites.invite_accept(invite=answered, user=owner)
+    message = invites.conversation_message_send(
+        conversation=conversation, author=answered.sender, body="Hello there."
+    )
+    report = reports.report_submit(reporter=owner, reason="Rude.", message=message)
     block = Block.objects.create(blocker=owner, blocked=make_user("pest@example.org"))
     with django_capture_on_commit_callbacks(execute=True):
         claim = claims.claim_submit(user=owner, researcher=other, email="owner@uni-example.edu")
@@ -72,6 +79,7 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
     )
     collaboration_services.follow_create(user=owner, researcher=record)
     token = tokens.token_create(user=owner)
+    notification = Notification.objects.filter(recipient=owner).order_by("pk").first()
     return {
         "record": record.pk,
         "other": other.pk,
@@ -80,9 +88,12 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
         "institution": institution.pk,
         "invite": invite.pk,
         "conversation": conversation.pk,
+        "message": message.pk,
+        "report": report.pk,
         "block": block.pk,
         "claim": claim.pk,
         "suggestion": suggestion.pk,
+        "notification": notification.pk,
         "token": tokens.token_hash(token)[: tokens.PUBLIC_ID_LENGTH],
     }
 
@@ -129,6 +140,29 @@ def test_the_admin_is_for_staff_only(persona, expected, client, world, request):
             assert response["Location"].startswith(reverse("admin:login"))
 
 
+def test_staff_cannot_read_private_correspondence_in_the_admin(client, world, moderator, make_user):
+    """Moderators with every admin permission still find no invite or conversation there."""
+    from django.contrib.auth.models import Permission
+
+    moderator.user_permissions.set(Permission.objects.all())
+    client.force_login(moderator)
+    urls = [
+        reverse("admin:collaboration_invite_changelist"),
+        reverse("admin:collaboration_invite_change", args=[world["invite"]]),
+        reverse("admin:collaboration_conversation_changelist"),
+        reverse("admin:collaboration_conversation_change", args=[world["conversation"]]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    assert "Conversations" not in client.get(reverse("admin:index")).content.decode()
+    # A superuser sees who wrote to whom and when, never what they wrote.
+    client.force_login(make_user("root@example.org", is_staff=True, is_superuser=True))
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "Shall we?" not in html and "Hello there." not in html, url
+    assert client.get(urls[1]).status_code == 200
+
+
 def r(name, *keys, **query):
     """A URL builder: reverse `name` with the world's objects named by `keys`."""
 
@@ -153,6 +187,7 @@ MATRIX = {
     "researchers/<int:pk>/": (r("profiles:detail", "record"), "200 200 200 200"),
     "researchers/<int:pk>/graph/": (r("graph:explorer", "record"), "200 200 200 200"),
     "works/<int:pk>/": (r("works:detail", "work"), "200 200 200 200"),
+    "works/<int:pk>/authors/": (r("works:authors", "work"), "200 200 200 200"),
     "topics/<int:pk>/": (r("works:topic", "topic"), "200 200 200 200"),
     "institutions/<int:pk>/": (r("works:institution", "institution"), "200 200 200 200"),
     # Merged records redirect; none is merged here, so the pattern does not match: 404.
@@ -189,6 +224,9 @@ MATRIX = {
     "researchers/<int:pk>/claim/": (r("claims:create", "other"), "302 200 302 200"),
     "researchers/<int:pk>/dispute/": (r("claims:dispute", "record"), "302 200 200 200"),
     "researchers/<int:pk>/edit/": (r("claims:edit", "record"), "302 404 200 404"),
+    # The owner's own words and pins: POST only (tests/profiles/test_owner_content.py).
+    "researchers/<int:pk>/edit/words/": (r("owner_content:words", "record"), "405 405 405 405"),
+    "researchers/<int:pk>/edit/pins/": (r("owner_content:pins", "record"), "405 405 405 405"),
     "claims/confirm/<str:token>/": (r("claims:confirm", "not-a-real-token"), "400 400 400 400"),
     "claims/<int:claim_id>/": (r("claims:detail", "claim"), "302 404 200 404"),
     "claims/<int:claim_id>/withdraw/": (r("claims:withdraw", "claim"), "302 405 405 405"),
@@ -209,7 +247,7 @@ MATRIX = {
     "following/digest/": (r("collaboration:digest"), "405 405 405 405"),
     "researchers/<int:pk>/invite/": (r("collaboration:invite_create", "record"), "302 200 200 200"),
     "invites/": (r("collaboration:inbox"), "302 200 200 200"),
-    "invites/<int:invite_id>/": (r("collaboration:invite", "invite"), "302 404 200 200"),
+    "invites/<int:invite_id>/": (r("collaboration:invite", "invite"), "302 404 200 404"),
     "^invites/(?P<invite_id>\\d+)/(?P<action>accept|decline)/$": (
         r("collaboration:invite_answer", "invite", "accept"),
         "405 405 405 405",
@@ -221,13 +259,49 @@ MATRIX = {
     "blocks/<int:block_id>/delete/": (r("collaboration:block_delete", "block"), "405 405 405 405"),
     "conversations/<int:conversation_id>/": (
         r("collaboration:conversation", "conversation"),
-        "302 404 200 200",
+        "302 404 200 404",
     ),
     "conversations/<int:conversation_id>/archive/": (
         r("collaboration:conversation_archive", "conversation"),
         "405 405 405 405",
     ),
-    # API tokens.
+    # Notifications: the owner's own (tests/collaboration/test_notifications.py).
+    "notifications/": (r("notifications:list"), "302 200 200 200"),
+    "notifications/<int:notification_id>/": (
+        r("notifications:open", "notification"),
+        "302 404 302 404",
+    ),
+    "notifications/<int:notification_id>/read/": (
+        r("notifications:read", "notification"),
+        "405 405 405 405",
+    ),
+    "notifications/read-all/": (r("notifications:read_all"), "405 405 405 405"),
+    "notifications/settings/": (r("notifications:settings"), "405 405 405 405"),
+    # A signed link, good without signing in; a bad one is a 400 page.
+    "notifications/unsubscribe/<str:token>/": (
+        r("notifications:unsubscribe", "not-a-token"),
+        "400 400 400 400",
+    ),
+    "invites/<int:invite_id>/report/": (
+        r("collaboration:invite_report", "invite"),
+        "302 404 200 404",
+    ),
+    "messages/<int:message_id>/report/": (
+        r("collaboration:message_report", "message"),
+        "302 404 200 404",
+    ),
+    # Reports: the only way staff see a conversation.
+    "moderation/reports/": (r("collaboration:reports"), "302 403 403 200"),
+    "moderation/reports/<int:report_id>/": (
+        r("collaboration:report", "report"),
+        "302 403 403 200",
+    ),
+    "^moderation/reports/(?P<report_id>\\d+)/(?P<action>dismiss|block)/$": (
+        r("collaboration:report_resolve", "report", "dismiss"),
+        "405 405 405 405",
+    ),
+    # The account's name, and API tokens.
+    "account/name/": (r("account-name"), "302 200 200 200"),
     "account/tokens/": (r("account-tokens"), "302 200 200 200"),
     "account/tokens/<str:public_id>/revoke/": (
         r("account-token-revoke", "token"),
@@ -277,7 +351,11 @@ MATRIX = {
     "accounts/social/login/error/": (fixed("/accounts/social/login/error/"), "301 301 301 301"),
     "accounts/social/signup/": (fixed("/accounts/social/signup/"), "301 301 301 301"),
     "accounts/social/connections/": (fixed("/accounts/social/connections/"), "301 301 301 301"),
+    # Sign-in with ORCID: no client is configured in the tests, so the pages do not exist.
+    "accounts/orcid/login/": (r("orcid_login"), "404 404 404 404"),
+    "accounts/orcid/login/callback/": (r("orcid_callback"), "404 404 404 404"),
     # REST API.
+    "api/": (r("api-index"), "200 200 200 200"),
     "api/researchers/": (r("profiles-api:researcher-list"), "200 200 200 200"),
     "api/researchers/<int:pk>/": (r("profiles-api:researcher-detail", "record"), "200 200 200 200"),
     "api/claims/": (r("profiles-api:claim-list"), "401 200 200 200"),
@@ -347,7 +425,7 @@ MATRIX = {
         "401 200 200 200",
     ),
     "api/invites/": (r("collaboration-api:invite-list"), "401 200 200 200"),
-    "api/invites/<int:pk>/": (r("collaboration-api:invite-detail", "invite"), "401 404 200 200"),
+    "api/invites/<int:pk>/": (r("collaboration-api:invite-detail", "invite"), "401 404 200 404"),
     "api/invites/<int:pk>/accept/": (
         r("collaboration-api:invite-accept", "invite"),
         "401 405 405 405",
@@ -358,7 +436,15 @@ MATRIX = {
     ),
     "api/conversations/<int:pk>/messages/": (
         r("collaboration-api:conversation-messages", "conversation"),
-        "401 404 200 200",
+        "401 404 200 404",
+    ),
+    "api/invites/<int:pk>/report/": (
+        r("collaboration-api:invite-report", "invite"),
+        "401 405 405 405",
+    ),
+    "api/messages/<int:pk>/report/": (
+        r("collaboration-api:message-report", "message"),
+        "401 405 405 405",
     ),
     "api/schema/": (r("api-schema"), "200 200 200 200"),
     "api/docs/": (r("api-docs"), "200 200 200 200"),
@@ -385,6 +471,7 @@ MATRIX = {
         lambda w: f"/openalex/institutions/BZI{w['institution']}",
         "200 200 200 200",
     ),
+    "openalex/": (r("openalex:index"), "200 200 200 200"),
     "openalex/sources": (r("openalex:sources-list"), "200 200 200 200"),
     "openalex/autocomplete/sources": (
         r("openalex:sources-autocomplete", q="Own"),

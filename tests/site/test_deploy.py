@@ -65,6 +65,7 @@ def test_production_cookies_are_secure_and_https_is_enforced():
     [
         ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY is required when DEBUG is off"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"BZPEER_DEMO": "perhaps"}, "BZPEER_DEMO must be a boolean"),
         ({"PROFILE_WORKS_PER_PAGE": "lots"}, "PROFILE_WORKS_PER_PAGE must be a whole number"),
         ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
     ],

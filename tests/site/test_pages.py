@@ -31,6 +31,7 @@ def public_paths(world):
         person.get_absolute_url(),
         f"/researchers/{person.pk}/graph/",
         world["work"].get_absolute_url(),
+        f"/works/{world['work'].pk}/authors/",
         world["topic"].get_absolute_url(),
         world["institution"].get_absolute_url(),
         "/accounts/login/",
@@ -39,7 +40,7 @@ def public_paths(world):
     ]
 
 
-SIGNED_IN_PATHS = ["/following/", "/invites/", "/me/profiles/",
+SIGNED_IN_PATHS = ["/following/", "/invites/", "/notifications/", "/me/profiles/",
                    "/account/tokens/"]  # fmt: skip
 
 
@@ -85,3 +86,45 @@ def test_error_pages_are_styled_and_answer_with_their_status(client, settings):
     html = response.content.decode()
     assert check_page(html, "404") == []
     assert "bzpeer.css" in html
+
+
+def test_no_template_or_script_writes_a_count_as_item_s():
+    # "103 published item(s)": counts are written as words, singular or plural.
+    from tests.conftest import REPO_ROOT
+
+    found = []
+    for folder in ("templates", "profiles", "works", "graph", "collaboration", "static/js"):
+        for path in (REPO_ROOT / folder).rglob("*"):
+            if path.suffix in {".html", ".txt", ".js"} and "(s)" in path.read_text("utf-8"):
+                found.append(str(path.relative_to(REPO_ROOT)))
+    assert found == []
+
+
+def test_counts_of_one_are_singular(client):
+    person = factories.researcher(display_name="Solo Singular")
+    factories.work(authors=[person], topics=[factories.topic()], title="The only result")
+    factories.refresh(person)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "1 published item</h2>" in html
+    assert '<span class="stats__label">work</span>' in html
+    assert '<span class="stats__label">topic</span>' in html
+    assert "1 works" not in html and "1 topics" not in html
+    search = client.get("/researchers/?q=solo").content.decode()
+    assert "1 work ·" in search and "1 researcher" in search
+
+
+def test_every_page_links_the_sites_own_favicon(client):
+    import xml.etree.ElementTree as ET
+
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    html = client.get("/").content.decode()
+    href = static("img/favicon.svg")
+    assert f'<link rel="icon" href="{href}" type="image/svg+xml">' in html
+    assert ET.parse(finders.find("img/favicon.svg")).getroot().tag.endswith("svg")
+    response = client.get(href)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    )

@@ -9,10 +9,10 @@ from django.core.cache import cache, caches
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer.cache import ResilientRedisCache
 from graph import tasks as graph_tasks
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
-from profiles.page_cache import ResilientRedisCache
 from tests import factories
 from tests.collaboration.conftest import confirm_email
 
@@ -25,7 +25,16 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "profiles.page_cache.ResilientRedisCache", "LOCATION": DEAD_REDIS}
+        "default": {
+            "BACKEND": "bzpeer.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "bzpeer.cache.FailFastRedis",
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
     backend = caches["default"]
     assert isinstance(backend, ResilientRedisCache)
@@ -53,20 +62,21 @@ def test_dead_redis_reads_miss_and_writes_are_dropped(redis_down):
 
 def test_backend_rests_after_a_failure_then_tries_again(redis_down, monkeypatch):
     assert redis_down.get("first") is None
-    assert redis_down._down_until > time.monotonic()
+    pool = redis_down.client.get_client().connection_pool
+    assert pool.down_until > time.monotonic()
     tries = []
-    real_get_client = redis_down._cache.get_client
+    real_get_connection = pool.get_connection
 
-    def counting_get_client(*args, **kwargs):
+    def counting_get_connection(*args, **kwargs):
         tries.append(args)
-        return real_get_client(*args, **kwargs)
+        return real_get_connection(*args, **kwargs)
 
-    monkeypatch.setattr(redis_down._cache, "get_client", counting_get_client)
+    monkeypatch.setattr(pool, "get_connection", counting_get_connection)
     # Within RETRY_AFTER the backend does not wait on the dead server again ...
     assert redis_down.get("second", "d") == "d"
     assert tries == []
     # ... and once it has passed, it tries again.
-    redis_down._down_until = 0.0
+    pool.down_until = 0.0
     assert redis_down.get("third", "d") == "d"
     assert len(tries) == 1
 

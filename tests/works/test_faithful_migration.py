@@ -1,4 +1,4 @@
-"""The faithful-import migrations carry a database imported before them over (works.0004-0006):
+"""The faithful-import migrations carry a database imported before them over (works.0006-0008):
 stored institutions become affiliations, concepts kept as topics become concepts, bylines keep
 their institutions, figures start as held."""
 
@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("works", "0003_researcher_moves_from_profiles")]
+BEFORE = [("works", "0005_german_spellings_in_name_keys")]  # main before the faithful import
 
 
 def migrate(targets):

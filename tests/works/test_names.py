@@ -1,6 +1,14 @@
 import pytest
 
-from works.names import display_form, fold, name_keys, query_keys
+from works.names import (
+    display_form,
+    fold,
+    name_keys,
+    person_matches,
+    query_keys,
+    search_text,
+    typo_keys,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,3 +48,127 @@ def test_initials_of_a_different_person_do_not_meet():
 def test_empty_names_have_no_keys():
     assert name_keys("") == set()
     assert query_keys(" , . ") == set()
+
+
+# --- German spellings and typos ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Waetzold", "Anna Wätzold"),
+        ("Anna Waetzold", "Anna Wätzold"),
+        ("Wätzold", "Anna Waetzold"),
+        ("Mueller", "Jörg Müller"),
+        ("Joerg Mueller", "Jörg Müller"),
+        ("Müller", "Hans Mueller"),
+        ("Strasse", "Eva Straße"),
+        ("Straße", "Eva Strasse"),
+        ("Schoenberg", "Arnold Scho\u0308nberg"),  # the umlaut written as o + U+0308
+    ],
+)
+def test_german_names_meet_in_either_spelling(query, name):
+    assert query_keys(query) & name_keys(name)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Wätzodl", "Anna Wätzold"),  # two letters swapped
+        ("Wtzold", "Anna Wätzold"),  # a letter missing
+        ("Waetzoldt", "Anna Wätzold"),  # a letter too many
+        ("Wetzold", "Anna Wätzold"),  # a wrong letter
+        ("Anna Wätzodl", "Anna Wätzold"),
+        ("Wätzodl Anna", "Anna Wätzold"),
+        ("Jose Gobi", "José Gobbi"),
+    ],
+)
+def test_one_typo_away_meets_the_name(query, name):
+    assert not query_keys(query) & name_keys(name)
+    assert typo_keys(query) & name_keys(name)
+
+
+def test_two_typos_or_another_name_do_not_meet():
+    assert not typo_keys("Wtzodl") & name_keys("Anna Wätzold")
+    assert not typo_keys("Metzner") & name_keys("Anna Wätzold")
+
+
+def test_short_words_are_not_varied_and_the_keys_stay_bounded():
+    assert typo_keys("Li") == set()
+    assert typo_keys("Li Wu") == set()
+    assert typo_keys("x" * 200) == set()
+    assert "li wang" in typo_keys("Li Wangg") and "li wangg" not in typo_keys("Li Wangg")
+    keys = typo_keys("Maximiliane Oberndorfer-Schwarzenberg Zacharias")
+    # Two words varied, about 54 spellings a letter each: a few thousand at most.
+    assert 0 < len(keys) < 3000
+    assert all(len(key.split()) in (3, 4) for key in keys)
+
+
+def test_search_text_holds_both_spellings_once():
+    assert search_text(["Anna Wätzold", "Anna Wätzold"]) == "anna watzold | anna waetzold"
+    assert search_text(["Frédéric Monier"]) == "frederic monier"
+
+
+# --- An account's own name against a record's (automatic claim approval) ------------------
+
+
+@pytest.mark.parametrize(
+    "record_name",
+    [
+        "Hongxia Yang",
+        "Yang Hongxia",  # family name first
+        "Yang, Hongxia",
+        "HONGXIA YANG",
+        "Hóngxiá Yáng",  # accents
+        "H. Yang",  # an initial for the given name
+        "Yang H",
+        "Hongxia M. Yang",  # a middle name the account leaves out
+        "Hongxia-Mei Yang",
+    ],
+)
+def test_an_account_name_matches_the_same_persons_record_names(record_name):
+    assert person_matches(given="Hongxia", family="Yang", name=record_name)
+
+
+@pytest.mark.parametrize(
+    "record_name",
+    [
+        "Hannah Yang",  # the same initial, another given name
+        "Hongxia Wang",
+        "Yang",  # no given name to compare
+        "Hongxia",
+        "Yang Yang",
+        "Hongxiao Yang",
+        "",
+        "Hongxia Yangs",
+    ],
+)
+def test_an_account_name_does_not_match_someone_elses(record_name):
+    assert not person_matches(given="Hongxia", family="Yang", name=record_name)
+
+
+def test_an_initial_on_the_account_side_agrees_with_a_full_name():
+    assert person_matches(given="H.", family="Yang", name="Hongxia Yang")
+    assert person_matches(given="J. P.", family="Dupont", name="Jean-Pierre Dupont")
+    assert not person_matches(given="J. M.", family="Dupont", name="Jean-Pierre Dupont")
+    assert person_matches(given="Hongxia Mei", family="Yang", name="Hongxia Yang")
+    assert not person_matches(given="Hongxia Mei", family="Yang", name="Hongxia Li Yang")
+
+
+def test_family_names_of_several_words_must_match_whole():
+    kwargs = {"given": "Gabriel", "family": "García Márquez"}
+    assert person_matches(**kwargs, name="Gabriel Garcia Marquez")
+    assert person_matches(**kwargs, name="García Márquez, Gabriel")
+    assert not person_matches(**kwargs, name="Gabriel García")
+    assert not person_matches(**kwargs, name="Gabriel Márquez")
+
+
+def test_an_account_without_a_family_name_matches_nothing():
+    assert not person_matches(given="Hongxia", family="", name="Hongxia Yang")
+    assert not person_matches(given="", family="  ", name="Hongxia")
+    assert not person_matches(given="", family="Yang", name="Hongxia Yang")
+
+
+def test_a_single_name_matches_a_single_name():
+    assert person_matches(given="", family="Sukarno", name="Sukarno")
+    assert not person_matches(given="", family="Sukarno", name="Ahmad Sukarno")

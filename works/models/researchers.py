@@ -27,8 +27,26 @@ SEARCH_CANDIDATES = 500
 SEARCH_ENOUGH = 25
 AUTOCOMPLETE_CANDIDATES = 200
 
+# A record not merged into another: the ones lists, searches and new links show.
+LIVE = models.Q(merged_into__isnull=True)
+# Best known first: trust, then works, then id (served by the researcher_rank_idx index).
+RANK_ORDER = ("-trust_score", "-works_count", "id")
+
+
+def rank_key(researcher) -> tuple:
+    """RANK_ORDER for researchers already loaded."""
+    return (-researcher.trust_score, -researcher.works_count, researcher.pk)
+
 
 class ResearcherQuerySet(models.QuerySet):
+    def live(self):
+        """Records not merged into another (a merged record is only a redirect)."""
+        return self.filter(LIVE)
+
+    def ranked(self):
+        """Best known first: trust, then works, then id."""
+        return self.order_by(*RANK_ORDER)
+
     def for_profile_page(self):
         """Everything the profile header needs, in one query plus one for affiliations."""
         return self.prefetch_related(
@@ -44,12 +62,14 @@ class ResearcherQuerySet(models.QuerySet):
         """Researchers whose names match a query written as people write names, best first.
 
         Accents, case, punctuation and word order do not matter, initials match given names,
-        and alternative names count (works.names). On PostgreSQL trigram word similarity
-        also forgives typos. Ranking: exact name, then name keys, then similarity, then trust
-        and works. Candidates come from indexes only and are capped, so the cost does not
-        grow with the number of records.
+        German names meet in either spelling ("Waetzold", "Wätzold"), and alternative names
+        count (works.names). A name one typo away is found through its keys (works.names.
+        typo_keys); on PostgreSQL trigram word similarity also forgives more. Ranking: exact
+        name, then name keys, then keys one typo away, then similarity, then trust and works.
+        Candidates come from indexes only and are capped, so the cost does not grow with the
+        number of records.
         """
-        live = self.filter(merged_into__isnull=True)
+        live = self.live()
         query = " ".join(query.split())[:200]
         if not query:
             return live
@@ -74,28 +94,50 @@ class ResearcherQuerySet(models.QuerySet):
             similarity = TrigramWordSimilarity(folded, "search_text")
         else:
             similarity = models.Value(0.0, output_field=models.FloatField())
+        typo_ids = set()
         if not key_ids and len(candidate_ids) < SEARCH_ENOUGH:
+            # Typos (no name matched as written), in one query of two indexed parts: the keys
+            # one edit away (a swapped, missing, extra or wrong letter: an IN lookup of a few
+            # hundred keys), and names similar by trigrams, best first.
+            typos = (
+                ResearcherName.objects.filter(key__in=names.typo_keys(query))
+                .annotate(typo=models.Value(True, output_field=models.BooleanField()))
+                .values_list("researcher_id", "typo")[:SEARCH_CANDIDATES]
+            )
             if postgres:
-                # Typos (no name matched as written): trigram word similarity, best first.
                 similar = (
                     Researcher.objects.filter(search_text__trigram_word_similar=folded)
-                    .annotate(similarity=similarity)
-                    .order_by("-similarity")
+                    .annotate(typo=models.Value(False, output_field=models.BooleanField()))
+                    .order_by(similarity.desc())
+                    .values_list("pk", "typo")[:SEARCH_CANDIDATES]
                 )
+                rows = typos.union(similar, all=True)
             else:
-                # The embedded SQLite default: plain containment, no typo tolerance.
+                # The embedded SQLite default (which cannot limit the parts of a UNION): two
+                # queries, and plain containment instead of trigrams.
                 similar = Researcher.objects.filter(search_text__contains=folded)
-            candidate_ids.update(similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+                rows = [
+                    *typos,
+                    *(
+                        (pk, False)
+                        for pk in similar.values_list("pk", flat=True)[:SEARCH_CANDIDATES]
+                    ),
+                ]
+            for pk, typo in rows:
+                candidate_ids.add(pk)
+                if typo:
+                    typo_ids.add(pk)
         rank = models.Case(
             models.When(exact, then=0),
             models.When(pk__in=key_ids, then=1),
-            default=2,
+            models.When(pk__in=typo_ids, then=2),
+            default=3,
             output_field=models.IntegerField(),
         )
         return (
             live.filter(pk__in=candidate_ids)
             .annotate(search_rank=rank, similarity=similarity)
-            .order_by("search_rank", "-similarity", "-trust_score", "-works_count", "id")
+            .order_by("search_rank", "-similarity", *RANK_ORDER)
         )
 
     def autocomplete(self, query: str, *, limit: int = 8):
@@ -106,9 +148,7 @@ class ResearcherQuerySet(models.QuerySet):
         # No ORDER BY: sorting by key would walk the whole key index instead of the prefix one.
         starts = ResearcherName.objects.filter(key__startswith=folded)
         ids = starts.values_list("researcher_id", flat=True)[:AUTOCOMPLETE_CANDIDATES]
-        return self.filter(pk__in=list(ids), merged_into__isnull=True).order_by(
-            "-trust_score", "-works_count", "id"
-        )[:limit]
+        return self.live().filter(pk__in=list(ids)).ranked()[:limit]
 
     def possible_duplicates_of(self, researcher: "Researcher"):
         """Other records with the same name (case-folded) sharing a co-author or an institution.
@@ -123,7 +163,7 @@ class ResearcherQuerySet(models.QuerySet):
         candidates = (
             Researcher.objects.alias(name_key=Lower("display_name"))
             .filter(name_key=Lower(models.Value(researcher.display_name)))
-            .filter(merged_into__isnull=True)
+            .filter(LIVE)
             .exclude(pk=researcher.pk)
             .order_by("pk")
             .values("pk")[:DUPLICATE_CANDIDATES]
@@ -276,7 +316,7 @@ class Researcher(models.Model):
             ),
             # A merged record is an empty redirect: nobody owns it.
             models.CheckConstraint(
-                condition=models.Q(merged_into__isnull=True) | models.Q(owner__isnull=True),
+                condition=LIVE | models.Q(owner__isnull=True),
                 name="researcher_merged_has_no_owner",
             ),
         ]

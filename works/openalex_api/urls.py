@@ -5,7 +5,7 @@ from .entities import ENTITIES
 
 app_name = "openalex"
 
-urlpatterns = []
+urlpatterns = [path("", views.Index.as_view(), name="index")]
 for name in ENTITIES:
     urlpatterns += [
         path(name, views.EntityList.as_view(entity_name=name), name=f"{name}-list"),

@@ -1,6 +1,8 @@
 """The OpenAlex-compatible read API: thin views over `queries`, errors as OpenAlex gives them."""
 
+from django.conf import settings
 from django.http import JsonResponse
+from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -102,6 +104,30 @@ class OpenAlexView(APIView):
             "message": str(detail or response.data),
         }
         return response
+
+
+class Index(OpenAlexView):
+    """The API's root: its collections and where they are documented, as OpenAlex's root."""
+
+    entity_name = "api"
+    operation = "index"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        url = request.build_absolute_uri
+        # On the API's own host name (OPENALEX_API_HOST) the docs stay on the main site.
+        on_main_site = getattr(request, "urlconf", None) is None
+        docs = reverse("api-docs", urlconf=settings.ROOT_URLCONF)
+        return Response(
+            {
+                "documentation_url": url(docs) if on_main_site else settings.SITE_URL + docs,
+                "msg": "An OpenAlex-compatible read API of the records BZPEER holds.",
+                "endpoints": {name: url(reverse(f"openalex:{name}-list")) for name in ENTITIES},
+                "autocomplete": {
+                    name: url(reverse(f"openalex:{name}-autocomplete")) for name in ENTITIES
+                },
+            }
+        )
 
 
 class EntityList(OpenAlexView):

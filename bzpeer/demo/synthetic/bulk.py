@@ -20,6 +20,7 @@ from works.models import (
     Work,
     WorkTopic,
 )
+from works.queries import close_collaborator_counts_sql
 
 # --- Writers ----------------------------------------------------------------------------------
 
@@ -166,20 +167,7 @@ def _counter_rows(cursor, first_pk: int):
             WHERE a.researcher_id >= %s
             GROUP BY a.researcher_id
         ) tp ON tp.researcher_id = r.id
-        LEFT JOIN (
-            SELECT pairs.researcher_id, COUNT(*) AS close
-            FROM (
-                SELECT mine.researcher_id, theirs.researcher_id AS other_id
-                FROM {t[Authorship]} mine
-                JOIN {t[Work]} wk ON wk.id = mine.work_id AND wk.authors_count <= %s
-                JOIN {t[Authorship]} theirs
-                  ON theirs.work_id = mine.work_id AND theirs.researcher_id <> mine.researcher_id
-                WHERE mine.researcher_id >= %s
-                GROUP BY mine.researcher_id, theirs.researcher_id
-                HAVING COUNT(*) >= 2
-            ) pairs
-            GROUP BY pairs.researcher_id
-        ) c ON c.researcher_id = r.id
+        LEFT JOIN ({close_collaborator_counts_sql(">= %s")}) c ON c.researcher_id = r.id
         WHERE r.id >= %s
         ORDER BY r.id
     """

@@ -75,6 +75,11 @@ def synthetic_id(prefix: str, ordinal: int) -> str:
     return f"{prefix}9{ordinal:011d}"
 
 
+def synthetic_id_regex(prefix: str) -> str:
+    """The pattern every id synthetic_id makes with this prefix matches, and no real id does."""
+    return rf"^{prefix}9[0-9]{{11}}$"
+
+
 @dataclass
 class Summary:
     works: int = 0
@@ -114,7 +119,7 @@ class Ids:
             if prefix:
                 # Fixed-length ids compare as text, so Max gives the highest ordinal.
                 highest = model.objects.filter(
-                    openalex_id__regex=rf"^{prefix}9[0-9]{{11}}$"
+                    openalex_id__regex=synthetic_id_regex(prefix)
                 ).aggregate(m=models.Max("openalex_id"))["m"]
                 self.ordinal[model] = int(highest[2:]) + 1 if highest else 1
 

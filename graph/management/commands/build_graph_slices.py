@@ -61,7 +61,9 @@ class Command(BaseCommand):
                 built += 1
             else:
                 skipped += 1  # a worker is building it right now
-        self.stdout.write(f"Built {built} graph slice(s); {skipped} were being built elsewhere.")
+        slices = "graph slice" if built == 1 else "graph slices"
+        elsewhere = "was" if skipped == 1 else "were"
+        self.stdout.write(f"Built {built} {slices}; {skipped} {elsewhere} being built elsewhere.")
 
 
 def _all_researcher_ids():

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from works.models import Researcher
+from works.models.researchers import LIVE
 
 from .. import serializers
 from .base import (
@@ -61,7 +62,7 @@ AUTHORS = Entity(
     entity_type="author",
     fields=AUTHOR_FIELDS,
     model=Researcher,
-    listed=Q(merged_into__isnull=True),
+    listed=LIVE,
     load=load_authors,
     serialize=serializers.author,
     filters={

@@ -116,7 +116,7 @@ def one_entry_per_place(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("works", "0004_faithful_schema"),
+        ("works", "0006_faithful_schema"),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('works', '0003_researcher_moves_from_profiles'),
+        ('works', '0005_german_spellings_in_name_keys'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("works", "0005_faithful_data"),
+        ("works", "0007_faithful_data"),
     ]
 
     operations = [
