@@ -82,12 +82,16 @@ def main() -> None:
 
 
 def ensure_database() -> str:
-    """A database with the million works: reuse a complete one, else generate bzpeer_bench."""
-    for name in DATABASES:
+    """A database with the million works: reuse a complete one, else generate bzpeer_bench.
+
+    BENCH_DATABASE names another one (a copy of a generated database, say, so that two branches
+    can measure at once without migrating each other's database)."""
+    candidates = (os.environ["BENCH_DATABASE"],) if os.environ.get("BENCH_DATABASE") else DATABASES
+    for name in candidates:
         if common.work_count(name) >= WORKS:
             print(f"Using {name} ({WORKS:,} works).", flush=True)
             return name
-    name = DATABASES[-1]
+    name = candidates[-1]
     print(f"Generating {WORKS:,} works into {name} (about 11 minutes)…", flush=True)
     common.create_database(name)  # an incomplete earlier attempt is dropped
     env = common.production_env(name, "")
