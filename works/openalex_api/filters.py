@@ -22,6 +22,8 @@ MAX_PER_PAGE = 200
 MAX_PAGED_RESULTS = 10_000
 MAX_SAMPLE = 10_000
 MAX_SEED = 2**31 - 1
+# A search filter's value is one text in OpenAlex's search syntax (see `search`, `fulltext`).
+SEARCH_SUFFIXES = (".search", ".search.no_stem", ".search.exact")
 
 
 class QueryError(ValueError):
@@ -77,7 +79,7 @@ def parse_filter(raw: str) -> list[Clause]:
         key = key.strip().lower()
         if not colon or not key:
             raise QueryError(f"{part[:100]!r} is not key:value", "Invalid filter")
-        if key.endswith(".search"):
+        if is_search_key(key):
             negate = value.startswith("!")
             text = value.removeprefix("!").replace("+", " ").strip()
             groups = ((Alternative(text, negate),),)
@@ -98,6 +100,10 @@ def parse_filter(raw: str) -> list[Clause]:
     if len(clauses) > MAX_CLAUSES:
         raise QueryError(f"more than {MAX_CLAUSES} filters", "Invalid filter")
     return clauses
+
+
+def is_search_key(key: str) -> bool:
+    return key.endswith(SEARCH_SUFFIXES)
 
 
 def split_comparison(text: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ import json
 import random
 import time
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
 from django.core import signing
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Mod
 
 from . import filters as f
-from . import ids, serializers
+from . import fulltext, ids, serializers
 from .entities import Entity
 from .filters import QueryError
 
@@ -77,11 +78,13 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
     for name in params:
         f._check_text(name, params.get(name) or "")
     filter_raw = f.raw_query_param(query_string, "filter") or ""
-    search = " ".join((params.get("search") or "").split())[:500]
+    clauses = f.parse_filter(filter_raw) if filter_raw else []
+    search = " ".join((params.get("search") or "").split())
+    searching = bool(search) or any(f.is_search_key(clause.key) for clause in clauses)
     sort_raw = params.get("sort") or ""
-    allowed_sorts = set(entity.sorts) | ({"relevance_score"} if search else set())
+    allowed_sorts = set(entity.sorts) | ({"relevance_score"} if searching else set())
     sort = f.parse_sort(sort_raw, allowed_sorts) if sort_raw else []
-    if not sort and search:
+    if not sort and searching:
         sort = [("relevance_score", True)]
     select_raw = params.get("select")
     group_raw = _one(params, "group-by", "group_by")
@@ -106,7 +109,7 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
         raise QueryError("group-by and sample cannot be combined")
     return ListParams(
         filter_raw=filter_raw,
-        clauses=f.parse_filter(filter_raw) if filter_raw else [],
+        clauses=clauses,
         search=search,
         sort=sort,
         sort_raw=sort_raw,
@@ -123,12 +126,16 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
 def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
     query = Q()
     for clause in params.clauses:
-        build = entity.filters.get(clause.key)
+        if f.is_search_key(clause.key):
+            # Search filters are full-text search, answered by `fulltext` for every collection.
+            build = partial(fulltext.condition, entity.name, clause.key)
+        else:
+            build = entity.filters.get(clause.key)
         if build is None:
+            valid = sorted([*entity.filters, *fulltext.filter_keys(entity.name)])
             raise QueryError(
-                f"{clause.key[:60]!r} is not a valid filter for {entity.name}; "
-                f"use one of {', '.join(sorted(entity.filters))}",
-                "Invalid filter",
+                f"{clause.key[:60]} is not a valid field. Valid fields are underscore or "
+                f"hyphenated versions of: {', '.join(valid)}"
             )
         for group in clause.groups:
             any_of = Q()
@@ -137,14 +144,17 @@ def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
                 any_of |= ~condition if alternative.negate else condition
             query &= any_of
     if params.search:
-        query &= entity.search(params.search)
+        query &= fulltext.condition(entity.name, "search", params.search)
     return entity.model.objects.filter(entity.listed, query)
 
 
-def _relevance(entity: Entity, text: str):
-    from .entities import relevance
-
-    return relevance(entity.relevance_fields, text)
+def searches(params: ListParams) -> list[tuple[str, str]]:
+    """The (key, text) searches a list asks for: `search=` and the search filters not negated."""
+    asked = [("search", params.search)] if params.search else []
+    for clause in params.clauses:
+        if f.is_search_key(clause.key):
+            asked += [(clause.key, alt.text) for g in clause.groups for alt in g if not alt.negate]
+    return asked
 
 
 def _fingerprint(entity: Entity, params: ListParams) -> str:
@@ -209,8 +219,8 @@ def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     results = []
     for row in serializers.attach_documents(rows):
         data = entity.serialize(row)
-        if params.search:
-            data["relevance_score"] = getattr(row, "relevance_score", None)
+        if hasattr(row, "relevance_score"):
+            data["relevance_score"] = row.relevance_score
         if params.select:
             data = {key: data.get(key) for key in params.select}
         results.append(data)
@@ -233,8 +243,10 @@ def list_response(entity: Entity, params: ListParams) -> dict:
         meta["page"] = params.page or 1
         groups = []
     else:
-        if params.search:
-            queryset = queryset.annotate(relevance_score=_relevance(entity, params.search))
+        asked = searches(params)
+        if asked or any(key == "relevance_score" for key, _ in params.sort):
+            score = fulltext.rank(entity.name, asked) or models.Value(0.0)
+            queryset = queryset.annotate(relevance_score=score)
         queryset, names = _ordered(entity, queryset, params)
         if params.cursor is not None:
             if params.cursor != "*":
