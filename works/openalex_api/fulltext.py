@@ -162,7 +162,8 @@ class Stored:
         if not _postgres():
             return _word_count(node, self.text_columns)
         _, part = self._vector(stemmed)
-        return SearchRank(part, self._query(node, stemmed))
+        # Normalization 1 divides by the log of the length, as BM25 favours short texts.
+        return SearchRank(part, self._query(node, stemmed), normalization=8)
 
 
 @dataclass(frozen=True)

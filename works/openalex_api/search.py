@@ -82,14 +82,16 @@ class _Tokens:
 
 def _term(kind: str, text: str) -> Term | None:
     if kind == "phrase":
-        words = " ".join(text.replace("*", " ").replace("?", " ").split())
+        words = " ".join(text.replace("*", " ").replace("?", " ").replace("~", " ").split())
         return Term(words, phrase=True) if words else None
-    text = _FUZZY.sub("", text).replace("?", "")
+    text = _FUZZY.sub("", text.replace("?", "")).replace("~", "")
     prefix = text.endswith("*")
     text = text.replace("*", "")
-    # A leading + or - is Elasticsearch's must / must-not; OpenAlex documents only NOT.
-    text = text.lstrip("+")
-    return Term(text, prefix=prefix) if text.strip("-") else None
+    # A leading + or - is Elasticsearch's must / must-not (the parser negates a first `-`).
+    text = text.lstrip("+-")
+    if text in OPERATORS:  # "OR?" is the word "or", not an operator
+        text = text.lower()
+    return Term(text, prefix=prefix) if text else None
 
 
 def _combine(kind, items):

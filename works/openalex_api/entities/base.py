@@ -74,7 +74,7 @@ class Entity:
 
 
 def invalid(key: str, text: str, why: str) -> QueryError:
-    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})", "Invalid filter")
+    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})")
 
 
 def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
