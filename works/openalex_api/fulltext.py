@@ -162,8 +162,8 @@ class Stored:
         if not _postgres():
             return _word_count(node, self.text_columns)
         _, part = self._vector(stemmed)
-        # Normalization 1 divides by the log of the length, as BM25 favours short texts.
-        return SearchRank(part, self._query(node, stemmed), normalization=8)
+        # Unnormalized ts_rank comes closest to OpenAlex's order on the recorded search.
+        return SearchRank(part, self._query(node, stemmed))
 
 
 @dataclass(frozen=True)
