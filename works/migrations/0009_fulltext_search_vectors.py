@@ -24,10 +24,9 @@ def _weighted(config):
 
 # (table, column, expression)
 COLUMNS = [
+    # Stemmed only: unstemmed searches compute `simple` vectors of the rows these find.
     ("works_work", "fts_title", _vector("english", "title")),
-    ("works_work", "fts_title_simple", _vector("simple", "title")),
     ("works_work", "fts_text", _weighted("english")),
-    ("works_work", "fts_text_simple", _weighted("simple")),
     # Names and affiliations as written: no stemming; a JSON list's strings are its text.
     ("works_authorship", "fts_raw_author_name", _vector("simple", "raw_author_name")),
     (

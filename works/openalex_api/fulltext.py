@@ -20,6 +20,7 @@ from django.contrib.postgres.search import (
     SearchQueryCombinable,
     SearchQueryField,
     SearchRank,
+    SearchVector,
     SearchVectorExact,
     SearchVectorField,
 )
@@ -128,21 +129,53 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+class _NoLexemes(models.Func):
+    """True when a tsquery holds nothing to look for (only stop words)."""
+
+    template = "numnode(%(expressions)s) = 0"
+    output_field = models.BooleanField()
+
+
+def _unstemmed_vector(columns: tuple[str, ...]):
+    """The `simple` vector of text columns, computed (the first weighs A, the others B)."""
+    vector = None
+    for index, column in enumerate(columns):
+        text = models.Func(
+            models.F(column),
+            models.Value("/"),
+            models.Value(" "),
+            function="translate",
+            output_field=models.TextField(),
+        )
+        part = SearchVector(text, config=SIMPLE, weight="A" if index == 0 else "B")
+        vector = part if vector is None else vector + part
+    return vector
+
+
 @dataclass(frozen=True)
 class Stored:
-    """Text of the collection's own table, searched through a generated tsvector column."""
+    """Text of the collection's own table, searched through a generated tsvector column.
 
-    column: str  # the English (stemmed) vector; `<column>_simple` is the unstemmed one
-    text_columns: tuple[str, ...]  # what the vector is made of, for SQLite
+    Only the stemmed (English) vector is stored. An unstemmed search is computed from the text
+    of the rows its stemmed twin finds, through that twin's index: every word that matches as
+    written matches stemmed too. Half the disk, for the rarer search.
+    """
+
+    column: str  # the stored vector
+    text_columns: tuple[str, ...]  # the text it is made of (this part's, with `weights`)
     weights: str = ""  # only these parts of a weighted vector ("b": the abstract)
-    stems: bool = True  # False: one unstemmed vector (`column`) serves both forms
+    stems: bool = True  # False: the stored vector is unstemmed and serves both forms
 
-    def _vector(self, stemmed: bool):
-        name = self.column if stemmed or not self.stems else f"{self.column}_simple"
-        vector = _StoredVector(name)
+    def _stored(self):
+        vector = _StoredVector(self.column)
         if self.weights:
             return vector, _OnlyWeights(vector, models.Value("{" + self.weights + "}"))
         return vector, vector
+
+    def _vector(self, stemmed: bool, stored_part):
+        if stemmed or not self.stems:
+            return stored_part
+        return _unstemmed_vector(self.text_columns)
 
     def _query(self, node: search.Node, stemmed: bool):
         return _tsquery(node, ENGLISH if stemmed and self.stems else SIMPLE)
@@ -151,19 +184,21 @@ class Stored:
         if not _postgres():
             return _substrings(node, self.text_columns)
         query = self._query(node, stemmed)
-        whole, part = self._vector(stemmed)
-        condition = Q(SearchVectorExact(part, query))
-        if part is not whole and not search.has_negation(node):
-            # A part matches only if the whole does: the whole's GIN index narrows the rows.
-            condition &= Q(SearchVectorExact(whole, query))
+        whole, part = self._stored()
+        vector = self._vector(stemmed, part)
+        condition = Q(SearchVectorExact(vector, query))
+        if vector is not whole and not search.has_negation(node):
+            # What matches a part, or matches unstemmed, matches the whole stemmed: the whole's
+            # GIN index narrows the rows. (A query of stop words only stems to nothing.)
+            stemmed_query = self._query(node, True)
+            condition &= Q(SearchVectorExact(whole, stemmed_query)) | Q(_NoLexemes(stemmed_query))
         return condition
 
     def rank(self, node: search.Node, stemmed: bool):
         if not _postgres():
             return _word_count(node, self.text_columns)
-        _, part = self._vector(stemmed)
         # Unnormalized ts_rank comes closest to OpenAlex's order on the recorded search.
-        return SearchRank(part, self._query(node, stemmed))
+        return SearchRank(self._vector(stemmed, self._stored()[1]), self._query(node, stemmed))
 
 
 @dataclass(frozen=True)

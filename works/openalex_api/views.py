@@ -57,9 +57,16 @@ LIST_PARAMETERS = [
     _param(
         "filter",
         "key:value pairs joined by `,` (AND); in a value `|` is OR, `+` is AND, `!` negates, "
-        "`<`/`>` give ranges. For example `author.id:A5023888391,publication_year:>2019`.",
+        "`<`/`>` give ranges. For example `author.id:A5023888391,publication_year:>2019`. "
+        "`*.search` keys (and `.search.no_stem`) take a search, as `search` does.",
     ),
-    _param("search", "Words that must all appear (title and abstract, or names)."),
+    _param(
+        "search",
+        "Full-text search in OpenAlex's syntax (titles and abstracts for works, names "
+        'elsewhere): stemmed words, AND, OR, NOT, parentheses, "phrases", a trailing *. '
+        "Adds `relevance_score` to the results and sorts by it.",
+    ),
+    _param("search.exact", "The same search, unstemmed and with stop words kept."),
     _param("sort", "Fields with `:asc` or `:desc`, comma-separated."),
     _param("select", "Root-level fields to return, comma-separated."),
     _param("per-page", "Results per page, 1 to 200 (default 25).", OpenApiTypes.INT),
