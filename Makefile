@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage soak screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -63,6 +63,12 @@ bench: venv
 bench-storage: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/storage.py $(ARGS)
+
+# The OpenAlex API's full-text searches on 20,000 works of real text (WORKS=... for another
+# size), into the OpenAlex search section of docs/benchmarks.md.
+bench-search: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/search.py $(if $(WORKS),--works $(WORKS)) $(ARGS)
 
 # A minute of mixed load on gunicorn, a Celery worker and beat, PostgreSQL and a Redis of its own
 # (port 6390), killing the worker and restarting Redis meanwhile; checks and writes the Soak
