@@ -500,6 +500,11 @@ MATRIX = {
             ),
         }.items()
     },
+    "openalex/autocomplete": (r("openalex:autocomplete", q="Own"), "200 200 200 200"),
+    "openalex/^(?P<key>(?:BZ)?[WASVITCPF]\\d{1,19})$": (
+        lambda w: f"/openalex/BZW{w['work']}",
+        "200 200 200 200",
+    ),
     "openalex/^(?P<rest>[\\s\\S]*)$": (fixed("/openalex/no-such-entity"), "404 404 404 404"),
 }
 
