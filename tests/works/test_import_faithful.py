@@ -117,7 +117,8 @@ def test_search_results_carry_bzpeer_s_own_relevance_score(client):
     openalex_import(paths=[PRO / "testthat" / "_snaps" / "005-pro_fetch_search" / "json"])
     body = client.get("/openalex/works?search=biodiversity+finance&per-page=5").json()
     assert body["results"]
-    assert all(isinstance(r["relevance_score"], int) for r in body["results"])
+    assert all(isinstance(r["relevance_score"], float) for r in body["results"])
+    assert all(r["relevance_score"] > 0 for r in body["results"])
 
 
 # --- Newer wins ---------------------------------------------------------------------------
