@@ -1,23 +1,20 @@
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from works.models import Researcher
 
 from . import rules
 from .queries import WorksList
 
-PAGE_FIELDS = ("pk", "display_name", "merged_into_id", "works_count")
-
 
 def researcher_works(request, pk):
-    """Every work of a record, to sort and filter; a plain GET form, no JavaScript needed."""
-    researcher = get_object_or_404(Researcher.objects.only(*PAGE_FIELDS), pk=pk)
-    if researcher.merged_into_id:
-        url = reverse("profiles:works", args=[researcher.merged_into_id])
-        query = request.GET.urlencode()
-        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    """Every work of a record, to sort and filter; a plain GET form, no JavaScript needed.
+
+    A merged record's address never reaches here: profiles.corrections redirects its sub-pages.
+    """
+    researcher = get_object_or_404(
+        Researcher.objects.only("pk", "display_name", "works_count"), pk=pk
+    )
     works = WorksList(
         researcher,
         request.GET,
