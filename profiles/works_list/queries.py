@@ -93,6 +93,11 @@ class Entry:
     total_authors: int = 0
 
     @property
+    def gap(self) -> bool:
+        """Authors stand between the first few and the researcher."""
+        return bool(self.own_place and self.own_place > len(self.authors) + 1)
+
+    @property
     def et_al(self) -> bool:
         return self.total_authors > len(self.authors) + (1 if self.own_place else 0)
 

@@ -48,6 +48,7 @@ class ListedWork:
             type=self.type,
             cited_by_count=self.cited_by_count,
             source_type=self.source_type,
+            title_key=self.title_key,
         )
 
 

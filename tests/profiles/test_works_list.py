@@ -103,7 +103,7 @@ def test_an_item_shows_byline_venue_year_citations_doi_open_access_and_cite_menu
     item = re.search(r'<article class="work".*?</article>', html, re.S)[0]
     assert "Lead 0" in item and "Lead 2" in item and "Lead 3" not in item
     assert '<strong class="work__self">Middle Author</strong>' in item
-    assert "(5th of 9)" in item and "et al." in item
+    assert "Lead 2</a>, … <strong" in item and "(5th of 9)" in item and "et al." in item
     assert "Journal of Bylines" in item and "2019" in item and "Cited by 1,234" in item
     assert 'href="https://doi.org/10.5555/byline"' in item
     assert 'href="https://example.org/b.pdf"' in item and "Open access (gold)" in item
@@ -113,6 +113,16 @@ def test_an_item_shows_byline_venue_year_citations_doi_open_access_and_cite_menu
     bibtex = client.get(bib).content.decode()
     assert bibtex.startswith("@article{") and "Long byline" in bibtex and "Author, Middle" in bibtex
     assert "TI  - Long byline" in client.get(ris).content.decode()
+
+
+def test_the_researcher_right_after_the_first_authors_follows_without_a_gap(client):
+    person = factories.researcher(display_name="Fourth Author")
+    factories.work(authors=[*(factories.researcher() for _ in range(3)), person])
+    factories.refresh(person)
+    item = re.search(
+        r'<article class="work".*?</article>', client.get(works_url(person)).content.decode(), re.S
+    )[0]
+    assert "…" not in item and "(4th of 4)" in item and "et al." not in item
 
 
 def test_the_researcher_first_on_the_byline_is_marked_without_a_second_mention(client, shelf):
