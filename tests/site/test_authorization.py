@@ -186,6 +186,7 @@ MATRIX = {
     "researchers/autocomplete/": (r("profiles:autocomplete", q="Own"), "200 200 200 200"),
     "researchers/<int:pk>/": (r("profiles:detail", "record"), "200 200 200 200"),
     "researchers/<int:pk>/graph/": (r("graph:explorer", "record"), "200 200 200 200"),
+    "researchers/<int:pk>/works/": (r("profiles:works", "record"), "200 200 200 200"),
     "works/<int:pk>/": (r("works:detail", "work"), "200 200 200 200"),
     "works/<int:pk>/authors/": (r("works:authors", "work"), "200 200 200 200"),
     "topics/<int:pk>/": (r("works:topic", "topic"), "200 200 200 200"),
@@ -403,6 +404,8 @@ MATRIX = {
         r("works-api:researcher-works", "record"),
         "200 200 200 200",
     ),
+    "api/works/<int:pk>/cite.bib": (r("works-api:work-cite-bib", "work"), "200 200 200 200"),
+    "api/works/<int:pk>/cite.ris": (r("works-api:work-cite-ris", "work"), "200 200 200 200"),
     "api/researchers/<int:pk>/works.bib": (
         r("works-api:researcher-works-bib", "record"),
         "200 200 200 200",
