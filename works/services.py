@@ -270,7 +270,7 @@ def update_fields(researchers: list[Researcher], fields: list[str]) -> None:
         columns = [field.column for field in model_fields]
         arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in model_fields)
         values = [
-            [_array_value(field, getattr(r, field.attname)) for r in researchers]
+            [bulk.array_value(field, getattr(r, field.attname)) for r in researchers]
             for field in model_fields
         ]
         table = quote(meta.db_table)
@@ -293,10 +293,3 @@ def update_fields(researchers: list[Researcher], fields: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-def _array_value(field, value):
-    """A field's value as an element of a PostgreSQL array parameter."""
-    if isinstance(field, models.JSONField):
-        return bulk.Jsonb(value)
-    return field.get_db_prep_save(value, connection)
