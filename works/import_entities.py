@@ -322,6 +322,9 @@ def researcher_institutions_sync(
     }
     if not desired:
         return
+    if bulk.is_postgres():
+        import_sql.researcher_institutions_write(desired)
+        return
     existing: dict[int, dict[int, ResearcherInstitution]] = {}
     for chunk in chunks(list(desired)):
         for row in ResearcherInstitution.objects.filter(researcher_id__in=chunk):

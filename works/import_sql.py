@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import bulk
-from .models import Authorship, AuthorshipInstitution, OpenAlexRecord
+from .models import Authorship, AuthorshipInstitution, OpenAlexRecord, ResearcherInstitution
 
 # An upsert's condition: the stored row has no date of its own, or an older one.
 NEWER = "t.updated_date IS NULL OR (EXCLUDED.updated_date IS NOT NULL AND t.updated_date < EXCLUDED.updated_date)"  # noqa: E501
@@ -164,4 +164,64 @@ def authorships_write(work_ids: list[int], wanted: dict, columns: list[str]) -> 
         WHERE l.institution_id <> EXCLUDED.institution_id
         """,
         [*([e[i] for e in entries] for i in range(4)), work_ids],
+    )
+
+
+def researcher_institutions_write(desired: dict[int, dict[int, object]]) -> None:
+    """Write the author record's side of these researchers' affiliations: the institutions
+    each record names (``desired``: researcher -> institution -> affiliation) are in the
+    record, with its years; the others lose that mark, and go when no authorship names them."""
+    links = bulk.table(ResearcherInstitution)
+    rows = [
+        (researcher_id, institution_id, bool(aff.last_known), aff.first_year, aff.last_year)
+        for researcher_id, wanted in desired.items()
+        for institution_id, aff in wanted.items()
+    ]
+    cur = bulk.cursor()
+    cur.execute(
+        f"""
+        WITH wanted AS (
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::smallint[],
+                                 %s::smallint[]) AS v(researcher_id, institution_id,
+                                                      last_known, first, last)
+        ), unnamed AS (
+            SELECT l.id, l.works_count FROM {links} l
+            WHERE l.researcher_id = ANY(%s::bigint[]) AND NOT EXISTS (
+                SELECT 1 FROM wanted w
+                WHERE w.researcher_id = l.researcher_id AND w.institution_id = l.institution_id
+            )
+        ), gone AS (
+            DELETE FROM {links} l USING unnamed u WHERE l.id = u.id AND u.works_count = 0
+        ), works_only AS (
+            UPDATE {links} l SET in_record = false, last_known = false,
+                record_first_year = NULL, record_last_year = NULL,
+                first_year = l.works_first_year, last_year = l.works_last_year
+            FROM unnamed u
+            WHERE l.id = u.id AND u.works_count <> 0 AND (
+                l.in_record, l.last_known, l.record_first_year, l.record_last_year,
+                l.first_year, l.last_year
+            ) IS DISTINCT FROM (false, false, NULL, NULL, l.works_first_year, l.works_last_year)
+        )
+        INSERT INTO {links} AS l (
+            researcher_id, institution_id, in_record, last_known, record_first_year,
+            record_last_year, first_year, last_year, works_count
+        )
+        SELECT researcher_id, institution_id, true, last_known, first, last, first, last, 0
+        FROM wanted
+        ON CONFLICT (researcher_id, institution_id) DO UPDATE SET
+            in_record = true, last_known = EXCLUDED.last_known,
+            record_first_year = EXCLUDED.record_first_year,
+            record_last_year = EXCLUDED.record_last_year,
+            first_year = LEAST(EXCLUDED.record_first_year, l.works_first_year),
+            last_year = GREATEST(EXCLUDED.record_last_year, l.works_last_year)
+        WHERE (
+            l.in_record, l.last_known, l.record_first_year, l.record_last_year, l.first_year,
+            l.last_year
+        ) IS DISTINCT FROM (
+            true, EXCLUDED.last_known, EXCLUDED.record_first_year, EXCLUDED.record_last_year,
+            LEAST(EXCLUDED.record_first_year, l.works_first_year),
+            GREATEST(EXCLUDED.record_last_year, l.works_last_year)
+        )
+        """,
+        [*([row[i] for row in rows] for i in range(5)), list(desired)],
     )

@@ -168,3 +168,39 @@ def test_the_set_based_refresh_derives_what_the_row_by_row_one_does(monkeypatch)
     services.researchers_changed(researcher_ids=ids)
 
     assert derived_rows() == set_based
+
+
+GO = REAL_DATA / "max-planck-innovation-competition+go-openalex" / "sample" / "openalex"
+SKIPPED = {"id", "created_at", "updated_at"}
+
+
+def natural_rows(model) -> list[str]:
+    """Every row of a table by what it says, foreign keys by the OpenAlex id they point at."""
+    fields = []
+    for field in model._meta.concrete_fields:
+        if field.name in SKIPPED:
+            continue
+        if field.is_relation and field.related_model is Authorship:
+            fields += [f"{field.name}__work__openalex_id", f"{field.name}__order"]
+        elif field.is_relation and hasattr(field.related_model, "openalex_id"):
+            fields.append(f"{field.name}__openalex_id")
+        elif field.is_relation:
+            fields.append(field.attname)
+        else:
+            fields.append(field.name)
+    return sorted(map(repr, model.objects.values_list(*fields)))
+
+
+def test_the_set_based_import_stores_what_the_row_by_row_one_does(monkeypatch):
+    from tests.works.test_import import MODELS
+
+    openalex_import(paths=[GO, PRO / "json"])
+    set_based = {model: natural_rows(model) for model in MODELS}
+    assert all(set_based[model] for model in (Work, Authorship, ResearcherInstitution))
+    for model in reversed(MODELS):
+        model.objects.all().delete()
+
+    monkeypatch.setattr(bulk, "is_postgres", lambda: False)
+    openalex_import(paths=[GO, PRO / "json"])
+
+    assert {model: natural_rows(model) for model in MODELS} == set_based
