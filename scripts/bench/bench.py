@@ -55,7 +55,8 @@ def main() -> None:
     database = ensure_database()
     redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
     env = common.production_env(database, redis_url)
-    common.manage("migrate", "--noinput", "-v0", env=env)
+    if args.only != "import":  # the import section only reads works out of this database
+        common.manage("migrate", "--noinput", "-v0", env=env)
     if not args.skip_graph:
         # Also runs VACUUM ANALYZE, the state a live database is in.
         print("Graph slices (manage.py bench_graph)…", flush=True)
