@@ -133,9 +133,9 @@ def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
         for group in clause.groups:
             any_of = Q()
             for alternative in group:
-                condition = build(alternative.text)
-                any_of |= ~condition if alternative.negate else condition
-            query &= any_of
+                any_of |= build(alternative.text)
+            # The parser marks every alternative of a negated list: `!a|b` is NOT (a OR b).
+            query &= ~any_of if group[0].negate else any_of
     if params.search:
         query &= entity.search(params.search)
     return entity.model.objects.filter(entity.listed, query)

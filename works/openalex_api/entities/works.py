@@ -27,6 +27,7 @@ from .base import (
     text_exact,
     words_in,
 )
+from .work_filters import WORK_FILTERS
 
 # Root-level fields (for `select`): OpenAlex's work object across its schema eras.
 WORK_FIELDS = (
@@ -154,11 +155,11 @@ WORKS = Entity(
         "type": text_exact("type", TYPE_PREFIX),
         "language": text_exact("language"),
         "cited_by_count": number("cited_by_count"),
+        **WORK_FILTERS,
         "primary_location.source.id": SOURCE_OF_WORK,
-        "locations.source.id": SOURCE_OF_WORK,
+        "journal": SOURCE_OF_WORK,
         "source.id": SOURCE_OF_WORK,
         "topics.id": TOPIC_OF_WORK,
-        "primary_topic.id": TOPIC_OF_WORK,
         "concepts.id": CONCEPT_OF_WORK,
         "concept.id": CONCEPT_OF_WORK,
         "has_doi": boolean(~Q(doi="")),
