@@ -196,14 +196,13 @@ def term(*paths: str, normalize: Callable[[str], list] = as_is) -> FilterBuilder
 
 
 def flag(*paths: str) -> FilterBuilder:
-    """A true/false field: `true` matches true; `false` matches anything else (as OpenAlex)."""
+    """A true/false field: `true` or `false` as the record states it (a list: any element)."""
 
     def build(text):
-        value = text.lower()
-        if value not in {"true", "false"}:
+        value = {"true": True, "false": False}.get(text.lower())
+        if value is None:
             raise invalid(paths[0], text, "expects true or false")
-        when_true = matching(contains(*[nest(p, True) for p in paths]), paths[0])
-        return when_true if value == "true" else ~when_true
+        return matching(contains(*[nest(p, value) for p in paths]), paths[0])
 
     return build
 

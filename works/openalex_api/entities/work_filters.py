@@ -7,10 +7,10 @@ the stored record answers the rest (``documents``). Keys are OpenAlex's, aliases
 
 from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from works.models import Authorship, AuthorshipInstitution
+from works.models import Authorship, AuthorshipInstitution, OpenAlexRecord
 from works.queries import citing_works_filter
 
 from .. import ids
@@ -49,12 +49,24 @@ def _works_of_institutions(condition: Q) -> Q:
     return Q(pk__in=links.values("authorship__work_id"))
 
 
-def byline_institution(column: str, normalize=str.lower):
-    """`authorships.institutions.<column>`: any institution of any byline entry (typed)."""
+def byline_institution(column: str, normalize):
+    """`authorships.institutions.<column>`: any institution of any byline entry, as the work's
+    own record gives it (an institution's type or country may differ between records and
+    years); works without a stored record answer from the typed tables."""
 
     def build(text):
-        value = normalize(text.strip().rstrip("/").rsplit("/", 1)[-1])
-        return _works_of_institutions(Q(**{f"institution__{column}__iexact": value}))
+        try:
+            (value,) = normalize(text)
+        except ValueError as exc:
+            raise invalid(f"authorships.institutions.{column}", text, str(exc)) from None
+        stored = OpenAlexRecord.objects.filter(
+            openalex_id=OuterRef("authorship__work__openalex_id")
+        )
+        typed = AuthorshipInstitution.objects.filter(
+            ~Exists(stored), **{f"institution__{column}__iexact": value.rsplit("/", 1)[-1]}
+        )
+        in_record = nest(f"authorships[].institutions[].{column}", value)
+        return Q(pk__in=typed.values("authorship__work_id")) | matching(contains(in_record))
 
     return build
 
@@ -195,9 +207,9 @@ def _doi_starts_with(text: str) -> Q:
 
 
 BYLINE = {
-    "authorships.institutions.ror": byline_institution("ror"),
-    "authorships.institutions.country_code": byline_institution("country_code"),
-    "authorships.institutions.type": byline_institution("type"),
+    "authorships.institutions.ror": byline_institution("ror", prefixed("https://ror.org/")),
+    "authorships.institutions.country_code": byline_institution("country_code", upper),
+    "authorships.institutions.type": byline_institution("type", lower),
     "authorships.institutions.lineage": term(
         "authorships[].institutions[].lineage[]", normalize=openalex_id("I")
     ),
