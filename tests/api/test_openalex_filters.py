@@ -455,3 +455,24 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, works, django_a
     assert small.captured_queries
     with django_assert_num_queries(2):
         client.get("/openalex/works", {"filter": query, "group_by": "keywords.id"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pyalex_s_readme_example_runs_against_a_live_server(live_server, monkeypatch):
+    import pyalex
+
+    from tests import factories
+
+    factories.work(publication_year=2020, is_oa=True, title="Open in 2020")
+    factories.work(publication_year=2020, is_oa=False, title="Closed in 2020")
+    factories.work(publication_year=2019, is_oa=True, title="Open in 2019")
+    monkeypatch.setitem(pyalex.config, "openalex_url", live_server.url + "/openalex")
+    monkeypatch.setitem(pyalex.config, "max_retries", 0)  # retries would hide a failing answer
+
+    works = pyalex.Works().filter(publication_year=2020, is_oa=True).get()
+    assert [w["title"] for w in works] == ["Open in 2020"]
+    nested = pyalex.Works().filter(open_access={"is_oa": True}, publication_year="2019-2020")
+    assert sorted(w["title"] for w in nested.get()) == ["Open in 2019", "Open in 2020"]
+    assert pyalex.Works().filter_not(is_oa=True).count() == 1
+    years = pyalex.Works().filter(is_oa=True).group_by("publication_year").get()
+    assert {g["key"]: g["count"] for g in years} == {"2019": 1, "2020": 1}

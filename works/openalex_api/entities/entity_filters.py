@@ -184,6 +184,7 @@ SOURCE_FILTERS = {
     "is_core": flag("is_core"),
     "is_indexed_in_scopus": flag("is_indexed_in_scopus"),
     "country_code": text_exact("country_code"),
+    "publisher": text_exact("host_organization_name"),
     "host_organization": _host,
     "host_organization.id": _host,
     "host_organization_lineage": term(
