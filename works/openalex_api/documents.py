@@ -2,7 +2,7 @@
 
 A filter on a field BZPEER keeps no typed column for (`locations.license`, `keywords.id`,
 `authorships.institutions.lineage`, ...) is a question to the entity's own record: equality is
-jsonb containment (`@>`), which the GIN index of migration 0009 answers; comparisons (`>`, `<`,
+jsonb containment (`@>`), which the GIN index of migration 0010 answers; comparisons (`>`, `<`,
 ranges) and `null` are SQL/JSON path predicates (`@@`, `@?`) run by PostgreSQL. Rows are never
 loaded into Python: a filter is `openalex_id IN (SELECT openalex_id FROM records WHERE ...)`.
 
@@ -27,7 +27,7 @@ from works.models import OpenAlexRecord
 from .filters import QueryError
 
 # Left out of the indexed copy of each document: large, and no filter reads them (references
-# are a typed column with an index of their own, migration 0004). Migration 0009 builds the
+# are a typed column with an index of their own, migration 0004). Migration 0010 builds the
 # index on exactly this expression; a test checks that the planner uses it.
 UNINDEXED_KEYS = (
     "abstract_inverted_index",
@@ -73,8 +73,7 @@ def require_postgres(key: str) -> None:
     if connection.vendor != "postgresql":
         raise QueryError(
             f"{key} is answered from the stored OpenAlex records, which needs PostgreSQL; "
-            "the embedded SQLite mode answers only filters on typed columns",
-            "Invalid filter",
+            "the embedded SQLite mode answers only filters on typed columns"
         )
 
 
@@ -110,7 +109,7 @@ def json_path(path: str) -> str:
 
 
 def invalid(key: str, text: str, why: str) -> QueryError:
-    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})", "Invalid filter")
+    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})")
 
 
 # --- Values as OpenAlex writes them in its documents ----------------------------------------

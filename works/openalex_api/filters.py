@@ -23,10 +23,17 @@ MAX_PER_PAGE = 200
 MAX_PAGED_RESULTS = 10_000
 MAX_SAMPLE = 10_000
 MAX_SEED = 2**31 - 1
+# A search filter's value is one text in OpenAlex's search syntax (see `search`, `fulltext`).
+SEARCH_SUFFIXES = (".search", ".search.no_stem", ".search.exact")
+
+
+# OpenAlex's `error` texts; newer pyalex raises its QueryError on the first one.
+INVALID = "Invalid query parameters error."
+PAGINATION = "Pagination error."
 
 
 class QueryError(ValueError):
-    def __init__(self, message: str, error: str = "Invalid query parameters error."):
+    def __init__(self, message: str, error: str = INVALID):
         super().__init__(message)
         self.error = error
         self.message = message
@@ -79,15 +86,14 @@ def _group(key: str, text: str) -> tuple[Alternative, ...]:
     if any(alt.startswith("!") for alt in alternatives):
         raise QueryError(
             f"The ! operator can only be used at the beginning of an OR list, like "
-            f"{key}:!a|b, meaning NOT (a or b); problem value: {text[:80]}",
-            "Invalid filter",
+            f"{key}:!a|b, meaning NOT (a or b); problem value: {text[:80]}"
         )
     return tuple(Alternative(alt.strip(), negate) for alt in alternatives)
 
 
 def parse_filter(raw: str) -> list[Clause]:
     if len(raw) > MAX_FILTER_LENGTH:
-        raise QueryError(f"filter is longer than {MAX_FILTER_LENGTH} characters", "Invalid filter")
+        raise QueryError(f"filter is longer than {MAX_FILTER_LENGTH} characters")
     _check_text("filter", raw)
     clauses = []
     for part in raw.split(","):
@@ -96,8 +102,8 @@ def parse_filter(raw: str) -> list[Clause]:
         key, colon, value = part.partition(":")
         key = filter_key(key)
         if not colon or not key:
-            raise QueryError(f"{part[:100]!r} is not key:value", "Invalid filter")
-        if key.endswith(".search"):
+            raise QueryError(f"{part[:100]!r} is not key:value")
+        if is_search_key(key):
             negate = value.startswith("!")
             text = value.removeprefix("!").replace("+", " ").strip()
             groups = ((Alternative(text, negate),),)
@@ -105,13 +111,17 @@ def parse_filter(raw: str) -> list[Clause]:
             groups = tuple(_group(key, group) for group in value.split("+"))
         values = [alt for group in groups for alt in group]
         if any(not alt.text for alt in values):
-            raise QueryError(f"filter {key} has an empty value", "Invalid filter")
+            raise QueryError(f"filter {key} has an empty value")
         if len(values) > MAX_VALUES:
-            raise QueryError(f"filter {key} has more than {MAX_VALUES} values", "Invalid filter")
+            raise QueryError(f"filter {key} has more than {MAX_VALUES} values")
         clauses.append(Clause(key, groups))
     if len(clauses) > MAX_CLAUSES:
-        raise QueryError(f"more than {MAX_CLAUSES} filters", "Invalid filter")
+        raise QueryError(f"more than {MAX_CLAUSES} filters")
     return clauses
+
+
+def is_search_key(key: str) -> bool:
+    return key.endswith(SEARCH_SUFFIXES)
 
 
 def parse_int(name: str, raw: str | None, *, default: int | None, low: int, high: int):
@@ -120,7 +130,7 @@ def parse_int(name: str, raw: str | None, *, default: int | None, low: int, high
     try:
         value = int(raw.strip())
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, got {raw[:50]!r}") from None
+        raise QueryError(f"Param {name} must be a number.") from None
     if not low <= value <= high:
         raise QueryError(f"{name} must be between {low} and {high}")
     return value
@@ -142,7 +152,6 @@ def parse_sort(raw: str, allowed: set[str]) -> list[tuple[str, bool]]:
         if key not in allowed:
             raise QueryError(
                 f"{key[:60]!r} is not a valid sort field; use one of {', '.join(sorted(allowed))}",
-                "Invalid sort",
             )
         if direction not in {"asc", "desc"}:
             raise QueryError(f"sort direction must be asc or desc, got {direction[:20]!r}")
@@ -158,8 +167,8 @@ def parse_select(raw: str, allowed: set[str]) -> list[str]:
     unknown = [field for field in fields if field not in allowed]
     if unknown:
         raise QueryError(
-            f"{unknown[0][:60]!r} is not a valid select field; select takes root-level fields only",
-            "Invalid select",
+            f"{unknown[0][:60]} is not a valid select field. "
+            f"Valid fields for select are: {', '.join(sorted(allowed))}."
         )
     if not fields:
         raise QueryError("select needs at least one field")

@@ -9,7 +9,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     number,
     own_id,
     words_in,
@@ -50,10 +49,8 @@ CONCEPTS = Entity(
         **CONCEPT_FILTERS,
         **id_filters(CONCEPT_ID),
         "level": number("level", 32767),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "level": Group(lambda qs: qs, "level"),

@@ -9,7 +9,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     text_exact,
     words_in,
@@ -51,10 +50,8 @@ FUNDERS = Entity(
         **FUNDER_FILTERS,
         **id_filters(FUNDER_ID),
         "country_code": text_exact("country_code"),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "country_code": Group(lambda qs: qs, "country_code"),

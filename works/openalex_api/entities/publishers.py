@@ -9,7 +9,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     number,
     own_id,
     words_in,
@@ -53,10 +52,8 @@ PUBLISHERS = Entity(
         **PUBLISHER_FILTERS,
         **id_filters(PUBLISHER_ID),
         "hierarchy_level": number("hierarchy_level", 32767),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "hierarchy_level": Group(lambda qs: qs, "hierarchy_level"),

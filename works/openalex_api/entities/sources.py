@@ -11,7 +11,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     text_exact,
     words_in,
@@ -72,10 +71,8 @@ SOURCES = Entity(
         **id_filters(SOURCE_ID),
         "issn_l": text_exact("issn_l"),
         "type": text_exact("type"),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "type": Group(lambda qs: qs, "type"),

@@ -9,7 +9,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     words_in,
 )
@@ -46,10 +45,8 @@ TOPICS = Entity(
     filters={
         **TOPIC_FILTERS,
         **id_filters(TOPIC_ID),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "domain.id": DocGroup("$.domain", "id", "display_name"),

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("works", "0008_faithful_switch"),
+        ("works", "0009_fulltext_search_vectors"),
     ]
 
     operations = [
