@@ -476,3 +476,8 @@ def test_pyalex_s_readme_example_runs_against_a_live_server(live_server, monkeyp
     assert pyalex.Works().filter_not(is_oa=True).count() == 1
     years = pyalex.Works().filter(is_oa=True).group_by("publication_year").get()
     assert {g["key"]: g["count"] for g in years} == {"2019": 1, "2020": 1}
+
+
+def test_the_last_day_there_is_is_a_date_like_any_other(client, works):
+    for query in ["to_updated_date:9999-12-31", "to_created_date:9999-12-31"]:
+        assert served(client, "works", query)[1] == len(works), query

@@ -289,7 +289,9 @@ def since(path: str, *, until: bool = False) -> FilterBuilder:
             day = dt.date.fromisoformat(text.strip()[:10])
         except ValueError:
             raise invalid(path, text, "expects a date YYYY-MM-DD") from None
-        if until:
+        if until and day == dt.date.max:
+            test = f"{json_path(path)} != null"
+        elif until:
             test = f"{json_path(path)} < {json.dumps((day + dt.timedelta(days=1)).isoformat())}"
         else:
             test = f"{json_path(path)} >= {json.dumps(day.isoformat())}"

@@ -139,8 +139,8 @@ def updated(suffix: str) -> FilterBuilder:
             raise invalid("updated_date", text, "expects an ISO date or date-time") from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        if suffix == "__lte" and len(text.strip()) == 10:
-            value, suffix_used = value + dt.timedelta(days=1), "__lt"
+        if suffix == "__lte" and len(text.strip()) == 10 and value.year < dt.MAXYEAR:
+            value, suffix_used = value + dt.timedelta(days=1), "__lt"  # the whole day
         else:
             suffix_used = suffix
         return Q(**{f"updated_date{suffix_used}": value}) | Q(
