@@ -23,7 +23,7 @@ from works.models import (
 )
 
 from .. import ids
-from ..filters import QueryError, split_comparison
+from ..documents import comparisons, invalid
 
 MAX_COUNT = 2**31 - 1
 TYPE_PREFIX = "https://openalex.org/types/"
@@ -73,10 +73,6 @@ class Entity:
     listed: Q = field(default_factory=Q)
 
 
-def invalid(key: str, text: str, why: str) -> QueryError:
-    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})")
-
-
 def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
     parsed = ids.parse_id(entity, text)
     if parsed is None:
@@ -116,13 +112,40 @@ def fk_id(entity: str, relation: str) -> FilterBuilder:
     return build
 
 
-def number(column: str, high: int = MAX_COUNT) -> FilterBuilder:
+def number(column: str, high: int = MAX_COUNT, *, decimal: bool = False) -> FilterBuilder:
+    """A typed number: `5`, `>5`, `<5`, a range `2018-2020` (`2018-`, `-2020`), or `null`."""
+    lookups = {"==": "", "<": "__lt", ">": "__gt", ">=": "__gte", "<=": "__lte"}
+
     def build(text):
-        op, digits = split_comparison(text)
-        if not digits.isdigit() or int(digits) > high:
-            raise invalid(column, text, f"expects a whole number up to {high}")
-        suffix = {"=": "", "<": "__lt", ">": "__gt"}[op]
-        return Q(**{column + suffix: int(digits)})
+        if text.lower() == "null":
+            return Q(**{f"{column}__isnull": True})
+        query = Q()
+        for op, value in comparisons(column, text, decimal=decimal):
+            if not decimal and not 0 <= value <= high:
+                raise invalid(column, text, f"expects a whole number up to {high}")
+            query &= Q(**{column + lookups[op]: value})
+        return query
+
+    return build
+
+
+def updated(suffix: str) -> FilterBuilder:
+    """`from_updated_date` / `to_updated_date`: the record's own date, else when BZPEER wrote it."""
+
+    def build(text):
+        try:
+            value = dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise invalid("updated_date", text, "expects an ISO date or date-time") from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        if suffix == "__lte" and len(text.strip()) == 10 and value.year < dt.MAXYEAR:
+            value, suffix_used = value + dt.timedelta(days=1), "__lt"  # the whole day
+        else:
+            suffix_used = suffix
+        return Q(**{f"updated_date{suffix_used}": value}) | Q(
+            updated_date__isnull=True, **{f"updated_at{suffix_used}": value}
+        )
 
     return build
 
@@ -151,6 +174,18 @@ def boolean(when_true: Q) -> FilterBuilder:
         if text.lower() not in {"true", "false"}:
             raise invalid("boolean", text, "expects true or false")
         return when_true if text.lower() == "true" else ~when_true
+
+    return build
+
+
+def typed_flag(column: str) -> FilterBuilder:
+    """A nullable true/false column: `true`, `false` (as stated), `null` (not stated)."""
+
+    def build(text):
+        value = {"true": True, "false": False, "null": None}.get(text.lower(), "bad")
+        if value == "bad":
+            raise invalid(column, text, "expects true or false")
+        return Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
 
     return build
 
