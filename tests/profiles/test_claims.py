@@ -1016,3 +1016,85 @@ def test_the_admin_is_closed_to_non_staff(stranger_client):
     response = stranger_client.get(reverse("admin:profiles_claim_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# --- Edges where a small slip would go unseen -----------------------------------------------
+
+
+def test_the_claimant_is_mailed_when_a_moderator_approves(
+    claim_for, stranger, moderator, record, django_capture_on_commit_callbacks
+):
+    claim = confirmed(claim_for, stranger, record)
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_approve(claim=claim, moderator=moderator)
+    assert mail.outbox[-1].to == [stranger.email]
+    assert mail.outbox[-1].subject == f"Your claim on {record} was approved (BZPEER)"
+    assert f"You now own the record {record}" in mail.outbox[-1].body
+
+
+def test_the_claimant_is_mailed_when_the_address_approves_automatically(
+    claim_for, stranger, record, django_capture_on_commit_callbacks
+):
+    _, token = claim_for(stranger, record, "hy@uni-example.edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_confirm_email(token=token)
+    assert [m.subject for m in mail.outbox[-1:]] == [
+        f"Your claim on {record} was approved (BZPEER)"
+    ]
+    assert mail.outbox[-1].to == [stranger.email]
+
+
+def test_upholding_a_dispute_on_a_claim_since_withdrawn_closes_it(
+    stranger, owner, moderator, owned
+):
+    dispute = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    claims.claim_withdraw(claim=Claim.objects.get(researcher=owned), user=owner)
+    dispute = disputes.dispute_resolve(
+        dispute=dispute, moderator=moderator, upheld=True, note="The owner gave it up."
+    )
+    assert (dispute.status, dispute.resolved_by, dispute.resolution_note) == (
+        Dispute.Status.UPHELD,
+        moderator,
+        "The owner gave it up.",
+    )
+    assert dispute.resolved_at is not None
+    assert not Dispute.objects.filter(status=Dispute.Status.OPEN).exists()
+    assert Claim.objects.get(researcher=owned).status == S.WITHDRAWN
+    assert state(owned) == (None, "unclaimed", 1)
+    # The dispute is decided: the stranger may now claim the record.
+    assert claims.claim_submit(user=stranger, researcher=owned, email="hy@gmail.example")
+
+
+def test_a_1000_character_reason_is_kept_and_a_1001_character_one_refused(
+    claim_for, stranger, moderator, record, make_user
+):
+    first = confirmed(claim_for, stranger, record)
+    with pytest.raises(DomainError, match="Keep the reason under 1000 characters"):
+        claims.claim_reject(claim=first, moderator=moderator, reason="r" * 1001)
+    claims.claim_reject(claim=first, moderator=moderator, reason="r" * 1000)
+    first.refresh_from_db()
+    assert (first.status, first.decision_reason) == (S.REJECTED, "r" * 1000)
+
+    other = make_user()
+    owned_claim = confirmed(claim_for, stranger, record)
+    claims.claim_approve(claim=owned_claim, moderator=moderator)
+    with pytest.raises(DomainError, match="Keep the reason under 1000 characters"):
+        disputes.dispute_submit(user=other, researcher=record, reason="d" * 1001)
+    assert disputes.dispute_submit(user=other, researcher=record, reason="d" * 1000).reason == (
+        "d" * 1000
+    )
+
+
+def test_a_long_institution_name_is_cut_to_the_300_characters_of_the_history_line(
+    claim_for, stranger
+):
+    long_name = "Institute of " + "Very " * 60 + "Long Names"
+    person = factories.researcher(display_name="Hongxia Yang")
+    factories.affiliate(
+        person, factories.institution(display_name=long_name, homepage_domain=DOMAIN)
+    )
+    _, token = claim_for(stranger, person, "hy@uni-example.edu")
+    assert claims.claim_confirm_email(token=token).status == S.APPROVED
+    detail = ClaimEvent.objects.get(researcher=person, kind="approved").detail
+    assert len(detail) == 300
+    assert detail == f"the address belongs to {long_name} and the account's name matches"[:300]

@@ -172,3 +172,29 @@ def test_an_account_without_a_family_name_matches_nothing():
 def test_a_single_name_matches_a_single_name():
     assert person_matches(given="", family="Sukarno", name="Sukarno")
     assert not person_matches(given="", family="Sukarno", name="Ahmad Sukarno")
+
+
+# --- Three-word names and word order ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["M. L. Alvarez", "M L Alvarez", "Alvarez M. L.", "M. Alvarez", "Alvarez, Maria Luisa"],
+)
+def test_initials_of_a_three_word_name_meet_the_record(query):
+    assert query_keys(query) & name_keys("Maria Luisa Alvarez")
+
+
+def test_initials_of_another_three_word_name_do_not_meet():
+    for query in ["M. K. Alvarez", "J. L. Alvarez", "M. L. Alonso"]:
+        assert not query_keys(query) & name_keys("Maria Luisa Alvarez"), query
+
+
+@pytest.mark.parametrize("typed", ["alvarez mar", "maria lu", "alvarez maria luisa", "alv"])
+def test_what_is_typed_in_either_word_order_completes_a_three_word_name(typed):
+    """Search completes a prefix of a key: the family name first or the given names first."""
+    assert any(key.startswith(typed) for key in name_keys("Maria Luisa Alvarez"))
+
+
+def test_a_prefix_in_neither_order_does_not_complete():
+    assert not any(key.startswith("luisa mar") for key in name_keys("Maria Luisa Alvarez"))
