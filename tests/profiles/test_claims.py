@@ -1098,3 +1098,23 @@ def test_a_long_institution_name_is_cut_to_the_300_characters_of_the_history_lin
     detail = ClaimEvent.objects.get(researcher=person, kind="approved").detail
     assert len(detail) == 300
     assert detail == f"the address belongs to {long_name} and the account's name matches"[:300]
+
+
+def test_the_confirmation_link_works_for_three_days(claim_for, stranger, record):
+    claim, _ = claim_for(stranger, record, "hy@gmail.example")
+    claim.refresh_from_db()
+    three_days = timezone.now() + timedelta(days=3)
+    assert three_days - timedelta(minutes=5) < claim.token_expires_at <= three_days
+
+
+def test_a_note_of_2000_and_a_headline_of_300_characters_are_kept_whole(
+    claim_for, stranger, owner, owned
+):
+    claim, _ = claim_for(stranger, factories.researcher(), "hy@gmail.example", note="n" * 2000)
+    claim.refresh_from_db()
+    assert claim.note == "n" * 2000
+    claims.researcher_profile_update(
+        researcher=owned, user=owner, headline="h" * 300, open_to_collaborate=True
+    )
+    owned.refresh_from_db()
+    assert owned.headline == "h" * 300
