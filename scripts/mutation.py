@@ -344,13 +344,17 @@ class _MutantFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, self.path, loader=loader)
 
 
+def _module_name(source: str) -> str:
+    return source.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+
+
 def _install_mutant(spec: str) -> None:
     relative, index = spec.rsplit(":", 1)
     path = REPO / relative
     tree, mutator = mutate(path, int(index))
     if not mutator.applied:
         raise SystemExit(f"mutation: no mutant {index} in {relative}")
-    fullname = relative.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+    fullname = _module_name(relative)
     if fullname in sys.modules:
         raise SystemExit(f"mutation: {fullname} was imported before the mutant could be")
     code = compile(tree, str(path), "exec")
@@ -492,14 +496,16 @@ def _record_run(tests: list[str], sources: tuple[str, ...], tmp: str) -> tuple[f
     return elapsed, json.loads(Path(lines_file).read_text())
 
 
-def _preload(modules: list[str]) -> None:
-    """Import, in this process, the libraries the tests imported (never our own code), so that
-    each forked test run starts with them loaded. A library that needs Django's app registry
-    fails here harmlessly and is imported by the test run itself."""
+def _preload(modules: list[str], sources: tuple[str, ...]) -> None:
+    """Import, in this process, what the tests import, so that each forked test run starts
+    with it loaded: the libraries (one that needs Django's app registry fails here harmlessly
+    and is imported by the test run itself), and Django's apps too when setting them up does
+    not import the mutated files (a forked probe tells). Runs in the process of one module."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bzpeer.settings")
     for path in (str(REPO), str(REPO / "scripts")):
         if path not in sys.path:
             sys.path.insert(0, path)
+    import django
     import django.conf
 
     django.conf.settings._setup()
@@ -510,12 +516,44 @@ def _preload(modules: list[str]) -> None:
             importlib.import_module(name)
         except Exception:  # see the docstring
             continue
-    rule_modules = {
-        source.removesuffix(".py").replace("/", ".") for m in MODULES for source in m.sources
-    }
-    loaded = rule_modules.intersection(sys.modules)
+    mutated = {_module_name(source) for source in sources}
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            django.setup()
+            code = 1 if mutated.intersection(sys.modules) else 0
+        finally:
+            os._exit(code)
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
+        django.setup()
+    loaded = mutated.intersection(sys.modules)
     if loaded:
-        raise SystemExit(f"mutation: preloading imported a rule module: {', '.join(loaded)}")
+        raise SystemExit(f"mutation: preloading imported a mutated module: {', '.join(loaded)}")
+
+
+def _run_module_apart(module: Module, *, verbose: bool) -> Result:
+    """Run one module in a child process, so that what it preloads stays its own."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".json") as out:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                r = run_module(module, verbose=verbose)
+                fields = ("killed", "timed_out", "excluded", "survivors", "seconds")
+                json.dump({name: getattr(r, name) for name in fields}, out)
+                out.flush()
+                code = 0
+            except SystemExit as exc:
+                print(exc, file=sys.stderr)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+            raise SystemExit(f"mutation: the run of {module.name} failed")
+        out.seek(0)
+        return Result(module, **json.load(out))
 
 
 def _run_forked(tests: list[str], mutant: str, timeout: float) -> tuple[str, float, str]:
@@ -574,7 +612,7 @@ def run_module(module: Module, *, verbose: bool) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         baseline, recorded = _record_run(tests, module.sources, tmp)
     covering, seconds = recorded["tests"], recorded["seconds"]
-    _preload(recorded["modules"])
+    _preload(recorded["modules"], module.sources)
     # A mutant that makes a loop endless is stopped and counted as killed; the recorded run was
     # slowed by its tracing, so it is a generous bound.
     timeout = max(120.0, 3 * baseline)
@@ -689,7 +727,7 @@ def main() -> int:
                 for site in skipped:
                     print(f"{module.name}\t{source}:{site.index}\tline {site.line}: excluded")
         return 0
-    results = [run_module(module, verbose=args.verbose) for module in chosen]
+    results = [_run_module_apart(module, verbose=args.verbose) for module in chosen]
     print("\n" + report(results))
     if args.write:
         sys.path.insert(0, str(REPO / "scripts"))
