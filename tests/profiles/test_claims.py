@@ -1118,3 +1118,21 @@ def test_a_note_of_2000_and_a_headline_of_300_characters_are_kept_whole(
     )
     owned.refresh_from_db()
     assert owned.headline == "h" * 300
+
+
+def test_a_visitor_can_neither_claim_nor_dispute(record, owned):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        claims.claim_submit(user=AnonymousUser(), researcher=record, email="hy@gmail.example")
+    with pytest.raises(PermissionDenied):
+        disputes.dispute_submit(user=AnonymousUser(), researcher=owned, reason="Not theirs.")
+    assert not Dispute.objects.exists()
+
+
+def test_a_confirmed_claim_gets_no_new_link(claim_for, stranger, record):
+    claim = confirmed(claim_for, stranger, record)
+    sent = len(mail.outbox)
+    with pytest.raises(DomainError, match="already confirmed"):
+        claims.claim_resend_confirmation(claim=claim, user=stranger)
+    assert len(mail.outbox) == sent
