@@ -71,7 +71,8 @@ MODULES = (
         (
             "tests/profiles/test_claims.py",
             "tests/profiles/test_automatic_approval.py",
-            "tests/profiles/test_claim_rules.py",
+            "tests/profiles/test_merged_records.py",
+            "tests/api/test_claims_api.py",
         ),
     ),
     Module(
@@ -82,6 +83,7 @@ MODULES = (
             "tests/collaboration/test_invite_concurrency.py",
             "tests/collaboration/test_inbox.py",
             "tests/collaboration/test_invite_rules.py",
+            "tests/collaboration/test_invites_api.py",
         ),
     ),
     Module("names", ("works/names.py",), ("tests/works/test_names.py",)),

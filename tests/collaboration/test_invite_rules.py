@@ -129,3 +129,16 @@ def test_a_pending_invite_committed_during_the_send_makes_it_a_clear_refusal(
         watcher.join()
     assert Invite.objects.filter(status=Invite.Status.PENDING).count() == 1
     assert mailoutbox == []
+
+
+def test_the_invite_form_offers_the_50_most_frequent_topics_and_50_works(make_user):
+    person = factories.researcher(owner=make_user(), claim_status="claimed", verification_level=2)
+    topics = [factories.topic(display_name=f"Topic {i:02d}") for i in range(51)]
+    # Topic 50 is on one work only, every other topic on two: it is the one left out.
+    factories.work(authors=[person], topics=topics)
+    factories.work(authors=[person], topics=topics[:50])
+    for _ in range(49):
+        factories.work(authors=[person])
+    offered = invites.recipient_topics(person)
+    assert len(offered) == 50 and topics[50] not in offered
+    assert len(invites.recipient_works(person)) == 50
