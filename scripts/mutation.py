@@ -73,6 +73,7 @@ MODULES = (
             "tests/profiles/test_automatic_approval.py",
             "tests/profiles/test_merged_records.py",
             "tests/api/test_claims_api.py",
+            "tests/collaboration/test_notifications.py",
         ),
     ),
     Module(

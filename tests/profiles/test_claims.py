@@ -1136,3 +1136,53 @@ def test_a_confirmed_claim_gets_no_new_link(claim_for, stranger, record):
     with pytest.raises(DomainError, match="already confirmed"):
         claims.claim_resend_confirmation(claim=claim, user=stranger)
     assert len(mail.outbox) == sent
+
+
+def test_a_visitor_sees_a_claim_open_and_close_at_once(
+    client, claim_for, stranger, moderator, record, django_capture_on_commit_callbacks
+):
+    """The profile page is cached: every claim event retires the cached page."""
+    checked = "A claim on this record is being checked."
+
+    def page():
+        return client.get(record.get_absolute_url()).content.decode()
+
+    assert checked not in page()
+    claim, _ = claim_for(stranger, record, "hy@gmail.example")
+    assert checked in page()
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_withdraw(claim=claim, user=stranger)
+    assert checked not in page()
+    claim = confirmed(claim_for, stranger, record)
+    assert checked in page()
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_reject(claim=claim, moderator=moderator, reason="No evidence.")
+    assert checked not in page()
+
+
+def test_revoking_a_claim_closes_its_open_disputes_and_says_why_in_the_history(
+    stranger, owner, moderator, owned, make_user
+):
+    claim = Claim.objects.get(researcher=owned)
+    first = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    second = disputes.dispute_submit(user=make_user(), researcher=owned, reason="Not theirs.")
+    disputes.dispute_resolve(dispute=first, moderator=moderator, upheld=True, note="Checked.")
+    second.refresh_from_db()
+    assert (second.status, second.resolution_note) == (Dispute.Status.UPHELD, "Checked.")
+    revoked = ClaimEvent.objects.get(claim=claim, kind="revoked")
+    assert revoked.detail == "a dispute was upheld"
+
+    # A revocation without a dispute gives no such detail.
+    other = factories.researcher(display_name="Hongxia Yang")
+    factories.affiliate(other, factories.institution(homepage_domain=DOMAIN))
+    mine = claims.claim_submit(user=owner, researcher=other, email="me@gmail.example")
+    Claim.objects.filter(pk=mine.pk).update(status=S.AWAITING_MODERATOR, token_hash=None)
+    claims.claim_approve(claim=mine, moderator=moderator)
+    claims.claim_revoke(claim=mine, moderator=moderator, reason="Wrong person.")
+    assert ClaimEvent.objects.get(claim=mine, kind="revoked").detail == ""
+    mine.refresh_from_db()
+    assert (mine.status, mine.decided_by, mine.decision_reason) == (
+        S.REVOKED,
+        moderator,
+        "Wrong person.",
+    )
