@@ -1186,3 +1186,34 @@ def test_revoking_a_claim_closes_its_open_disputes_and_says_why_in_the_history(
         moderator,
         "Wrong person.",
     )
+
+
+def test_a_record_deleted_meanwhile_is_not_found(stranger):
+    from django.http import Http404
+
+    gone = factories.researcher()
+    Researcher.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(Http404):
+        claims.claim_submit(user=stranger, researcher=gone, email="hy@gmail.example")
+
+
+def test_when_the_owner_column_and_the_claims_disagree_the_constraint_refuses(
+    claim_for, stranger, owner, moderator, record
+):
+    """An owning claim the owner column does not show (data written outside the services):
+    approving another claim is refused by the one-owning-claim constraint, and verifying a
+    claim whose claimant does not own the record is refused too; nothing changes."""
+    ghost = Claim.objects.create(
+        researcher=record, user=owner, email="o@x.example", status=S.APPROVED
+    )
+    waiting = confirmed(claim_for, stranger, record)
+    with pytest.raises(DomainError, match="already has an owner"):
+        claims.claim_approve(claim=waiting, moderator=moderator)
+    waiting.refresh_from_db()
+    assert waiting.status == S.AWAITING_MODERATOR
+    assert state(record)[0] is None
+    with pytest.raises(DomainError, match="no longer owns"):
+        claims.claim_verify(claim=ghost, moderator=moderator)
+    ghost.refresh_from_db()
+    assert ghost.status == S.APPROVED
+    assert state(record)[0] is None
