@@ -1217,3 +1217,9 @@ def test_when_the_owner_column_and_the_claims_disagree_the_constraint_refuses(
     ghost.refresh_from_db()
     assert ghost.status == S.APPROVED
     assert state(record)[0] is None
+
+
+def test_the_link_carries_32_random_bytes(claim_for, stranger, record):
+    """256 bits: a link cannot be guessed (43 URL-safe characters)."""
+    _, token = claim_for(stranger, record, "hy@gmail.example")
+    assert len(token) == 43
