@@ -613,15 +613,107 @@ def _run_forked(tests: list[str], mutant: str, timeout: float) -> tuple[str, flo
     return _outcome(status, tests, output), time.monotonic() - started, output
 
 
-def _tests_for(site: Site, source: str, covering: dict, seconds: dict) -> list[str]:
+class _ImportTimeUses:
+    """Where the values made at import are used: a constant's mutant runs the tests that run
+    a line reading the constant, not every test.
+
+    For each statement run at import (an assignment at module level, a function's default
+    values), the lines that read what it makes, in any file of the module: a module-level
+    name read inside a function (or, through another module-level name made from it, read
+    there), or a function's default read by running the function's body.
+    """
+
+    def __init__(self, sources: tuple[str, ...], tests: list[str]):
+        # Test functions that name a constant themselves (``openalex.TITLE_MAX``).
+        self.named_by: dict[str, set[str]] = {}
+        for test_file in tests:
+            for node in ast.walk(ast.parse((REPO / test_file).read_text())):
+                if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                    for inner in ast.walk(node):
+                        name = getattr(inner, "attr", None) or getattr(inner, "id", None)
+                        if isinstance(name, str):
+                            self.named_by.setdefault(name, set()).add(f"{test_file}::{node.name}")
+        self.names_of_site: set[str] = set()
+        self.bodies: dict[str, list[tuple[int, int]]] = {}
+        self.spans: dict[str, list[tuple[int, int, set[str], tuple[int, int] | None]]] = {}
+        self.reads: dict[str, set[tuple[str, int]]] = {}
+        self.made_from: dict[str, set[str]] = {}
+        for source in sources:
+            tree = ast.parse((REPO / source).read_text())
+            spans = self.spans.setdefault(source, [])
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign | ast.AnnAssign):
+                    targets = (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                    made = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+                    span = (statement.lineno, statement.end_lineno)
+                    spans.append((*span, made, None))
+                    for node in ast.walk(statement.value) if statement.value else ():
+                        if isinstance(node, ast.Name):
+                            for name in made:
+                                self.made_from.setdefault(node.id, set()).add(name)
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    body = (node.body[0].lineno, node.end_lineno)
+                    self.bodies.setdefault(source, []).append(body)
+                    for default in [*node.args.defaults, *filter(None, node.args.kw_defaults)]:
+                        spans.append((default.lineno, default.end_lineno, set(), body))
+                    for inner in ast.walk(node):
+                        if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                            self.reads.setdefault(inner.id, set()).add((source, inner.lineno))
+
+    def in_a_function_body(self, source: str, site: Site) -> bool:
+        """Whether the site runs only when its function is called (so a test that does not run
+        its line cannot tell the mutant)."""
+        return any(a <= site.line and site.end_line <= b for a, b in self.bodies.get(source, ()))
+
+    def lines_for(self, source: str, site: Site) -> set[tuple[str, int]] | None:
+        """The lines whose tests can tell this import-time mutant, or None when unknown."""
+        self.names_of_site = set()
+        for start, end, made, body in self.spans.get(source, ()):
+            if start <= site.line and site.end_line <= end:
+                if body is not None:
+                    return {(source, line) for line in range(body[0], body[1] + 1)}
+                names, todo = set(), list(made)
+                while todo:
+                    name = todo.pop()
+                    if name not in names:
+                        names.add(name)
+                        todo.extend(self.made_from.get(name, ()))
+                lines = set().union(*(self.reads.get(name, set()) for name in names))
+                self.names_of_site = names
+                return lines or None
+        return None
+
+
+def _tests_for(
+    site: Site, source: str, covering: dict, seconds: dict, uses: _ImportTimeUses
+) -> list[str]:
     """The tests that run any line of the mutated code, the quickest first (a mutant is killed
     by the first test that fails).
 
-    Code that no test runs is either run at import (a constant, a default argument, a class
-    body), which every test may depend on, or never run: both get every test of the module.
+    A line in a function's body that no test runs gets no test: it survives. Code run at
+    import gets, for a constant or a default value, the tests that run a line reading it or
+    that name it; anything else run at import (a class body, a value read elsewhere only) gets
+    every test of the module.
     """
     lines = set(range(site.line, site.end_line + 1))
     chosen = [test for test, files in covering.items() if lines.intersection(files.get(source, ()))]
+    if not chosen and uses.in_a_function_body(source, site):
+        return []
+    if not chosen:
+        reads = uses.lines_for(source, site)
+        if reads:
+            naming = set().union(*(uses.named_by.get(n, set()) for n in uses.names_of_site))
+            chosen = [
+                test
+                for test, files in covering.items()
+                if any(line in files.get(file, ()) for file, line in reads)
+                or test.split("[")[0] in naming
+            ]
     return sorted(chosen or covering, key=lambda test: seconds[test])
 
 
@@ -643,10 +735,14 @@ def run_module(module: Module, *, verbose: bool) -> Result:
         f"{len(covering)} tests ({baseline:.0f} s with line recording)",
         flush=True,
     )
+    uses = _ImportTimeUses(module.sources, tests)
     for n, (source, site) in enumerate(sites, start=1):
-        chosen = _tests_for(site, source, covering, seconds)
-        outcome, elapsed, output = _run_forked(chosen, f"{source}:{site.index}", timeout)
-        label = f"{source}:{site.line}: {site.change}"
+        chosen = _tests_for(site, source, covering, seconds, uses)
+        if chosen:
+            outcome, elapsed, output = _run_forked(chosen, f"{source}:{site.index}", timeout)
+        else:
+            outcome, elapsed = "survived", 0.0  # no test runs the line
+        label = f"{source}:{site.line}: {site.change}" + ("" if chosen else " (no test runs it)")
         if outcome == "survived":
             result.survivors.append(label)
         else:

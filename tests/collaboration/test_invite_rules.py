@@ -142,3 +142,30 @@ def test_the_invite_form_offers_the_50_most_frequent_topics_and_50_works(make_us
     offered = invites.recipient_topics(person)
     assert len(offered) == 50 and topics[50] not in offered
     assert len(invites.recipient_works(person)) == 50
+
+
+def test_the_daily_cap_forgets_an_invite_sent_24_and_a_half_hours_ago(send, settings, make_user):
+    settings.BZPEER = {**settings.BZPEER, "INVITE_DAILY_CAP": 1}
+    send()
+    Invite.objects.update(created_at=timezone.now() - timedelta(hours=24, minutes=30))
+    assert send(researcher=another_record(make_user))
+
+
+def test_a_visitor_has_no_badge_and_opens_no_invite(send):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    invite = send()
+    assert invites.unread_count(AnonymousUser()) == 0
+    with pytest.raises(Http404):
+        invites.invite_get_for_user(AnonymousUser(), invite.pk)
+
+
+def test_a_topic_counts_once_per_work_when_the_byline_names_the_person_twice(make_user):
+    person = factories.researcher(owner=make_user(), claim_status="claimed", verification_level=2)
+    alpha = factories.topic(display_name="Alpha")
+    beta = factories.topic(display_name="Beta")
+    factories.work(authors=[person, person], topics=[alpha])
+    factories.work(authors=[person], topics=[beta])
+    factories.work(authors=[person], topics=[beta])
+    assert invites.recipient_topics(person)[:2] == [beta, alpha]
