@@ -453,6 +453,26 @@ if __name__ != "__main__":
         if _recorder is not None:
             _recorder.write()
 
+    class _RecordedTestDatabase:
+        """A mutant's run uses the test database as the recorded run left it (made, migrated):
+        checking the migrations again would cost seconds per mutant."""
+
+        @pytest.fixture(scope="session")
+        def django_db_setup(self):
+            from django.conf import settings
+            from django.db import connections
+
+            for alias in connections:
+                database = settings.DATABASES[alias]
+                name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+                database["NAME"] = connections[alias].settings_dict["NAME"] = name
+            yield
+
+    def pytest_configure(config):
+        # Registered last, so that it overrides pytest-django's own fixture.
+        if os.environ.get(MUTANT_ENV):
+            config.pluginmanager.register(_RecordedTestDatabase(), "mutation-test-database")
+
 
 # --- The runner -----------------------------------------------------------------------------
 
