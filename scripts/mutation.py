@@ -85,6 +85,7 @@ MODULES = (
             "tests/collaboration/test_inbox.py",
             "tests/collaboration/test_invite_rules.py",
             "tests/collaboration/test_invites_api.py",
+            "tests/collaboration/test_notifications.py",
         ),
     ),
     Module("names", ("works/names.py",), ("tests/works/test_names.py",)),
