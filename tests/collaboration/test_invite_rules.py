@@ -169,3 +169,23 @@ def test_a_topic_counts_once_per_work_when_the_byline_names_the_person_twice(mak
     factories.work(authors=[person], topics=[beta])
     factories.work(authors=[person], topics=[beta])
     assert invites.recipient_topics(person)[:2] == [beta, alpha]
+
+
+def test_a_second_invite_to_the_same_person_says_so_even_at_the_cap(send, settings):
+    settings.BZPEER = {**settings.BZPEER, "INVITE_DAILY_CAP": 1}
+    send()
+    with pytest.raises(DomainError, match="already have a pending invitation"):
+        send()
+
+
+def test_a_visitor_cannot_invite_and_an_outsider_cannot_archive(send, owner, make_user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        send(sender=AnonymousUser())
+    conversation = invites.invite_accept(invite=send(), user=owner)
+    with pytest.raises(PermissionDenied):
+        invites.conversation_archive(conversation=conversation, user=make_user(), archived=True)
+    conversation.refresh_from_db()
+    assert not conversation.archived_by_sender and not conversation.archived_by_recipient
