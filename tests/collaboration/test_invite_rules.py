@@ -189,3 +189,11 @@ def test_a_visitor_cannot_invite_and_an_outsider_cannot_archive(send, owner, mak
         invites.conversation_archive(conversation=conversation, user=make_user(), archived=True)
     conversation.refresh_from_db()
     assert not conversation.archived_by_sender and not conversation.archived_by_recipient
+
+
+def test_archiving_leaves_the_conversation_object_as_stored(send, owner, sender):
+    conversation = invites.invite_accept(invite=send(), user=owner)
+    invites.conversation_archive(conversation=conversation, user=sender, archived=True)
+    assert conversation.archived_by_sender is True
+    conversation.refresh_from_db()
+    assert conversation.archived_by_sender is True and not conversation.archived_by_recipient
