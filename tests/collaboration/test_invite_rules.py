@@ -197,3 +197,24 @@ def test_archiving_leaves_the_conversation_object_as_stored(send, owner, sender)
     assert conversation.archived_by_sender is True
     conversation.refresh_from_db()
     assert conversation.archived_by_sender is True and not conversation.archived_by_recipient
+
+
+def test_an_outsider_cannot_write_in_a_conversation(send, owner, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from collaboration.models import Message
+
+    conversation = invites.invite_accept(invite=send(), user=owner)
+    with pytest.raises(PermissionDenied):
+        invites.conversation_message_send(
+            conversation=conversation, author=make_user(), body="Let me in."
+        )
+    assert not Message.objects.exists()
+
+
+def test_reading_a_thread_leaves_the_conversation_object_as_stored(send, owner, sender):
+    conversation = invites.invite_accept(invite=send(), user=owner)
+    assert conversation.sender_read_at is None
+    invites.conversation_mark_read(conversation=conversation, user=sender)
+    assert conversation.sender_read_at is not None
+    assert invites.unread_count(sender) == 0
