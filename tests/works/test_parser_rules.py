@@ -137,3 +137,9 @@ def test_counts_up_to_2147483647_are_kept_and_larger_ones_left_out():
     work = openalex.parse_record({"id": "W1", "cited_by_count": 2**31}, warnings)
     assert work.cited_by_count == 0
     assert [w.message for w in warnings] == ["outside 0..2147483647; left out"]
+
+
+def test_the_largest_stated_author_count_is_kept():
+    assert openalex.parse_record({"id": "W1", "authors_count": 2**31 - 1}).authors_count == (
+        2**31 - 1
+    )
