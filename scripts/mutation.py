@@ -1,9 +1,11 @@
 """Mutation testing of the rule modules: one small change at a time, each against its own tests.
 
 `make mutation` (not part of `make test`) makes every mutant of each rule module, one at a time,
-and runs that module's own tests against it (PostgreSQL, `--reuse-db`, stop at the first
-failure). A mutant is killed when a test fails (or the run exceeds its time limit), survived
-when every test passes. The changes, each the smallest that breaks a rule:
+and runs against it those of the module's own tests that can tell it (PostgreSQL, stop at the
+first failure): a first, unmutated run records which test runs which line, and a mutant gets
+the tests that run its line (for a constant, those that run a line reading it). A mutant is
+killed when a test fails (or the run exceeds its time limit), survived when every test passes.
+The changes, each the smallest that breaks a rule:
 
 - a comparison flipped at its boundary or negated (`<` to `<=`, `>=` to `>`, `==` to `!=`,
   `in` to `not in`, `is` to `is not`, and back);
@@ -13,10 +15,14 @@ when every test passes. The changes, each the smallest that breaks a rule:
 
 A mutant is applied in the test process only, by an import hook (this file is also the pytest
 plugin, `-p mutation`): the module is compiled from the mutated syntax tree, so nothing on disk
-changes and an interrupted run leaves the checkout clean.
+changes and an interrupted run leaves the checkout clean. Each test run is a fork of a process
+that has already imported the libraries (and Django's apps where that does not import the
+mutated files), which saves seconds per mutant; modules run one after another.
 
-A line whose mutants are equivalent (no change of behaviour is possible) is marked with
-`# pragma: no mutate` followed by the reason; those mutants are counted apart, not as killed.
+Equivalent mutants (no input can tell them from the original) are listed in EQUIVALENT with
+their reasons, or their line is marked `# pragma: no mutate` and a reason; they are counted
+apart, not as killed. Mutmut was not used: version 3 mutates only inside functions (the rules'
+constants live at module level) and runs the whole suite to map tests to mutants.
 
     scripts/mutation.py                      # every module, one after another
     scripts/mutation.py claims names         # some modules
