@@ -14,6 +14,8 @@ from drf_spectacular.utils import OpenApiParameter
 from bzpeer.schema import NO_NUL, OPENALEX_ERROR, ApiSchema
 
 from . import filters as f
+from . import fulltext, search
+from .entities import ENTITIES
 from .ids import LETTERS
 from .queries import DEFAULT_PER_PAGE, MAX_GROUPS
 
@@ -67,11 +69,18 @@ def _names(names) -> str:
     return "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n)))
 
 
+def filter_keys(entity) -> list[str]:
+    """Every filter the collection answers: its own, and the full-text `*.search` ones."""
+    own = [key for key in entity.filters if not f.is_search_key(key)]
+    return sorted([*own, *fulltext.filter_keys(entity.name)])
+
+
 def filter_pattern(entity) -> str:
     """`key:value` clauses joined by `,`, each value in its filter's form, OR-ed with `|`."""
     by_form: dict[str, list[str]] = {}
-    for key, build in entity.filters.items():
-        by_form.setdefault(value_form(build), []).append(key)
+    for key in filter_keys(entity):
+        form = FREE_VALUE if f.is_search_key(key) else value_form(entity.filters[key])
+        by_form.setdefault(form, []).append(key)
     clause = "|".join(
         f"(?:{_names(keys)}):!?{form}(?:\\|!?{form}){{0,4}}" for form, keys in by_form.items()
     )
@@ -101,21 +110,33 @@ def select_parameter(entity):
     )
 
 
+SEARCH = {"type": "string", "maxLength": fulltext.MAX_SEARCH_LENGTH, "pattern": NO_NUL}
+
+
+def filter_parameter(entity):
+    return _query(
+        "filter",
+        {"type": "string", "maxLength": f.MAX_FILTER_LENGTH, "pattern": filter_pattern(entity)},
+        f"Up to {f.MAX_CLAUSES} `key:value` clauses joined by `,` (AND); in a value `|` is "
+        f"OR (up to {f.MAX_VALUES} values), `+` is AND, `!` negates, `<`/`>` give ranges; a "
+        "`*.search` key (and `.search.no_stem`, `.search.exact`) takes a search, as `search` "
+        "does. Keys: " + ", ".join(f"`{key}`" for key in filter_keys(entity)) + ".",
+    )
+
+
 def list_parameters(entity) -> list:
     paging = f"at most {f.MAX_PAGED_RESULTS:,} results in all (page × per-page)"
     parameters = [
-        _query(
-            "filter",
-            {"type": "string", "maxLength": f.MAX_FILTER_LENGTH, "pattern": filter_pattern(entity)},
-            f"Up to {f.MAX_CLAUSES} `key:value` clauses joined by `,` (AND); in a value `|` is "
-            f"OR (up to {f.MAX_VALUES} values), `+` is AND, `!` negates, `<`/`>` give ranges. "
-            "Keys: " + ", ".join(f"`{key}`" for key in sorted(entity.filters)) + ".",
-        ),
+        filter_parameter(entity),
         _query(
             "search",
-            {"type": "string", "pattern": NO_NUL},
-            "Words that must all appear (the first 500 characters are read).",
+            SEARCH,
+            "Full-text search in OpenAlex's syntax (titles and abstracts for works, names "
+            'elsewhere): stemmed words, AND, OR, NOT, parentheses, "phrases", a trailing *; '
+            f"at most {search.MAX_TERMS} words and phrases. Adds `relevance_score` to the "
+            "results and sorts by it.",
         ),
+        _query("search.exact", SEARCH, "The same search, unstemmed and with stop words kept."),
         _query(
             "sort",
             {
@@ -187,4 +208,6 @@ class OpenAlexSchema(ApiSchema):
             parameters = [*parameters, *list_parameters(self.view.entity)]
         elif operation == "retrieve":
             parameters = [*parameters, select_parameter(self.view.entity)]
+        elif operation == "autocomplete" and self.view.entity_name in ENTITIES:
+            parameters = [*parameters, filter_parameter(self.view.entity)]
         return parameters

@@ -8,7 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import queries
+from bzpeer.schema import SOME_TEXT
+
+from . import autocomplete, queries
 from .entities import ENTITIES
 from .filters import QueryError
 from .schema import OpenAlexSchema
@@ -76,7 +78,8 @@ class Index(OpenAlexView):
                 "endpoints": {name: url(reverse(f"openalex:{name}-list")) for name in ENTITIES},
                 "autocomplete": {
                     name: url(reverse(f"openalex:{name}-autocomplete")) for name in ENTITIES
-                },
+                }
+                | {"any": url(reverse("openalex:autocomplete"))},
             }
         )
 
@@ -124,24 +127,60 @@ class EntityDetail(OpenAlexView):
         return Response(data)
 
 
+AUTOCOMPLETE_TEXT = OpenApiParameter(
+    "q",
+    {"type": "string", "pattern": SOME_TEXT},
+    OpenApiParameter.QUERY,
+    required=True,
+    description="The start of a name, or an id (the first 200 characters are read).",
+)
+
+
 class Autocomplete(OpenAlexView):
     operation = "autocomplete"
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "q",
-                {"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"},
-                OpenApiParameter.QUERY,
-                required=True,
-                description="The text to complete (the first 200 characters are read).",
-            ),
+            AUTOCOMPLETE_TEXT,
         ],
         responses={200: OpenApiTypes.OBJECT},
-        description="Up to 10 entities whose names contain the words of `q`.",
+        description="Up to 10 entities whose names contain the words of `q`, or the entity "
+        "an id in `q` names; narrowed by `filter` as the collection's list is.",
     )
     def get(self, request):
-        return Response(queries.autocomplete_response(self.entity, request.query_params))
+        return Response(
+            autocomplete.entity_response(
+                self.entity, request.query_params, request.META.get("QUERY_STRING", "")
+            )
+        )
+
+
+class AnyAutocomplete(OpenAlexView):
+    entity_name = "any"
+    operation = "autocomplete"
+
+    @extend_schema(
+        parameters=[AUTOCOMPLETE_TEXT],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Up to 10 entities of any collection whose names contain the words of `q`, "
+        "or the entity an id in `q` names; the most cited first.",
+    )
+    def get(self, request):
+        return Response(autocomplete.any_response(request.query_params))
+
+
+# Root-level ids (`/W2741809807`), as OpenAlex answers them: the entity that letter names.
+ROOT_ID_ENTITIES = {"W": "works", "A": "authors", "S": "sources", "V": "sources"}
+ROOT_ID_ENTITIES |= {"I": "institutions", "T": "topics", "C": "concepts"}
+ROOT_ID_ENTITIES |= {"P": "publishers", "F": "funders"}
+_ROOT_VIEWS = {
+    name: EntityDetail.as_view(entity_name=name) for name in set(ROOT_ID_ENTITIES.values())
+}
+
+
+def root_id(request, key):
+    letter = key.upper().removeprefix("BZ")[:1]
+    return _ROOT_VIEWS[ROOT_ID_ENTITIES[letter]](request, key=key)
 
 
 def not_found(request, rest=""):
