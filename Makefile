@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak mutation screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak mutation fuzz screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -23,6 +23,13 @@ dev: venv
 
 test: venv
 	@scripts/test.sh $(ARGS)
+
+# schemathesis with all its checks against the whole API schema, anonymously and with a token,
+# with many more examples than the suite's run (tests/api/test_schemathesis.py); about half an
+# hour. FUZZ_EXAMPLES=N to choose.
+FUZZ_EXAMPLES ?= 100
+fuzz: venv
+	@SCHEMATHESIS_EXAMPLES=$(FUZZ_EXAMPLES) SCHEMATHESIS_COVERAGE=all scripts/test.sh -q -p no:cacheprovider tests/api/test_schemathesis.py $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

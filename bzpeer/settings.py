@@ -345,7 +345,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in as well as out: a form encoding cannot say null, which several bodies use.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # drf-spectacular's, with the error answers every operation can give (bzpeer/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "bzpeer.schema.ApiSchema",
     # A service's DomainError answers as {"detail": message} with its 4xx status.
     "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -371,6 +374,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Named here, as drf-spectacular's own naming gave a record's claim_status the name (and
+    # so the values) of a claim's status.
+    "ENUM_NAME_OVERRIDES": {
+        "ResearcherClaimStatusEnum": "works.models.Researcher.ClaimStatus",
+        "ClaimStatusEnum": "profiles.claims.models.Claim.Status",
+        "SuggestionKindEnum": "profiles.corrections.models.CorrectionSuggestion.Kind",
+    },
 }
 
 # Accounts (django-allauth): the email address is the login and must be confirmed by a link.
