@@ -152,13 +152,20 @@ def orphaned_parts(run: ImportRun):
     return running.filter(started_at__lt=timezone.now() - limit)
 
 
+class PartHeld(Exception):
+    """Another live process holds the part (or the connection of a killed one is not yet gone)."""
+
+
 def import_part_claim(*, part_id: int, worker: str) -> bool:
-    """Claim a queued part, or a running one whose worker died; False if it is done or held.
+    """Claim a queued part, or a running one whose worker died; False if it has ended, and
+    PartHeld if a live process holds it.
 
     The advisory lock makes "held" exact: a live worker holds it, a killed one lost it with its
     database connection. The conditional update then never claims a finished part.
     """
     if not _try_lock(part_id):
+        if ImportPart.objects.filter(pk=part_id, state=State.RUNNING).exists():
+            raise PartHeld(part_id)
         return False
     claimable = Q(state=State.QUEUED)
     if settings.DATABASE_IS_POSTGRES:
@@ -208,7 +215,8 @@ def _import(part: ImportPart) -> ImportResult:
 
 
 def import_part_run(*, part_id: int, worker: str) -> ImportPart | None:
-    """Claim the part, import it, record how it ended; None when it is done or held elsewhere."""
+    """Claim the part, import it, record how it ended; None when it has ended already (and
+    PartHeld when another process holds it)."""
     if not import_part_claim(part_id=part_id, worker=worker):
         return None
     try:

@@ -11,6 +11,10 @@ from django.db import transaction
 from . import runs
 from .models import ImportRun
 
+# A part found held is looked at again this many times, this many seconds apart.
+HELD_RETRIES = 12
+HELD_RETRY_SECONDS = 5
+
 
 def worker_name() -> str:
     """This process, as a part's claim names it: host and process id."""
@@ -51,14 +55,21 @@ def import_run_next(*, run_id: int) -> None:
 # acks_late and reject_on_worker_lost (the settings): a part whose worker process dies goes
 # back to the queue, and its claim can be taken again since its lock died with the process.
 @shared_task(
+    bind=True,
     time_limit=settings.BZPEER["IMPORT_PART_TIME_LIMIT"],
     soft_time_limit=None,
     acks_late=True,
     reject_on_worker_lost=True,
+    max_retries=HELD_RETRIES,
 )
-def import_part(part_id: int) -> None:
-    """Import one part of a snapshot run; a second copy finds it claimed or done and stops."""
-    part = runs.import_part_run(part_id=part_id, worker=worker_name())
+def import_part(self, part_id: int) -> None:
+    """Import one part of a snapshot run; a second copy finds it done and stops."""
+    try:
+        part = runs.import_part_run(part_id=part_id, worker=worker_name())
+    except runs.PartHeld as exc:
+        # A live worker has it, or a killed one whose connection the database has not yet
+        # closed: look again shortly; after that the command's watch requeues it if it is lost.
+        raise self.retry(exc=exc, countdown=HELD_RETRY_SECONDS) from None
     if part is not None:
         import_run_next(run_id=part.run_id)
 

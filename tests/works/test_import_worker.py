@@ -1,0 +1,131 @@
+"""A real Celery worker imports a snapshot run; killed mid-part, it leaves no half-written batch
+and the part is imported again."""
+
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from bzpeer.celery import app as celery_app
+from tests.conftest import REAL_DATA, REPO_ROOT
+from tests.graph.test_worker import worker_database_url
+from works.models import ImportPart, ImportRun, Work
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+OLD_PART = (
+    REAL_DATA
+    / "max-planck-innovation-competition+go-openalex"
+    / "sample/openalex/works/updated_date=2021-11-03/part_000"
+)
+WORKS = 1000
+BATCH = 25
+WAIT_SECONDS = 180
+
+
+@pytest.fixture
+def prefork_worker(tmp_path):
+    """`celery worker` with one pool process, which a test may kill on its own."""
+    if not settings.DATABASE_IS_POSTGRES or not os.environ.get("REDIS_URL"):
+        pytest.fail("the worker test needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    saved_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    log = tmp_path / "worker.log"
+    celery = Path(sys.executable).with_name("celery")
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(celery), "-A", "bzpeer", "worker", "--pool=prefork", "--concurrency=1"]
+            + ["--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    yield process, log
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = saved_eager
+
+
+def many_works(path: Path, count: int) -> None:
+    """A part of `count` distinct works, made from the real 2021 part under new ids."""
+    records = [json.loads(line) for line in OLD_PART.read_text().splitlines() if line.strip()]
+    path.parent.mkdir(parents=True)
+    with gzip.open(path, "wt") as out:
+        for n in range(count):
+            record = dict(records[n % len(records)])
+            record["id"] = f"https://openalex.org/W9{n:010d}"
+            record.pop("doi", None)
+            record.pop("ids", None)
+            out.write(json.dumps(record) + "\n")
+
+
+def wait_for(condition, process, log, what):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()}")
+
+
+def test_worker_killed_mid_part_leaves_whole_batches_and_the_part_is_retried(
+    tmp_path, prefork_worker
+):
+    process, log = prefork_worker
+    many_works(tmp_path / "openalex" / "works" / "updated_date=2024-01-01" / "part_000.gz", WORKS)
+    out = io.StringIO()
+    call_command(
+        "import_openalex",
+        str(tmp_path / "openalex"),
+        workers=True,
+        no_wait=True,
+        batch_size=BATCH,
+        stdout=out,
+    )
+    assert "Started import run" in out.getvalue()
+
+    part = wait_for(
+        lambda: ImportPart.objects.filter(state="running", records__gte=8 * BATCH).first(),
+        process,
+        log,
+        "the part to be under way",
+    )
+    pool_process = int(part.claimed_by.rsplit(":", 1)[1])
+    assert pool_process != process.pid
+    os.kill(pool_process, signal.SIGKILL)
+
+    # Every batch is one transaction: only whole batches are ever in the table.
+    written = Work.objects.count()
+    assert 0 < written < WORKS and written % BATCH == 0
+    run = wait_for(
+        lambda: ImportRun.objects.exclude(state="running").first(), process, log, "the run"
+    )
+    part.refresh_from_db()
+    assert (run.state, part.state, part.attempts) == ("done", "done", 2), log.read_text()
+    assert part.claimed_by != f"{part.claimed_by.rsplit(':', 1)[0]}:{pool_process}"
+    assert Work.objects.count() == WORKS
+    assert part.records == WORKS
+    assert run.researchers_refreshed > 0
