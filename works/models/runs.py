@@ -7,7 +7,21 @@ phases, so that works find their authors, sources and institutions already writt
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Each run with its parts by state and its records read and expected."""
+        parts = "parts"
+        return self.annotate(
+            parts_count=Count(parts),
+            parts_done=Count(parts, filter=Q(parts__state="done")),
+            parts_failed=Count(parts, filter=Q(parts__state="failed")),
+            parts_running=Count(parts, filter=Q(parts__state="running")),
+            records_read=Sum("parts__records", default=0),
+            records_expected=Sum("parts__expected_records", default=0),
+        )
 
 
 class ImportRun(models.Model):
@@ -26,6 +40,8 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     researchers_refreshed = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
