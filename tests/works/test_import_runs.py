@@ -4,19 +4,19 @@ Tasks run in-process here (the session's eager Celery); tests/works/test_import_
 real worker process.
 """
 
-import gzip
-import io
 import json
 import shutil
+import time
 
 import psycopg
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 
 from tests.conftest import REAL_DATA
 from tests.works.canonical import canonical, empty_tables
+from tests.works.test_import import run
+from tests.works.test_manifest import gzip_lines
 from works import runs
 from works.models import ImportPart, ImportRun, Work
 
@@ -24,18 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 GO = REAL_DATA / "max-planck-innovation-competition+go-openalex" / "sample" / "openalex"
 OLD_PART = GO / "works" / "updated_date=2021-11-03" / "part_000"  # 50 works
-
-
-def run(*paths, **options):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_openalex", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def gzip_lines(path, lines):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(path, "wb") as out:
-        out.writelines(lines)
 
 
 @pytest.fixture
@@ -157,9 +145,14 @@ def test_part_held_by_another_worker_is_not_claimed(snapshot):
         other.execute("SELECT pg_advisory_lock(%s, %s)", [runs.LOCK_NAMESPACE, part.pk])
         ImportPart.objects.filter(pk=part.pk).update(state="running", claimed_by="other")
 
-        assert runs.import_part_claim(part_id=part.pk, worker="me") is False
+        with pytest.raises(runs.PartHeld):
+            runs.import_part_claim(part_id=part.pk, worker="me")
         assert runs.orphaned_parts(started).count() == 0
-    # The other worker's connection is gone: its part may be claimed again.
+    # The other worker's connection is gone (its server process ends a moment later): its
+    # part may be claimed again.
+    deadline = time.monotonic() + 10
+    while not runs.orphaned_parts(started).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert list(runs.orphaned_parts(started)) == [part]
     assert runs.import_part_claim(part_id=part.pk, worker="me") is True
     part.refresh_from_db()

@@ -6,18 +6,15 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from bzpeer.celery import app as celery_app
-from tests.conftest import REAL_DATA, REPO_ROOT
-from tests.graph.test_worker import worker_database_url
+from tests.celery_worker import start_worker, stop_worker
+from tests.conftest import REAL_DATA
 from works.models import ImportPart, ImportRun, Work
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -35,34 +32,13 @@ WAIT_SECONDS = 180
 @pytest.fixture
 def prefork_worker(tmp_path):
     """`celery worker` with one pool process, which a test may kill on its own."""
-    if not settings.DATABASE_IS_POSTGRES or not os.environ.get("REDIS_URL"):
-        pytest.fail("the worker test needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     saved_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
     log = tmp_path / "worker.log"
-    celery = Path(sys.executable).with_name("celery")
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(celery), "-A", "bzpeer", "worker", "--pool=prefork", "--concurrency=1"]
-            + ["--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_worker(log, "--pool=prefork", "--concurrency=1")
     yield process, log
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_worker(process)
     celery_app.control.purge()
     celery_app.conf.task_always_eager = saved_eager
 

@@ -1,15 +1,13 @@
 """A snapshot's manifests: every part listed is there and whole, or the command says which not."""
 
 import gzip
-import io
 import json
 import shutil
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from tests.conftest import REAL_DATA
+from tests.works.test_import import run, run_failing
 from works.models import Work
 from works.openalex.manifest import check_manifests, read_manifest
 
@@ -44,19 +42,6 @@ def snapshot(tmp_path):
         [("updated_date=2024-01-01/part_000.gz", 30), ("updated_date=2024-01-02/part_000.gz", 20)],
     )
     return tmp_path / "openalex"
-
-
-def run(*paths, **options):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_openalex", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def run_failing(*paths, **options):
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError) as failure:
-        call_command("import_openalex", *map(str, paths), stdout=out, stderr=err, **options)
-    return err.getvalue(), str(failure.value)
 
 
 def test_real_manifest_lists_parts_with_their_counts():

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,8 +22,9 @@ from django.db import connection
 from django.utils import timezone
 
 from graph.models import GraphSlice
+from tests.celery_worker import worker_database_url
 from tests.conftest import REAL_DATA, REPO_ROOT
-from tests.graph.test_worker import worker_database_url
+from tests.graph.test_worker_outage import free_port
 from works.models import Researcher, SyncState, Work
 from works.sync import api
 
@@ -38,12 +38,6 @@ GO_PART = (
 PRO_PAGE = REAL_DATA / "rkrug+openalexPro/tests/testthat/_snaps/005-pro_fetch_search/json"
 PEER_WORKS = 50 + 200
 SECRET = "peer-instance-secret-key-for-the-sync-test-only-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Peer:
@@ -118,9 +112,10 @@ class Peer:
             self.process.wait(timeout=20)
 
 
-@pytest.fixture
-def peer(tmp_path):
-    server = Peer(tmp_path)
+@pytest.fixture(scope="module")
+def peer(django_db_setup, tmp_path_factory):
+    """One peer for the module's tests (none changes how many works it holds)."""
+    server = Peer(tmp_path_factory.mktemp("peer"))
     server.create()
     try:
         server.manage("import_openalex", str(GO_PART), str(PRO_PAGE))
@@ -204,11 +199,6 @@ def test_failed_sync_resumes_from_its_cursor(peer):
     assert state.pending_from is None and state.synced_until is not None
 
 
-def test_first_api_sync_needs_a_date(peer):
-    with pytest.raises(api.SyncError, match="no sync point yet"):
-        api.api_sync(client=client_for(peer), entities=["works"])
-
-
 class Flaky(BaseHTTPRequestHandler):
     """Answers 503, then 429, then a real OpenAlex page; records what it was asked."""
 
@@ -247,6 +237,15 @@ def flaky_server():
     server.server_close()
 
 
+@pytest.mark.django_db
+def test_first_api_sync_needs_a_date(flaky_server):
+    with pytest.raises(api.SyncError, match="no sync point yet"):
+        api.api_sync(client=api.ApiClient(base_url=flaky_server), entities=["works"])
+
+    assert Flaky.asked == []
+
+
+@pytest.mark.django_db
 def test_429_and_5xx_are_retried_with_backoff(flaky_server):
     client = api.ApiClient(
         base_url=flaky_server, mailto="me@example.org", api_key="k3y", backoff_seconds=0.01
@@ -263,6 +262,7 @@ def test_429_and_5xx_are_retried_with_backoff(flaky_server):
     assert (asked["mailto"], asked["api_key"]) == (["me@example.org"], ["k3y"])
 
 
+@pytest.mark.django_db
 def test_retries_are_bounded(flaky_server):
     Flaky.answers[:] = [503] * 10
     client = api.ApiClient(base_url=flaky_server, retries=2, backoff_seconds=0.01)
@@ -274,8 +274,12 @@ def test_retries_are_bounded(flaky_server):
     assert client.requests_made == 3
 
 
-def test_refused_request_is_not_retried(peer):
-    client = client_for(peer)
+@pytest.mark.django_db
+def test_refused_request_is_not_retried(flaky_server):
+    Flaky.answers[:] = [404]
+    client = api.ApiClient(base_url=flaky_server, backoff_seconds=0.01)
+
     with pytest.raises(api.SyncError, match="HTTP 404"):
-        client.page("no-such-entity", dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "*")
+        client.page("works", dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "*")
+
     assert client.requests_made == 1
