@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('works', '0008_faithful_switch'),
+        ('works', '0009_fulltext_search_vectors'),
     ]
 
     operations = [
