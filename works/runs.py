@@ -198,15 +198,36 @@ def _records_read(result: ImportResult) -> int:
     )
 
 
+def _touched_store(run_id: int, researcher_ids: set[int]) -> None:
+    touched = sorted(researcher_ids)
+    for start in range(0, len(touched), TOUCHED_BATCH):
+        ImportRunResearcher.objects.bulk_create(
+            [
+                ImportRunResearcher(run_id=run_id, researcher_id=pk)
+                for pk in touched[start : start + TOUCHED_BATCH]
+            ],
+            ignore_conflicts=True,
+        )
+
+
 def _import(part: ImportPart) -> ImportResult:
     def progress(records: int) -> None:
         ImportPart.objects.filter(pk=part.pk).update(records=F("records") + records)
+
+    def touched(researcher_ids: set[int]) -> None:
+        # In the batch's transaction: a batch written by a worker killed later is counted, and
+        # its researchers refreshed at the end, though the part's next attempt finds it done.
+        _touched_store(part.run_id, researcher_ids)
 
     for attempt in range(TRANSIENT_ATTEMPTS):
         if attempt:
             ImportPart.objects.filter(pk=part.pk).update(records=0)
         result = openalex_import(
-            paths=[part.path], batch_size=part.run.batch_size, on_progress=progress, refresh=False
+            paths=[part.path],
+            batch_size=part.run.batch_size,
+            on_progress=progress,
+            on_batch_written=touched,
+            refresh=False,
         )
         if not any(any(t in e.message for t in TRANSIENT) for e in result.errors):
             break
@@ -223,7 +244,8 @@ def import_part_run(*, part_id: int, worker: str) -> ImportPart | None:
         part = ImportPart.objects.select_related("run").get(pk=part_id)
         if not Path(part.path).is_file():
             result = ImportResult(files=1)
-            result.add_error(openalex.ParseError(part.path, 0, "the part is not there"))
+            message = "cannot read the file: the part is not there"
+            result.add_error(openalex.ParseError(part.path, 0, message))
         else:
             result = _import(part)
         read = _records_read(result)
@@ -231,15 +253,6 @@ def import_part_run(*, part_id: int, worker: str) -> ImportPart | None:
         short = part.expected_records is not None and read < part.expected_records
         if short:
             lines.insert(0, short_line(part.path, part.expected_records, read))
-        touched = sorted(result.touched_researcher_ids)
-        for start in range(0, len(touched), TOUCHED_BATCH):
-            ImportRunResearcher.objects.bulk_create(
-                [
-                    ImportRunResearcher(run_id=part.run_id, researcher_id=pk)
-                    for pk in touched[start : start + TOUCHED_BATCH]
-                ],
-                ignore_conflicts=True,
-            )
         ImportPart.objects.filter(pk=part_id).update(
             state=State.FAILED if (result.error_count or short) else State.DONE,
             records=read,
