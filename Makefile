@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak mutation fuzz screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak mutation fuzz bench-scale screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -76,6 +76,12 @@ bench-storage: venv
 bench-search: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/search.py $(if $(WORKS),--works $(WORKS)) $(ARGS)
+
+# A snapshot imported through 1 and 2 Celery worker processes, and an incremental sync of 1%
+# changed works beside a full re-import, into docs/benchmarks.md (ARGS="--works N --parts P").
+bench-scale: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/scale.py $(ARGS)
 
 # A minute of mixed load on gunicorn, a Celery worker and beat, PostgreSQL and a Redis of its own
 # (port 6390), killing the worker and restarting Redis meanwhile; checks and writes the Soak

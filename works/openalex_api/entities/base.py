@@ -72,6 +72,34 @@ class Entity:
     # The rows lists and autocomplete show (authors merged into another record are hidden).
     listed: Q = field(default_factory=Q)
 
+    def __post_init__(self):
+        # Every entity keeps its record's updated_date: what an incremental sync asks after.
+        self.filters = {**UPDATED_DATE_FILTERS, **self.filters}
+
+
+def updated_date(key: str, lookup: str, *, end_of_day: bool) -> FilterBuilder:
+    """``from_updated_date`` / ``to_updated_date``: a date, or a date and time (UTC unless the
+    value says otherwise), as OpenAlex takes them."""
+
+    def build(text):
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise invalid(key, text, "expects a date YYYY-MM-DD or an ISO date-time") from None
+        if len(text) == 10 and end_of_day:
+            moment += dt.timedelta(days=1, microseconds=-1)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return Q(**{f"updated_date__{lookup}": moment})
+
+    return build
+
+
+UPDATED_DATE_FILTERS = {
+    key: updated_date(key, lookup, end_of_day=lookup == "lte")
+    for key, lookup in (("from_updated_date", "gte"), ("to_updated_date", "lte"))
+}
+
 
 def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
     parsed = ids.parse_id(entity, text)
