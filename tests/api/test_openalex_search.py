@@ -138,6 +138,13 @@ def test_other_collections_search_their_names(client, recorded):
     assert all("universit" in i["display_name"].lower() for i in institutions["results"])
 
 
+@pytest.mark.parametrize("text", ["#*", "'*", "AND", '"', "):*&|!", "x:*", "\\"])
+def test_searches_of_odd_characters_answer(client, db, text):
+    for key in ("title.search", "title.search.no_stem", "raw_author_name.search"):
+        assert client.get("/openalex/works", {"filter": f"{key}:{text}"}).status_code == 200
+    assert client.get("/openalex/works", {"search": text}).status_code == 200
+
+
 @pytest.mark.parametrize(
     "filter_",
     ["title.search:" + "x " * 200, "fulltext.search:forest", "title.searchy:forest"],

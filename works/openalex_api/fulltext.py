@@ -76,9 +76,9 @@ class _Negated(SearchQueryCombinable, models.Func):
 
 def _tsquery(node: search.Node, config: str):
     def term(item: search.Term):
-        if item.prefix:
-            pieces = re.findall(r"\w+", item.text)
-            raw = " & ".join(f"'{piece}':*" for piece in pieces) or "''"
+        pieces = re.findall(r"\w+", item.text) if item.prefix else []
+        if pieces:  # word characters only: nothing in them is tsquery syntax
+            raw = " & ".join(f"'{piece}':*" for piece in pieces)
             return SearchQuery(raw, search_type="raw", config=config)
         kind = "phrase" if item.phrase else "plain"
         # Split at slashes, as the stored vectors are (migration works 0009).
