@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("works", "0009_fulltext_search_vectors"),
+        ("works", "0010_import_runs"),
     ]
 
     operations = [
