@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak screenshots venv clean
+.PHONY: run dev test lint format bench bench-graph bench-graph-draw bench-storage bench-search soak mutation fuzz bench-scale screenshots venv clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 first" >&2; exit 1; }
@@ -23,6 +23,13 @@ dev: venv
 
 test: venv
 	@scripts/test.sh $(ARGS)
+
+# schemathesis with all its checks against the whole API schema, anonymously and with a token,
+# with many more examples than the suite's run (tests/api/test_schemathesis.py); about half an
+# hour. FUZZ_EXAMPLES=N to choose.
+FUZZ_EXAMPLES ?= 100
+fuzz: venv
+	@SCHEMATHESIS_EXAMPLES=$(FUZZ_EXAMPLES) SCHEMATHESIS_COVERAGE=all scripts/test.sh -q -p no:cacheprovider tests/api/test_schemathesis.py $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .
@@ -70,12 +77,25 @@ bench-search: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/search.py $(if $(WORKS),--works $(WORKS)) $(ARGS)
 
+# A snapshot imported through 1 and 2 Celery worker processes, and an incremental sync of 1%
+# changed works beside a full re-import, into docs/benchmarks.md (ARGS="--works N --parts P").
+bench-scale: venv
+	@scripts/services.sh
+	$(PY) scripts/bench/scale.py $(ARGS)
+
 # A minute of mixed load on gunicorn, a Celery worker and beat, PostgreSQL and a Redis of its own
 # (port 6390), killing the worker and restarting Redis meanwhile; checks and writes the Soak
 # section of docs/benchmarks.md, and fails when a check fails.
 soak: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/soak.py $(ARGS)
+
+# Mutation testing of the rule modules (trust, claims, invites, names, the OpenAlex parser): each
+# mutant against its module's own tests, one module after another, into the Mutation section of
+# docs/benchmarks.md; fails when a module kills under 90%. ARGS="names" runs one module.
+mutation: venv
+	@scripts/services.sh
+	$(PY) scripts/mutation.py --write docs/benchmarks.md $(ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

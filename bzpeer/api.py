@@ -9,15 +9,24 @@ from rest_framework.pagination import PageNumberPagination
 MAX_ID = 2**63 - 1
 
 
+class PageSerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
 class ApiPagination(PageNumberPagination):
+    """Pages of 25 (up to 100); a page past the last is a 404, as DRF answers it."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
 
-
-class PageSerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    def paginate_queryset(self, queryset, request, view=None):
+        # Read strictly: DRF falls back to the default for page_size=0 or "ten"; that is a 400.
+        params = request.query_params
+        given = {name: params[name] for name in PageSerializer().fields if name in params}
+        PageSerializer(data=given).is_valid(raise_exception=True)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def words(query: str) -> list[str]:

@@ -345,7 +345,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in as well as out: a form encoding cannot say null, which several bodies use.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # drf-spectacular's, with the error answers every operation can give (bzpeer/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "bzpeer.schema.ApiSchema",
     # A service's DomainError answers as {"detail": message} with its 4xx status.
     "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -371,6 +374,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Named here, as drf-spectacular's own naming gave a record's claim_status the name (and
+    # so the values) of a claim's status.
+    "ENUM_NAME_OVERRIDES": {
+        "ResearcherClaimStatusEnum": "works.models.Researcher.ClaimStatus",
+        "ClaimStatusEnum": "profiles.claims.models.Claim.Status",
+        "SuggestionKindEnum": "profiles.corrections.models.CorrectionSuggestion.Kind",
+    },
 }
 
 # Accounts (django-allauth): the email address is the login and must be confirmed by a link.
@@ -433,6 +443,9 @@ BZPEER = {
     "DIRECTORY_PER_PAGE": env_int("DIRECTORY_PER_PAGE", 25, minimum=1),
     # Rows per transaction in the importer; a failing batch rolls back whole.
     "IMPORT_BATCH_SIZE": env_int("IMPORT_BATCH_SIZE", 500, minimum=1),
+    # The longest one part of a snapshot run may take in a worker (a part of OpenAlex's works
+    # holds up to about 700,000 records), in seconds.
+    "IMPORT_PART_TIME_LIMIT": env_int("IMPORT_PART_TIME_LIMIT", 6 * 3600, minimum=1),
     # Works with more authors than this make no collaborator or co-author edges (TRUST.md).
     "CONSORTIUM_AUTHOR_LIMIT": 50,
     # Collaboration invites (collaboration/invites.py): the longest message or reply, the invites
@@ -444,6 +457,16 @@ BZPEER = {
     # Whether `make run` (manage.py load_demo) loads the invented demo world into an empty
     # database; `manage.py remove_demo` takes it out again.
     "DEMO": env_bool("BZPEER_DEMO", True),
+}
+
+# Incremental sync from an OpenAlex-format API (manage.py sync_openalex --api).
+OPENALEX_SYNC = {
+    "API_URL": env_str("OPENALEX_SYNC_API_URL", "https://api.openalex.org").rstrip("/"),
+    "MAILTO": env_str("OPENALEX_SYNC_MAILTO", ""),
+    "API_KEY": env_str("OPENALEX_SYNC_API_KEY", ""),
+    "RETRIES": env_int("OPENALEX_SYNC_RETRIES", 5, minimum=0),
+    "BACKOFF_MS": env_int("OPENALEX_SYNC_BACKOFF_MS", 1000),
+    "TIMEOUT_SECONDS": env_int("OPENALEX_SYNC_TIMEOUT_SECONDS", 30, minimum=1),
 }
 
 # The research graph (graph/): how much a slice reads, how much it keeps, how builds are retried.

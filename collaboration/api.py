@@ -1,5 +1,7 @@
 """The REST API for following researchers, collaboration invites and conversations."""
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bzpeer.api import MAX_ID, ApiPagination, PageSerializer, QueryParamsMixin
+from bzpeer.schema import SOME_TEXT, SchemaRules
 from profiles import trust
 from works.models import Researcher, Topic, Work
 
@@ -48,6 +51,7 @@ class FollowView(APIView):
         data = FollowStateSerializer(_state(request.user, researcher.pk)).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    @extend_schema(responses={200: FollowStateSerializer})
     def delete(self, request, pk):
         researcher = get_object_or_404(Researcher, pk=pk)
         services.follow_delete(user=request.user, researcher=researcher)
@@ -55,10 +59,6 @@ class FollowView(APIView):
 
 
 # Invites and conversations: the same service functions as the inbox pages (invites.py).
-
-# A hard bound on what is parsed at all; the real limit is the INVITE_MESSAGE_MAX setting,
-# which the service checks with a message written for the sender.
-TEXT_HARD_MAX = 20_000
 
 
 class RecordRefSerializer(serializers.Serializer):
@@ -116,7 +116,35 @@ class InviteSerializer(serializers.ModelSerializer):
         return conversation.pk if conversation else None
 
 
-class InviteSendSerializer(serializers.Serializer):
+MESSAGE_MAX = settings.BZPEER["INVITE_MESSAGE_MAX"]
+
+
+def some_words(limit: int, *, empty: str, too_long: str) -> dict:
+    """A service's own rule for a text, with its words, in the serializer (and so the schema):
+    some words, not only spaces (`empty` says so), at most `limit` characters (`too_long`)."""
+    return {
+        "max_length": limit,
+        "validators": [RegexValidator(SOME_TEXT, empty)],
+        "error_messages": {"blank": empty, "max_length": too_long},
+    }
+
+
+MESSAGE_RULE = some_words(
+    MESSAGE_MAX,
+    empty="Write a message.",
+    too_long=f"Keep the message under {MESSAGE_MAX} characters.",
+)
+
+
+class InviteSendSerializer(SchemaRules, serializers.Serializer):
+    """A topic of the record's (`topic_id`) or in the sender's words (`topic`); a message."""
+
+    schema_rules = {
+        "anyOf": [
+            {"required": ["topic_id"], "properties": {"topic_id": {"type": "integer"}}},
+            {"required": ["topic"], "properties": {"topic": {"pattern": SOME_TEXT}}},
+        ]
+    }
     researcher = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     topic = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=invites.TOPIC_MAX
@@ -125,7 +153,8 @@ class InviteSendSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
     )
     message = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX
+        trim_whitespace=False,
+        **MESSAGE_RULE,
     )
     work = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
@@ -227,7 +256,7 @@ class MessageSerializer(serializers.Serializer):
 
 
 class MessageSendSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX)
+    body = serializers.CharField(trim_whitespace=False, **MESSAGE_RULE)
 
 
 def _message_data(conversation, message, user) -> dict:
@@ -277,7 +306,12 @@ class ConversationMessages(APIView):
 
 class ReportSendSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, max_length=TEXT_HARD_MAX
+        trim_whitespace=False,
+        **some_words(
+            reports.REASON_MAX,
+            empty="Say what is wrong; the moderators read the reason first.",
+            too_long=f"Keep the reason to {reports.REASON_MAX} characters at most.",
+        ),
     )
 
 

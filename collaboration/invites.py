@@ -106,7 +106,7 @@ def invite_send(
     message = _clean_text(message, what="message")
     topic_text, topic_ref = _clean_topic(topic, researcher)
     if not has_confirmed_email(sender):
-        raise DomainError("Confirm your email address before sending invitations.")
+        raise DomainError("Confirm your email address before sending invitations.", status=403)
 
     # One request at a time per sender: the cap and the pending check below cannot race.
     # NO KEY UPDATE still lets rows that merely refer to the user (follows, claims) be written.
@@ -115,19 +115,23 @@ def invite_send(
     recipient = researcher.owner
     if recipient is None:
         raise DomainError(
-            "This author record is not claimed yet: invitations open once its researcher claims it."
+            "This author record is not claimed yet: "
+            "invitations open once its researcher claims it.",
+            status=409,
         )
     if recipient.pk == sender.pk:
-        raise DomainError("This is your own record; you cannot invite yourself.")
+        raise DomainError("This is your own record; you cannot invite yourself.", status=409)
     if not researcher.open_to_collaborate:
-        raise DomainError("This researcher is not taking collaboration invitations right now.")
+        raise DomainError(
+            "This researcher is not taking collaboration invitations right now.", status=409
+        )
     if Block.objects.filter(blocker=recipient, blocked=sender).exists():
-        raise DomainError("This researcher does not accept invitations from you.")
+        raise DomainError("This researcher does not accept invitations from you.", status=403)
     pending = Invite.objects.filter(
         sender=sender, recipient=recipient, status=Invite.Status.PENDING
     )
     if pending.exists():
-        raise DomainError("You already have a pending invitation to this researcher.")
+        raise DomainError("You already have a pending invitation to this researcher.", status=409)
     cap = settings.BZPEER["INVITE_DAILY_CAP"]
     sent_today = Invite.objects.filter(
         sender=sender, created_at__gte=timezone.now() - CAP_WINDOW
@@ -135,10 +139,11 @@ def invite_send(
     if sent_today >= cap:
         raise DomainError(
             f"You have sent {cap} invitations in the last 24 hours, the most allowed. "
-            f"Try again tomorrow."
+            f"Try again tomorrow.",
+            status=429,
         )
     if work is not None and not work.authorships.filter(researcher=researcher).exists():
-        raise DomainError("Choose one of this researcher's own works, or none.")
+        raise DomainError("Choose one of this researcher's own works, or none.", status=409)
 
     try:
         with transaction.atomic():
@@ -153,7 +158,9 @@ def invite_send(
             )
     except IntegrityError:
         # The partial unique constraint: a pending invite to this person already exists.
-        raise DomainError("You already have a pending invitation to this researcher.") from None
+        raise DomainError(
+            "You already have a pending invitation to this researcher.", status=409
+        ) from None
     notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
@@ -281,7 +288,9 @@ def _clean_topic(topic: Topic | str, researcher: Researcher) -> tuple[str, Topic
             pk=topic.pk, work_topics__work__authorships__researcher=researcher
         ).exists()
         if not on_record:
-            raise DomainError("Choose one of this researcher's topics, or write your own.")
+            raise DomainError(
+                "Choose one of this researcher's topics, or write your own.", status=409
+            )
         return topic.display_name[:TOPIC_MAX], topic
     text = " ".join(strip_bidi(topic or "").split())
     if not text:
@@ -296,7 +305,9 @@ def _lock_pending_for_recipient(invite: Invite, user: User) -> Invite:
     if locked.recipient_id != user.pk:
         raise PermissionDenied("Only the person invited can answer an invitation.")
     if locked.status != Invite.Status.PENDING:
-        raise DomainError(f"This invitation is already {locked.get_status_display().lower()}.")
+        raise DomainError(
+            f"This invitation is already {locked.get_status_display().lower()}.", status=409
+        )
     return locked
 
 

@@ -81,10 +81,12 @@ def report_submit(
         raise PermissionDenied("Only the two people of a conversation can report it.")
     if not reportable_by(reporter, invite=invite, message=message):
         what = "message" if message is not None else "invitation"
-        raise DomainError(f"You cannot report your own {what}.")
+        raise DomainError(f"You cannot report your own {what}.", status=409)
     already = Report.objects.open().filter(reporter=reporter, invite=invite, message=message)
     if already.exists():
-        raise DomainError("You have already reported this; a moderator will look at it.")
+        raise DomainError(
+            "You have already reported this; a moderator will look at it.", status=409
+        )
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -92,7 +94,9 @@ def report_submit(
             )
     except IntegrityError:
         # A concurrent double submit: the partial unique constraint kept one.
-        raise DomainError("You have already reported this; a moderator will look at it.") from None
+        raise DomainError(
+            "You have already reported this; a moderator will look at it.", status=409
+        ) from None
 
 
 @transaction.atomic

@@ -46,10 +46,11 @@ class GraphSliceSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
     detail = serializers.SerializerMethodField()
-    built_at = serializers.DateTimeField()
-    build_ms = serializers.IntegerField()
+    # Both null until the first build ends (the 202 and 503 answers).
+    built_at = serializers.DateTimeField(allow_null=True)
+    build_ms = serializers.IntegerField(allow_null=True)
     retry_after = serializers.SerializerMethodField()
-    slice = serializers.JSONField(source="payload")
+    slice = serializers.JSONField(source="payload", allow_null=True)
 
     def get_status(self, graph_slice) -> str:
         return slice_state(graph_slice)

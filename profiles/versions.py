@@ -42,6 +42,8 @@ class WorkVersion:
     type: str = ""
     cited_by_count: int = 0
     source_type: str = ""
+    # normalise_title(title) when the caller has it already (it is the costly part).
+    title_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def group_versions(works: Iterable[WorkVersion]) -> list[VersionGroup]:
                 groups.union(by_doi[doi], position)
             else:
                 by_doi[doi] = position
-        title = normalise_title(work.title)
+        title = work.title_key or normalise_title(work.title)
         if len(title.split()) >= MIN_TITLE_WORDS:
             by_title.setdefault(title, []).append(position)
 

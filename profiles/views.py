@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from works.models import Researcher, Work
 
-from . import page_cache, page_context, queries, seo
+from . import page_cache, page_context, queries, sections, seo
 from .owner_content import queries as owner_queries
 from .services import trust_breakdown
 
@@ -77,6 +77,7 @@ def _render_researcher_detail(request, pk):
     headline = functools.cache(
         functools.partial(queries.researcher_headline, researcher, institutions)
     )
+    profile_sections = sections.page_sections(researcher, page_number=request.GET.get("page"))
     owner_content = functools.cache(
         functools.partial(owner_queries.owner_content_for_page, researcher)
     )
@@ -90,7 +91,7 @@ def _render_researcher_detail(request, pk):
             researcher=researcher,
             institutions=institutions,
             headline=headline(),
-            works=page,
+            works=[entry.work for entry in profile_sections["works_list"].entries],
             base_url=settings.SITE_URL,
             owner_content=owner_content(),
         ),
@@ -101,6 +102,7 @@ def _render_researcher_detail(request, pk):
         "pinned_works": functools.partial(owner_queries.pinned_works_for_page, researcher),
         # Read only when the history fragment is not cached.
         "claim_history": functools.partial(claim_history, researcher),
+        **profile_sections,
         **page_context.context_for(request, researcher),
         "my_open_claim": queries.open_claim_of(request.user, researcher),
     }

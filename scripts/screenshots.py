@@ -2,7 +2,8 @@
 
 Run by `make screenshots`: it serves the embedded demo (SQLite under var/screenshots/, the
 demo data, in-process tasks) on a free local port, then photographs the home page, a profile,
-its graph explorer (network and timeline views) and a profile at phone width into
+its graph explorer (network and timeline views), its works list sorted and filtered, the
+page of the biggest collaboration, and a profile at phone width into
 docs/screenshots/.
 """
 
@@ -65,15 +66,19 @@ def main() -> None:
     )
     try:
         wait_for(base + "/healthz")
+        # The best-connected profile, the biggest collaboration, and a year to filter from.
         code = (
-            "from works.models import Researcher; "
+            "from django.db.models import Max; from works.models import Researcher, Work; "
             "r = Researcher.objects.exclude(affiliations=None)"
-            ".order_by('-close_collaborators_count', '-works_count').first(); print(r.pk)"
+            ".order_by('-close_collaborators_count', '-works_count').first(); "
+            "big = Work.objects.order_by('-authors_count', 'id').first(); "
+            "last = Work.objects.for_researcher(r).aggregate(y=Max('publication_year'))['y']; "
+            "print(r.pk, big.pk, (last or 2020) - 5)"
         )
-        pk = subprocess.run(
+        pk, big_work, since = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", code],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout.split()[-1]  # fmt: skip
+        ).stdout.split()[-3:]  # fmt: skip
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -82,8 +87,13 @@ def main() -> None:
             ready = '[data-graph][data-graph-state="ready"]'
             shots = [
                 ("home.png", "/", {"width": 1280, "height": 800}, None, None),
-                ("profile.png", f"/researchers/{pk}/", {"width": 1280, "height": 2350}, ready,
-                 None),
+                # The profile down to the end of its graph section: metrics, trends, people.
+                ("profile.png", f"/researchers/{pk}/", {"width": 1280, "height": 1000}, ready,
+                 "[data-graph]"),
+                ("works-filtered.png", f"/researchers/{pk}/works/?sort=cited&from={since}",
+                 {"width": 1280, "height": 1400}, None, None),
+                ("big-collaboration.png", f"/works/{big_work}/", {"width": 1280, "height": 1400},
+                 None, None),
                 ("explorer.png", f"/researchers/{pk}/graph/", {"width": 1280, "height": 1000},
                  ready, None),
                 ("explorer-timeline.png", f"/researchers/{pk}/graph/",

@@ -5,10 +5,13 @@ from .models import (
     AuthorshipInstitution,
     Concept,
     Funder,
+    ImportPart,
+    ImportRun,
     Institution,
     Publisher,
     Researcher,
     Source,
+    SyncState,
     Topic,
     Work,
     WorkConcept,
@@ -122,3 +125,49 @@ class ResearcherAdmin(admin.ModelAdmin):
         "trust_score",
         "trust_rubric_version",
     ]
+
+
+class ImportPartInline(admin.TabularInline):
+    model = ImportPart
+    extra = 0
+    can_delete = False
+    fields = ["path", "entity", "phase", "state", "records", "expected_records", "written"]
+    fields += ["warnings", "errors", "attempts", "claimed_by", "started_at", "finished_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Runs are written by import_openalex --workers; here they are read."""
+
+    list_display = ["pk", "source", "state", "phase", "created_at", "finished_at"]
+    list_filter = ["state"]
+    readonly_fields = ["source", "state", "phase", "partial", "batch_size", "created_at"]
+    readonly_fields += ["finished_at", "researchers_refreshed"]
+    inlines = [ImportPartInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportPart)
+class ImportPartAdmin(admin.ModelAdmin):
+    list_display = ["path", "run", "entity", "state", "records", "errors", "attempts"]
+    list_filter = ["state", "entity"]
+    search_fields = ["path"]
+    list_select_related = ["run"]
+    readonly_fields = [field.name for field in ImportPart._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SyncState)
+class SyncStateAdmin(admin.ModelAdmin):
+    list_display = ["source", "synced_until", "pending_from", "entity", "records", "updated_at"]
+    readonly_fields = ["source", "synced_until", "pending_from", "pending_until", "entity"]
+    readonly_fields += ["cursor", "records", "last_error", "updated_at"]

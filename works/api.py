@@ -307,3 +307,28 @@ class ResearcherWorksExport(APIView):
             f'attachment; filename="bzpeer-researcher-{researcher.pk}-works.{extension}"'
         )
         return response
+
+
+class WorkCitation(APIView):
+    """One work as BibTeX (`.bib`) or RIS (`.ris`), for a list's "cite" menu."""
+
+    fmt = "bib"
+
+    @extend_schema(
+        tags=["works"],
+        responses={
+            (200, "application/x-bibtex"): OpenApiTypes.STR,
+            (200, "application/x-research-info-systems"): OpenApiTypes.STR,
+            404: OpenApiResponse(description="No such work."),
+        },
+    )
+    def get(self, request, pk):
+        work = get_object_or_404(works_for_list(Work.objects.all()), pk=pk)
+        formatter, media_type, extension = EXPORT_FORMATS[self.fmt]
+        response = HttpResponse(
+            formatter([export_record(work)]), content_type=f"{media_type}; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="bzpeer-work-{work.pk}.{extension}"'
+        )
+        return response

@@ -7,6 +7,8 @@ app_name = "works-api"
 urlpatterns = [
     path("works/", api.WorkList.as_view(), name="work-list"),
     path("works/<int:pk>/", api.WorkDetail.as_view(), name="work-detail"),
+    path("works/<int:pk>/cite.bib", api.WorkCitation.as_view(fmt="bib"), name="work-cite-bib"),
+    path("works/<int:pk>/cite.ris", api.WorkCitation.as_view(fmt="ris"), name="work-cite-ris"),
     path("topics/", api.TopicList.as_view(), name="topic-list"),
     path("topics/<int:pk>/", api.TopicDetail.as_view(), name="topic-detail"),
     path("institutions/", api.InstitutionList.as_view(), name="institution-list"),

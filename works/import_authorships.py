@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from . import openalex
+from . import bulk, import_sql, openalex
 from .models import (
     Authorship,
     AuthorshipCorrection,
@@ -204,6 +204,14 @@ def authorships_sync(
     so it is also where owners' corrections hold (``_with_corrections``).
     Returns the ids of every researcher linked to these works before or after.
     """
+    if bulk.is_postgres():
+        existing = import_sql.authorships_existing(work_ids)
+        desired = _with_corrections(desired, existing)
+        wanted = {(work_id, row.order): row for work_id, rows in desired.items() for row in rows}
+        touched = {columns[0] for columns in existing.values() if columns[0]}
+        touched |= {row.researcher_id for row in wanted.values() if row.researcher_id}
+        import_sql.authorships_write(work_ids, wanted, _COLUMNS)
+        return touched
     existing: dict[tuple[int, int], tuple] = {}  # (work, order) -> (columns..., pk)
     for chunk in chunks(work_ids):
         for pk, work_id, order, *columns in Authorship.objects.filter(

@@ -112,6 +112,7 @@ def openalex_import(
     on_error: Callable[[openalex.ParseError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    on_batch_written: Callable[[set[int]], None] | None = None,
     refresh: bool = True,
 ) -> ImportResult:
     """Import OpenAlex files and folders; report bad records and carry on with the rest.
@@ -119,6 +120,8 @@ def openalex_import(
     Afterwards the counters and trust scores of every researcher whose data changed are
     refreshed, once for the whole import; with ``refresh=False`` the caller does it (for
     instance once for several imports) from ``result.touched_researcher_ids``.
+    ``on_batch_written`` gets each batch's touched researchers inside the batch's transaction,
+    so that what it records commits (or not) with the batch.
     """
     batch_size = batch_size or settings.BZPEER["IMPORT_BATCH_SIZE"]
     files, duplicates = openalex.find_input_files(paths)
@@ -136,6 +139,8 @@ def openalex_import(
         try:
             with transaction.atomic():
                 written, unchanged, touched = write_batch([item.record for item in batch])
+                if on_batch_written:
+                    on_batch_written(touched)
         except DatabaseError as exc:
             first, last = batch[0], batch[-1]
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

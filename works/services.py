@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import figures, names, queries, signals
+from . import bulk, derived, figures, names, queries, signals
 from .models import (
     Authorship,
     AuthorshipInstitution,
@@ -107,6 +107,10 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
     """
     refreshed = 0
     for batch in batches(researcher_ids):
+        if bulk.is_postgres():
+            with transaction.atomic():
+                refreshed += derived.refresh(batch)
+            continue
         with transaction.atomic():
             works = _works_and_citations(batch)
             topics = _researcher_topics_replace(batch)
@@ -232,6 +236,15 @@ def researcher_names_refresh(*, researcher_ids: Iterable[int]) -> None:
 
 
 def _researcher_names_replace(researchers: list[Researcher]) -> None:
+    if bulk.is_postgres():
+        derived.names_replace(
+            bulk.cursor(),
+            {
+                r.pk: {key[:255] for n in r.all_names for key in names.name_keys(n)}
+                for r in researchers
+            },
+        )
+        return
     keys = [
         ResearcherName(researcher_id=r.pk, key=key[:255])
         for r in researchers
@@ -245,11 +258,31 @@ def update_fields(researchers: list[Researcher], fields: list[str]) -> None:
     """Write these fields of many researchers with one prepared UPDATE run for every row.
 
     bulk_update builds a CASE expression per field and row, whose compilation costs seconds
-    per thousand rows; executemany sends the same statement with each row's values.
+    per thousand rows; executemany sends the same statement with each row's values. On
+    PostgreSQL one UPDATE takes every row at once, its values as arrays.
     """
     meta = Researcher._meta
     quote = connection.ops.quote_name
     model_fields = [meta.get_field(name) for name in fields]
+    if not researchers:
+        return
+    if bulk.is_postgres():
+        columns = [field.column for field in model_fields]
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in model_fields)
+        values = [
+            [bulk.array_value(field, getattr(r, field.attname)) for r in researchers]
+            for field in model_fields
+        ]
+        table = quote(meta.db_table)
+        bulk.cursor().execute(
+            f"UPDATE {table} SET "
+            + ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
+            + f" FROM unnest(%s::bigint[], {arrays}) AS v(id, "
+            + ", ".join(quote(c) for c in columns)
+            + f") WHERE {table}.{quote(meta.pk.column)} = v.id",
+            [[r.pk for r in researchers], *values],
+        )
+        return
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     # Values as the ORM would send them (JSON fields need their adapter).

@@ -9,4 +9,6 @@ urlpatterns = [
     path("works/<int:pk>/authors/", views.work_authors, name="authors"),
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution"),
+    path("imports/", views.import_runs, name="import-runs"),
+    path("imports/<int:pk>/", views.import_run_detail, name="import-run"),
 ]

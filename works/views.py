@@ -1,9 +1,24 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import models
 from django.shortcuts import get_object_or_404, render
 
+from bzpeer.permissions import require_moderator
+
 from . import queries
-from .models import AuthorshipInstitution, Institution, Researcher, Topic, Work
+from .models import (
+    AuthorshipInstitution,
+    ImportRun,
+    Institution,
+    Researcher,
+    SyncState,
+    Topic,
+    Work,
+)
+
+IMPORT_RUNS_SHOWN = 20
+IMPORT_PARTS_PER_PAGE = 100
 
 
 def work_detail(request, pk):
@@ -68,3 +83,26 @@ def institution_detail(request, pk):
 def _page(request, queryset):
     paginator = Paginator(queryset, settings.BZPEER["PROFILE_WORKS_PER_PAGE"])
     return paginator.get_page(request.GET.get("page"))
+
+
+@login_required
+def import_runs(request):
+    """Staff: the latest snapshot runs with their progress, and where each sync stands."""
+    require_moderator(request.user)
+    context = {
+        "runs": ImportRun.objects.with_progress()[:IMPORT_RUNS_SHOWN],
+        "syncs": SyncState.objects.order_by("source"),
+    }
+    return render(request, "works/import_runs.html", context)
+
+
+@login_required
+def import_run_detail(request, pk):
+    """Staff: one run's parts, the failed ones first, a page at a time."""
+    require_moderator(request.user)
+    run = get_object_or_404(ImportRun.objects.with_progress(), pk=pk)
+    parts = run.parts.order_by(
+        models.Case(models.When(state="failed", then=0), default=1), "phase", "path"
+    )
+    page = Paginator(parts, IMPORT_PARTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "works/import_run_detail.html", {"run": run, "page": page})

@@ -1,5 +1,6 @@
 """The REST API for claims: the same service functions as the claim pages, for scripts."""
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -40,11 +41,30 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
 
+# What the service accepts, in the schema: an http(s) address with a host name, an ORCID iD
+# (its check digit is checked too, which a pattern cannot say).
+WEB_ADDRESS = (
+    r"^https?://[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\.[a-z]{2,24}(/[A-Za-z0-9._~-]*)*$"
+)
+# Django's email check as a pattern (its dot-atom user part, a host name with a letter TLD):
+# the schema's `format: email` alone admits addresses Django refuses ("0@0.a").
+ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
+LABEL = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*"
+EMAIL = rf"^{ATOM}(\.{ATOM})*@({LABEL}\.)+[A-Za-z]{{2,63}}$"
+ORCID = r"^(https://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
+
+
 class ClaimSubmitSerializer(serializers.Serializer):
     researcher = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    email = serializers.CharField(max_length=254)
-    orcid = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(
+        max_length=254, validators=[RegexValidator(EMAIL, "Enter a valid email address.")]
+    )
+    orcid = serializers.RegexField(
+        ORCID, max_length=40, required=False, allow_blank=True, default=""
+    )
+    url = serializers.RegexField(
+        WEB_ADDRESS, max_length=500, required=False, allow_blank=True, default=""
+    )
     note = serializers.CharField(
         max_length=claims.NOTE_MAX, required=False, allow_blank=True, default=""
     )

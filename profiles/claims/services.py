@@ -92,15 +92,18 @@ def claim_submit(
 
     researcher = _lock_researcher(researcher.pk)
     if researcher.merged_into_id:
-        raise DomainError("This record was merged into another one; claim that record instead.")
+        raise DomainError(
+            "This record was merged into another one; claim that record instead.", status=409
+        )
     if researcher.owner_id == user.pk:
-        raise DomainError("You already own this record.")
+        raise DomainError("You already own this record.", status=409)
     if researcher.owner_id is not None:
         raise DomainError(
-            "This record already has an owner. If you believe it is yours, dispute the claim."
+            "This record already has an owner. If you believe it is yours, dispute the claim.",
+            status=409,
         )
     if Claim.objects.filter(user=user, researcher=researcher, status__in=Claim.OPEN).exists():
-        raise DomainError("You already have a claim on this record in progress.")
+        raise DomainError("You already have a claim on this record in progress.", status=409)
 
     token, token_hash = _new_token()
     try:
@@ -116,7 +119,9 @@ def claim_submit(
                 token_expires_at=timezone.now() + CONFIRMATION_TTL,
             )
     except IntegrityError:
-        raise DomainError("You already have a claim on this record in progress.") from None
+        raise DomainError(
+            "You already have a claim on this record in progress.", status=409
+        ) from None
     _record(claim, Kind.SUBMITTED, Role.CLAIMANT, user)
     _sync_unowned_status(researcher)
     _after_event(researcher)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from bzpeer.api import MAX_ID, ApiPagination, PageSerializer
 from bzpeer.errors import DomainError
+from bzpeer.schema import SOME_TEXT, SchemaRules
 from profiles.api import ResearcherDetailSerializer
 from works.models import AuthorshipCorrection, Researcher, Work
 
@@ -40,15 +41,21 @@ class CorrectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class WorkRefSerializer(serializers.Serializer):
+WORK_NAMES = ("work", "doi", "title")
+EXACTLY_ONE_WORK_NAME = {"oneOf": [{"required": [name]} for name in WORK_NAMES]}
+
+
+class WorkRefSerializer(SchemaRules, serializers.Serializer):
     """A work named by its BZPEER id, its DOI or its title: exactly one of them."""
+
+    schema_rules = EXACTLY_ONE_WORK_NAME
 
     work = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     doi = serializers.CharField(required=False, max_length=500)
     title = serializers.CharField(required=False, max_length=500)
 
     def validate(self, data):
-        named = [key for key in ("work", "doi", "title") if data.get(key)]
+        named = [key for key in WORK_NAMES if data.get(key)]
         if len(named) != 1:
             raise ValidationError({"detail": "Name the work by exactly one of work, doi, title."})
         return data
@@ -83,7 +90,25 @@ class SuggestionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SuggestionSubmitSerializer(serializers.Serializer):
+class SuggestionSubmitSerializer(SchemaRules, serializers.Serializer):
+    """`other` says what is wrong in `message`; the others name the work, by one of its names."""
+
+    schema_rules = {
+        "oneOf": [
+            {
+                "properties": {
+                    "kind": {"enum": [CorrectionSuggestion.Kind.OTHER]},
+                    "message": {"pattern": SOME_TEXT},
+                },
+                "required": ["kind", "message"],
+            },
+            {
+                "properties": {"kind": {"not": {"enum": [CorrectionSuggestion.Kind.OTHER]}}},
+                **EXACTLY_ONE_WORK_NAME,
+            },
+        ]
+    }
+
     kind = serializers.ChoiceField(CorrectionSuggestion.Kind.choices)
     work = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     doi = serializers.CharField(required=False, max_length=500)
@@ -104,7 +129,7 @@ def _work_named(data: dict, *, within: Researcher | None = None) -> Work:
     if data.get("work"):
         work = Work.objects.filter(pk=data["work"]).first()
         if work is None:
-            raise DomainError("No such work.")
+            raise DomainError("No such work.", status=404)
         return work
     return corrections.work_find_one(data.get("doi") or data.get("title") or "", within=within)
 

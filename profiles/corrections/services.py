@@ -116,11 +116,12 @@ def work_find_one(query: str, *, within: Researcher | None = None) -> Work:
     found = works_find(query, within=within)
     if not found:
         where = "on this record" if within else "in BZPEER"
-        raise DomainError(f"No work {where} has that title or DOI.")
+        raise DomainError(f"No work {where} has that title or DOI.", status=404)
     if len(found) > 1:
         raise DomainError(
             f"{len(found)}{'+' if len(found) == FIND_LIMIT else ''} works match; "
-            "give the DOI or the full title."
+            "give the DOI or the full title.",
+            status=409,
         )
     return found[0]
 
@@ -155,7 +156,7 @@ def work_restore(*, user: User, researcher: Researcher, work: Work) -> Authorshi
         researcher=researcher, work=work, kind=Fix.REMOVED
     ).first()
     if correction is None:
-        raise DomainError("This work was not removed from your record.")
+        raise DomainError("This work was not removed from your record.", status=409)
     kept = correction.removed_authorship
     orders = kept.get("orders") or [kept.get("order", 0)]
     # The entries stayed on the byline, unlinked, in their places (unless a re-import moved
@@ -204,7 +205,7 @@ def _remove(
         .order_by("order")
     )
     if not entries:
-        raise DomainError("This work is not on the record.")
+        raise DomainError("This work is not on the record.", status=409)
     earlier = AuthorshipCorrection.objects.filter(researcher=researcher, work=work).first()
     asserted = earlier is not None and earlier.kind == Fix.ASSERTED
     first = entries[0]
@@ -243,11 +244,11 @@ def _remove(
 
 def _add(researcher: Researcher, work: Work, *, actor: User | None, role: str):
     if Authorship.objects.filter(researcher=researcher, work=work).exists():
-        raise DomainError("This work is already on the record.")
+        raise DomainError("This work is already on the record.", status=409)
     if AuthorshipCorrection.objects.filter(
         researcher=researcher, work=work, kind=Fix.REMOVED
     ).exists():
-        raise DomainError("This work was removed from the record; restore it instead.")
+        raise DomainError("This work was removed from the record; restore it instead.", status=409)
     last = Authorship.objects.filter(work=work).aggregate(last=models.Max("order"))["last"]
     Authorship.objects.create(
         researcher=researcher,
@@ -285,9 +286,9 @@ def suggestion_submit(
         raise DomainError("Choose what kind of correction you suggest.")
     researcher = _lock(researcher.pk)
     if researcher.merged_into_id is not None:
-        raise DomainError("This record was merged into another; suggest it there.")
+        raise DomainError("This record was merged into another; suggest it there.", status=409)
     if researcher.owner_id == user.pk:
-        raise DomainError("This is your record: correct it yourself.")
+        raise DomainError("This is your record: correct it yourself.", status=409)
     on_record = work is not None and researcher.authorships.filter(work=work).exists()
     if kind == Suggestion.Kind.OTHER:
         if not message:
@@ -296,16 +297,18 @@ def suggestion_submit(
     elif work is None:
         raise DomainError("Name the work, by its title or DOI.")
     elif kind == Suggestion.Kind.REMOVE_WORK and not on_record:
-        raise DomainError("That work is not on this record.")
+        raise DomainError("That work is not on this record.", status=409)
     elif kind == Suggestion.Kind.ADD_WORK and on_record:
-        raise DomainError("That work is already on this record.")
+        raise DomainError("That work is already on this record.", status=409)
     try:
         with transaction.atomic():
             suggestion = Suggestion.objects.create(
                 researcher=researcher, user=user, kind=kind, work=work, message=message
             )
     except IntegrityError:
-        raise DomainError("You already suggested this; it is waiting for a decision.") from None
+        raise DomainError(
+            "You already suggested this; it is waiting for a decision.", status=409
+        ) from None
     # The owner, or the moderators for an unclaimed record, are told (profiles.signals).
     signals.correction_suggested.send(sender=Suggestion, suggestion=suggestion)
     return suggestion
@@ -332,7 +335,9 @@ def suggestion_decide(
     if not may_decide(user, researcher):
         raise PermissionDenied("Only the record's owner, or a moderator, decides this.")
     if suggestion.status != Suggestion.Status.PENDING:
-        raise DomainError(f"This suggestion is already {suggestion.get_status_display().lower()}.")
+        raise DomainError(
+            f"This suggestion is already {suggestion.get_status_display().lower()}.", status=409
+        )
     role = Role.OWNER if researcher.owner_id == user.pk else Role.MODERATOR
     if accept and suggestion.kind == Suggestion.Kind.REMOVE_WORK:
         _remove(

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import models
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.fields import BooleanField as ApiBoolean
@@ -51,6 +52,13 @@ class StrictBooleanField(forms.Field):
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The bounds the form checks, in the API schema too.
+        bounds = {"minimum": self.extra.get("min_value"), "maximum": self.extra.get("max_value")}
+        schema = {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+        set_override(self, "field", schema)
+
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
@@ -64,7 +72,9 @@ class ResearcherFilter(django_filters.FilterSet):
     """Every filter of the researcher lists; each consumer documents the ones it offers."""
 
     # Declared first: the search replaces the queryset's order, the sorts below come after it.
-    q = django_filters.CharFilter(method="by_name", max_length=200, help_text="Words of a name.")
+    q = extend_schema_field({"type": "string", "maxLength": 200})(
+        django_filters.CharFilter(method="by_name", max_length=200, help_text="Words of a name.")
+    )
     # Directory and REST list.
     institution = IntegerFilter(
         method="by_institution", min_value=1, max_value=MAX_ID, help_text="An institution's id."
@@ -73,10 +83,12 @@ class ResearcherFilter(django_filters.FilterSet):
     topic = IntegerFilter(
         method="by_topic", min_value=1, max_value=MAX_ID, help_text="A topic's id."
     )
-    country = django_filters.CharFilter(
-        method="by_country",
-        validators=[RegexValidator(r"^[A-Za-z]{2}$", "A country is a two-letter code.")],
-        help_text="A two-letter country code of a last known institution.",
+    country = extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$"})(
+        django_filters.CharFilter(
+            method="by_country",
+            validators=[RegexValidator(r"^[A-Za-z]{2}$", "A country is a two-letter code.")],
+            help_text="A two-letter country code of a last known institution.",
+        )
     )
     claimed = django_filters.ChoiceFilter(
         method="by_claimed", choices=[("yes", "claimed"), ("no", "unclaimed")]

@@ -8,6 +8,7 @@ figure is measured next to a reference taken in the same run, and the ratio is t
 """
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -25,15 +26,17 @@ sys.path.insert(0, str(common.REPO))  # the Django project, for the in-process m
 
 WORKS = 1_000_000
 DATABASES = ("bzpeer_bench_graph_1000000", "bzpeer_bench")
-IMPORT_DB = "bzpeer_bench_import"
-IMPORT_TEMPLATE = "bzpeer_bench_import_tpl"
-REDIS_PORT = 6391
+# The import's own databases, named after the bench database so that two runs never share them.
+IMPORT_DB = "{database}_import"
+IMPORT_TEMPLATE = "{database}_import_tpl"
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6391"))
 WEB_PORT = 8391
 RESEARCHERS = 1000  # profile pages spread over this many researchers
 SEARCHES = 200
 PROFILED_IMPORT = 2000  # works imported once more under cProfile, to say where the time goes
+MEMORY_SHARE = 4  # peak memory is also measured on 1/4 of the works: flat means the same
 LOCAL_ID = re.compile(r"https?://[^\"/]+/openalex/[a-z]+/BZ([A-Z])(\d+)")
-TARGETS = {"anonymous": 1 / 2, "signed_in": 1 / 5, "import": 1 / 4, "search_p99_ms": 50}
+TARGETS = {"anonymous": 1 / 2, "signed_in": 1 / 5, "import": 1 / 2, "search_p99_ms": 50}
 
 
 def main() -> None:
@@ -42,17 +45,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="reference/anonymous/signed rounds")
     parser.add_argument("--import-works", type=int, default=20_000)
     parser.add_argument("--skip-graph", action="store_true", help="keep the Graph slices section")
+    parser.add_argument(
+        "--only", choices=["import"], help="measure only this section (and keep the others)"
+    )
     args = parser.parse_args()
+    if args.only == "import":
+        args.skip_graph = True
 
     database = ensure_database()
     redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
     env = common.production_env(database, redis_url)
-    common.manage("migrate", "--noinput", "-v0", env=env)
+    if args.only != "import":  # the import section only reads works out of this database
+        common.manage("migrate", "--noinput", "-v0", env=env)
     if not args.skip_graph:
         # Also runs VACUUM ANALYZE, the state a live database is in.
         print("Graph slices (manage.py bench_graph)…", flush=True)
         common.manage("bench_graph", "--write", str(common.REPORT), env=env)
-    else:
+    elif args.only != "import":  # the import section reads this database, never times it
         with common.pg(database) as conn:
             conn.execute("VACUUM ANALYZE")
 
@@ -61,11 +70,17 @@ def main() -> None:
         import django
 
         django.setup()
-        common.collectstatic(env)
-        ensure_name_index()
         info = common.machine(database)
         info["database"] = database
         info["started"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if args.only == "import":
+            print("Import…", flush=True)
+            imported = bench_import(database, env, args.import_works)
+            common.replace_section("Import", import_report(info, imported), before="Graph slices")
+            print(f"Wrote the Import section of {common.REPORT.relative_to(common.REPO)}")
+            return
+        common.collectstatic(env)
+        ensure_name_index()
         print("Profile pages…", flush=True)
         pages = bench_pages(env, args.seconds, args.rounds)
         print("Query counts…", flush=True)
@@ -350,29 +365,32 @@ def percentiles(values: list[float]) -> dict:
 def bench_import(database: str, env: dict, count: int) -> dict:
     path = export_works(count)
     # A fresh, migrated, empty database for every run, copied from a template.
-    template_env = {**env, "DATABASE_URL": common.db_url(IMPORT_TEMPLATE)}
-    if not common.database_exists(IMPORT_TEMPLATE):
-        common.create_database(IMPORT_TEMPLATE)
-    common.manage("migrate", "--noinput", "-v0", env=template_env)
-    common.create_database(IMPORT_DB, template=IMPORT_TEMPLATE)
-    before = table_counts(IMPORT_DB)
-
-    import_env = {**env, "DATABASE_URL": common.db_url(IMPORT_DB)}
-    load = common.load_average()
-    started = time.perf_counter()
-    subprocess.run(
-        [common.PY, "manage.py", "import_openalex", str(path)],
-        cwd=common.REPO,
-        env=import_env,
-        check=True,
-        stdout=subprocess.DEVNULL,
+    import_db, template = (
+        IMPORT_DB.format(database=database),
+        IMPORT_TEMPLATE.format(database=database),
     )
-    import_seconds = time.perf_counter() - started
-    after = table_counts(IMPORT_DB)
+    template_env = {**env, "DATABASE_URL": common.db_url(template)}
+    if not common.database_exists(template):
+        common.create_database(template)
+    common.manage("migrate", "--noinput", "-v0", env=template_env)
+    import_env = {**env, "DATABASE_URL": common.db_url(import_db)}
+
+    # Peak memory on a quarter of the works first: a streaming import holds the same.
+    part = path.with_name(f"{path.stem}-first-{count // MEMORY_SHARE}.jsonl")
+    with path.open() as source, part.open("w") as out:
+        out.writelines(itertools.islice(source, count // MEMORY_SHARE))
+    common.create_database(import_db, template=template)
+    part_seconds, part_rss, _ = timed_import(import_env, part)
+
+    common.create_database(import_db, template=template)
+    before = table_counts(import_db)
+    load = common.load_average()
+    import_seconds, import_rss, import_cpu = timed_import(import_env, path)
+    after = table_counts(import_db)
     tables = sorted(t for t in after if after[t] > before.get(t, 0))
     works = after.get("works_work", 0)
-    copy_seconds, rows = copy_same_rows(tables)
-    profile = profile_import(env, export_works(PROFILED_IMPORT))
+    copy_seconds, rows = copy_same_rows(import_db, tables)
+    profile = profile_import(env, import_db, template, export_works(PROFILED_IMPORT))
     return {
         "works": works,
         "file_mb": path.stat().st_size / 1e6,
@@ -382,19 +400,40 @@ def bench_import(database: str, env: dict, count: int) -> dict:
         "rows": rows,
         "load": load,
         "profile": profile,
+        "peak_mb": import_rss,
+        "cpu_seconds": import_cpu,
+        "part": {"works": count // MEMORY_SHARE, "seconds": part_seconds, "peak_mb": part_rss},
     }
 
 
-def profile_import(env: dict, path) -> dict:
+def timed_import(env: dict, path) -> tuple[float, float, float]:
+    """Run import_openalex on one file; return its seconds, its peak memory (MB) and the CPU
+    seconds of its own process (the Python side: parsing, building rows)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [common.PY, "manage.py", "import_openalex", "--quiet-warnings", str(path)],
+        cwd=common.REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # rss in kB
+
+
+def profile_import(env: dict, import_db: str, template: str, path) -> dict:
     """Where the importer's time goes: a smaller import under cProfile, in a fresh database."""
     import pstats
 
-    common.create_database(IMPORT_DB, template=IMPORT_TEMPLATE)
+    common.create_database(import_db, template=template)
     out = common.VAR / "import.prof"
     subprocess.run(
         [common.PY, "-m", "cProfile", "-o", str(out), "manage.py", "import_openalex", str(path)],
         cwd=common.REPO,
-        env={**env, "DATABASE_URL": common.db_url(IMPORT_DB)},
+        env={**env, "DATABASE_URL": common.db_url(import_db)},
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -446,10 +485,10 @@ def table_counts(database: str) -> dict[str, int]:
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def copy_same_rows(tables: list[str]) -> tuple[float, int]:
+def copy_same_rows(import_db: str, tables: list[str]) -> tuple[float, int]:
     """COPY the rows the import wrote back into the same tables (indexes, constraints on)."""
     dumps = {}
-    with common.pg(IMPORT_DB) as conn:
+    with common.pg(import_db) as conn:
         for table in tables:
             chunks = []
             with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
@@ -458,14 +497,14 @@ def copy_same_rows(tables: list[str]) -> tuple[float, int]:
             dumps[table] = b"".join(chunks)
         conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
         conn.execute("CHECKPOINT")
-    with common.pg(IMPORT_DB, autocommit=False) as conn:
+    with common.pg(import_db, autocommit=False) as conn:
         started = time.perf_counter()
         for table in tables:
             with conn.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as copy:
                 copy.write(dumps[table])
         conn.commit()  # deferred foreign keys are checked here
         seconds = time.perf_counter() - started
-    return seconds, sum(table_counts(IMPORT_DB)[t] for t in tables)
+    return seconds, sum(table_counts(import_db)[t] for t in tables)
 
 
 # --- The report -----------------------------------------------------------------------------
@@ -603,7 +642,14 @@ same ORM and connection.
 - Search p99 (count and first page): {p["page"]["p99"]:.1f} ms, target under 50 ms:
   {search_verdict}."""
 
-    i = imported
+    common.replace_section("Machine", machine, before="Graph slices")
+    common.replace_section("Profile pages", pages_text, before="Graph slices")
+    common.replace_section("Query counts", counts_text, before="Graph slices")
+    common.replace_section("Search", search_text, before="Graph slices")
+    common.replace_section("Import", import_report(info, imported), before="Graph slices")
+
+
+def import_report(info: dict, i: dict) -> str:
     import_rate = i["works"] / i["import_seconds"]
     copy_rate = i["works"] / i["copy_seconds"]
     share = import_rate / copy_rate
@@ -613,19 +659,37 @@ same ORM and connection.
         for name, seconds in i["profile"]["own"]
     )
     table_list = ", ".join(f"`{t}` {n:,}" for t, n in i["tables"].items())
-    import_text = f"""\
+    part = i["part"]
+    cpu_rate = i["works"] / i["cpu_seconds"]
+    rows = "\n".join(
+        [
+            f"| `import_openalex` | {i['import_seconds']:.1f} s | {import_rate:,.0f} | "
+            f"{share:.2f} | {i['peak_mb']:.0f} MB |",
+            f"| `import_openalex`, first {part['works']:,} works | {part['seconds']:.1f} s | "
+            f"{part['works'] / part['seconds']:,.0f} | | {part['peak_mb']:.0f} MB |",
+        ]
+    )
+    return f"""\
+Measured by `make bench` ({info["started"]}; `--only import` measures this section alone) on
+{info["cpu"]}, {info["cores"]} cores, PostgreSQL {info["postgres"]}.
 `manage.py import_openalex` on {i["works"]:,} works as OpenAlex JSON Lines ({i["file_mb"]:.1f}
-MB: consecutive works of the bench database written out by its own OpenAlex-format API), into
-an empty migrated database, timed from start to exit (Django's start-up included; the
-importer also recomputes counters and trust scores and marks slices stale). The reference is
-PostgreSQL `COPY … FROM STDIN (FORMAT BINARY)` of the same {i["rows"]:,} rows into the same
-tables, with their indexes and constraints, in one transaction: {table_list}. Load average
-{i["load"]}.
+MB: consecutive works of the {WORKS:,}-work bench database `{info["database"]}` written out by
+its own OpenAlex-format API), into an empty migrated database, timed from start to exit
+(Django's start-up included; the importer also recomputes counters, name keys and trust scores
+and marks slices stale). The reference is PostgreSQL `COPY … FROM STDIN (FORMAT BINARY)` of
+the same {i["rows"]:,} rows into the same tables, with their indexes and constraints, in one
+transaction: {table_list}. Load average {i["load"]}.
 
-| load | time | works/s | share of COPY |
-|---|---:|---:|---:|
-| `import_openalex` | {i["import_seconds"]:.1f} s | {import_rate:,.0f} | {share:.2f} |
-| reference: `COPY` | {i["copy_seconds"]:.2f} s | {copy_rate:,.0f} | 1 |
+| load | time | works/s | share of COPY | peak memory |
+|---|---:|---:|---:|---:|
+{rows}
+| reference: `COPY` | {i["copy_seconds"]:.2f} s | {copy_rate:,.0f} | 1 | |
+
+The import process itself used {i["cpu_seconds"]:.1f} s of CPU ({cpu_rate:,.0f} works per CPU-second
+of Python: parsing and building rows); the rest of its time is PostgreSQL's.
+Peak memory is the import process's maximum resident set (`wait4`'s `ru_maxrss`): the file is
+streamed in batches of `IMPORT_BATCH_SIZE` records, so a file {MEMORY_SHARE} times as long
+needs about as much.
 
 Where the import's time goes: {i["profile"]["works"]:,} works imported again under cProfile
 ({i["profile"]["total"]:.1f} s with the profiler's overhead), the project's functions by
@@ -635,14 +699,8 @@ cumulative time:
 |---|---:|---:|
 {where_import}
 
-- Import: {share:.2f} of COPY's speed, target 0.25:
+- Import: {share:.2f} of COPY's speed, target {TARGETS["import"]:.2f}:
   {verdict(import_ok, f"short by {TARGETS['import'] - share:.2f}")}."""
-
-    common.replace_section("Machine", machine, before="Graph slices")
-    common.replace_section("Profile pages", pages_text, before="Graph slices")
-    common.replace_section("Query counts", counts_text, before="Graph slices")
-    common.replace_section("Search", search_text, before="Graph slices")
-    common.replace_section("Import", import_text, before="Graph slices")
 
 
 if __name__ == "__main__":

@@ -75,4 +75,4 @@ def test_a_second_open_claim_on_the_same_record_is_refused(stranger_client):
     person = factories.researcher()
     assert _submit(stranger_client, person).status_code == 201
     response = _submit(stranger_client, person)
-    assert response.status_code == 400 and "in progress" in response.json()["detail"]
+    assert response.status_code == 409 and "in progress" in response.json()["detail"]

@@ -72,7 +72,7 @@ def test_decline_and_answering_twice(sender, owner, record):
     declined = post(owner_api, f"/api/invites/{invite.pk}/decline/")
     assert declined.status_code == 200 and declined.json()["status"] == "declined"
     again = post(owner_api, f"/api/invites/{invite.pk}/accept/")
-    assert again.status_code == 400 and "already declined" in again.json()["detail"]
+    assert again.status_code == 409 and "already declined" in again.json()["detail"]
     assert not Conversation.objects.exists()
 
 
@@ -80,6 +80,7 @@ def test_decline_and_answering_twice(sender, owner, record):
     ("change", "expected"),
     [
         ({"message": ""}, "Write a message."),
+        ({"message": "  \n "}, "Write a message."),
         ({"message": "x" * 2001}, "under 2000 characters"),
         ({"topic": ""}, "Give a topic"),
     ],
@@ -87,7 +88,7 @@ def test_decline_and_answering_twice(sender, owner, record):
 def test_bad_input_is_a_400_with_a_reason(sender, record, change, expected):
     response = post(signed_in(sender), "/api/invites/", send_data(record, **change))
     assert response.status_code == 400
-    assert expected in response.json()["detail"]
+    assert expected in str(response.json())
     assert not Invite.objects.exists()
 
 
@@ -113,21 +114,25 @@ def test_rules_refuse_unclaimed_closed_own_and_blocked(sender, owner, record):
     api = signed_in(sender)
     unclaimed = factories.researcher()
     mine = factories.researcher(owner=sender, claim_status="claimed", verification_level=2)
-    assert "not claimed yet" in post(api, "/api/invites/", send_data(unclaimed)).json()["detail"]
-    assert "your own record" in post(api, "/api/invites/", send_data(mine)).json()["detail"]
+    # The record's state refuses them (409); a block refuses this sender (403).
+    unclaimed_answer = post(api, "/api/invites/", send_data(unclaimed))
+    assert unclaimed_answer.status_code == 409
+    assert "not claimed yet" in unclaimed_answer.json()["detail"]
+    own_answer = post(api, "/api/invites/", send_data(mine))
+    assert own_answer.status_code == 409 and "your own record" in own_answer.json()["detail"]
     invites.block_create(blocker=owner, blocked=sender)
     blocked = post(api, "/api/invites/", send_data(record))
-    assert blocked.status_code == 400 and "does not accept" in blocked.json()["detail"]
+    assert blocked.status_code == 403 and "does not accept" in blocked.json()["detail"]
     assert not Invite.objects.exists()
 
 
-def test_over_the_cap_is_a_400_and_bursts_a_429(sender, record, settings, make_user):
+def test_over_the_daily_cap_and_bursts_are_429(sender, record, settings, make_user):
     settings.BZPEER = {**settings.BZPEER, "INVITE_DAILY_CAP": 1, "INVITE_RATE_PER_MINUTE": 3}
     api = signed_in(sender)
     assert post(api, "/api/invites/", send_data(record)).status_code == 201
     other = factories.researcher(owner=make_user(), claim_status="claimed", verification_level=2)
     capped = post(api, "/api/invites/", send_data(other))
-    assert capped.status_code == 400 and "the most allowed" in capped.json()["detail"]
+    assert capped.status_code == 429 and "the most allowed" in capped.json()["detail"]
     post(api, "/api/invites/", send_data(other))
     assert post(api, "/api/invites/", send_data(other)).status_code == 429
     assert Invite.objects.count() == 1
@@ -161,7 +166,7 @@ def test_empty_message_in_a_conversation_is_a_400(sender, owner, record):
     response = post(
         signed_in(owner), f"/api/conversations/{conversation.pk}/messages/", {"body": " "}
     )
-    assert response.status_code == 400 and response.json()["detail"] == "Write a message."
+    assert response.status_code == 400 and response.json() == {"body": ["Write a message."]}
     assert not Message.objects.exists()
 
 

@@ -1,76 +1,30 @@
 """A real Celery worker process builds a slice requested through the API."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from bzpeer.celery import app as celery_app
 from graph.models import GraphSlice
 from tests import factories
-from tests.conftest import REPO_ROOT
+from tests.celery_worker import start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 60
 
 
-def worker_database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "localhost"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(tmp_path):
     """Start `celery -A bzpeer worker` against the test database; stop it afterwards."""
-    if not settings.DATABASE_IS_POSTGRES or not os.environ.get("REDIS_URL"):
-        pytest.fail("the worker test needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     saved_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()  # messages a killed earlier run may have left
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
     log = tmp_path / "worker.log"
-    celery = Path(sys.executable).with_name("celery")
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                str(celery),
-                "-A",
-                "bzpeer",
-                "worker",
-                "--pool=solo",
-                "--loglevel=info",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_worker(log, "--pool=solo")
     yield process, log
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_worker(process)
     celery_app.conf.task_always_eager = saved_eager
 
 

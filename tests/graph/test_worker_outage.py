@@ -22,8 +22,8 @@ from kombu import pools as kombu_pools
 from bzpeer.celery import app as celery_app
 from graph.models import GraphSlice
 from tests import factories
+from tests.celery_worker import worker_database_url
 from tests.conftest import REPO_ROOT
-from tests.graph.test_worker import worker_database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1016,3 +1016,210 @@ def test_the_admin_is_closed_to_non_staff(stranger_client):
     response = stranger_client.get(reverse("admin:profiles_claim_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# --- Edges where a small slip would go unseen -----------------------------------------------
+
+
+def test_the_claimant_is_mailed_when_a_moderator_approves(
+    claim_for, stranger, moderator, record, django_capture_on_commit_callbacks
+):
+    claim = confirmed(claim_for, stranger, record)
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_approve(claim=claim, moderator=moderator)
+    assert mail.outbox[-1].to == [stranger.email]
+    assert mail.outbox[-1].subject == f"Your claim on {record} was approved (BZPEER)"
+    assert f"You now own the record {record}" in mail.outbox[-1].body
+
+
+def test_the_claimant_is_mailed_when_the_address_approves_automatically(
+    claim_for, stranger, record, django_capture_on_commit_callbacks
+):
+    _, token = claim_for(stranger, record, "hy@uni-example.edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_confirm_email(token=token)
+    assert [m.subject for m in mail.outbox[-1:]] == [
+        f"Your claim on {record} was approved (BZPEER)"
+    ]
+    assert mail.outbox[-1].to == [stranger.email]
+
+
+def test_upholding_a_dispute_on_a_claim_since_withdrawn_closes_it(
+    stranger, owner, moderator, owned
+):
+    dispute = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    claims.claim_withdraw(claim=Claim.objects.get(researcher=owned), user=owner)
+    dispute = disputes.dispute_resolve(
+        dispute=dispute, moderator=moderator, upheld=True, note="The owner gave it up."
+    )
+    assert (dispute.status, dispute.resolved_by, dispute.resolution_note) == (
+        Dispute.Status.UPHELD,
+        moderator,
+        "The owner gave it up.",
+    )
+    assert dispute.resolved_at is not None
+    assert not Dispute.objects.filter(status=Dispute.Status.OPEN).exists()
+    assert Claim.objects.get(researcher=owned).status == S.WITHDRAWN
+    assert state(owned) == (None, "unclaimed", 1)
+    # The dispute is decided: the stranger may now claim the record.
+    assert claims.claim_submit(user=stranger, researcher=owned, email="hy@gmail.example")
+
+
+def test_a_1000_character_reason_is_kept_and_a_1001_character_one_refused(
+    claim_for, stranger, moderator, record, make_user
+):
+    first = confirmed(claim_for, stranger, record)
+    with pytest.raises(DomainError, match="Keep the reason under 1000 characters"):
+        claims.claim_reject(claim=first, moderator=moderator, reason="r" * 1001)
+    claims.claim_reject(claim=first, moderator=moderator, reason="r" * 1000)
+    first.refresh_from_db()
+    assert (first.status, first.decision_reason) == (S.REJECTED, "r" * 1000)
+
+    other = make_user()
+    owned_claim = confirmed(claim_for, stranger, record)
+    claims.claim_approve(claim=owned_claim, moderator=moderator)
+    with pytest.raises(DomainError, match="Keep the reason under 1000 characters"):
+        disputes.dispute_submit(user=other, researcher=record, reason="d" * 1001)
+    assert disputes.dispute_submit(user=other, researcher=record, reason="d" * 1000).reason == (
+        "d" * 1000
+    )
+
+
+def test_a_long_institution_name_is_cut_to_the_300_characters_of_the_history_line(
+    claim_for, stranger
+):
+    long_name = "Institute of " + "Very " * 60 + "Long Names"
+    person = factories.researcher(display_name="Hongxia Yang")
+    factories.affiliate(
+        person, factories.institution(display_name=long_name, homepage_domain=DOMAIN)
+    )
+    _, token = claim_for(stranger, person, "hy@uni-example.edu")
+    assert claims.claim_confirm_email(token=token).status == S.APPROVED
+    detail = ClaimEvent.objects.get(researcher=person, kind="approved").detail
+    assert len(detail) == 300
+    assert detail == f"the address belongs to {long_name} and the account's name matches"[:300]
+
+
+def test_the_confirmation_link_works_for_three_days(claim_for, stranger, record):
+    claim, _ = claim_for(stranger, record, "hy@gmail.example")
+    claim.refresh_from_db()
+    three_days = timezone.now() + timedelta(days=3)
+    assert three_days - timedelta(minutes=5) < claim.token_expires_at <= three_days
+
+
+def test_a_note_of_2000_and_a_headline_of_300_characters_are_kept_whole(
+    claim_for, stranger, owner, owned
+):
+    claim, _ = claim_for(stranger, factories.researcher(), "hy@gmail.example", note="n" * 2000)
+    claim.refresh_from_db()
+    assert claim.note == "n" * 2000
+    claims.researcher_profile_update(
+        researcher=owned, user=owner, headline="h" * 300, open_to_collaborate=True
+    )
+    owned.refresh_from_db()
+    assert owned.headline == "h" * 300
+
+
+def test_a_visitor_can_neither_claim_nor_dispute(record, owned):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        claims.claim_submit(user=AnonymousUser(), researcher=record, email="hy@gmail.example")
+    with pytest.raises(PermissionDenied):
+        disputes.dispute_submit(user=AnonymousUser(), researcher=owned, reason="Not theirs.")
+    assert not Dispute.objects.exists()
+
+
+def test_a_confirmed_claim_gets_no_new_link(claim_for, stranger, record):
+    claim = confirmed(claim_for, stranger, record)
+    sent = len(mail.outbox)
+    with pytest.raises(DomainError, match="already confirmed"):
+        claims.claim_resend_confirmation(claim=claim, user=stranger)
+    assert len(mail.outbox) == sent
+
+
+def test_a_visitor_sees_a_claim_open_and_close_at_once(
+    client, claim_for, stranger, moderator, record, django_capture_on_commit_callbacks
+):
+    """The profile page is cached: every claim event retires the cached page."""
+    checked = "A claim on this record is being checked."
+
+    def page():
+        return client.get(record.get_absolute_url()).content.decode()
+
+    assert checked not in page()
+    claim, _ = claim_for(stranger, record, "hy@gmail.example")
+    assert checked in page()
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_withdraw(claim=claim, user=stranger)
+    assert checked not in page()
+    claim = confirmed(claim_for, stranger, record)
+    assert checked in page()
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_reject(claim=claim, moderator=moderator, reason="No evidence.")
+    assert checked not in page()
+
+
+def test_revoking_a_claim_closes_its_open_disputes_and_says_why_in_the_history(
+    stranger, owner, moderator, owned, make_user
+):
+    claim = Claim.objects.get(researcher=owned)
+    first = disputes.dispute_submit(user=stranger, researcher=owned, reason="That is me.")
+    second = disputes.dispute_submit(user=make_user(), researcher=owned, reason="Not theirs.")
+    disputes.dispute_resolve(dispute=first, moderator=moderator, upheld=True, note="Checked.")
+    second.refresh_from_db()
+    assert (second.status, second.resolution_note) == (Dispute.Status.UPHELD, "Checked.")
+    revoked = ClaimEvent.objects.get(claim=claim, kind="revoked")
+    assert revoked.detail == "a dispute was upheld"
+
+    # A revocation without a dispute gives no such detail.
+    other = factories.researcher(display_name="Hongxia Yang")
+    factories.affiliate(other, factories.institution(homepage_domain=DOMAIN))
+    mine = claims.claim_submit(user=owner, researcher=other, email="me@gmail.example")
+    Claim.objects.filter(pk=mine.pk).update(status=S.AWAITING_MODERATOR, token_hash=None)
+    claims.claim_approve(claim=mine, moderator=moderator)
+    claims.claim_revoke(claim=mine, moderator=moderator, reason="Wrong person.")
+    assert ClaimEvent.objects.get(claim=mine, kind="revoked").detail == ""
+    mine.refresh_from_db()
+    assert (mine.status, mine.decided_by, mine.decision_reason) == (
+        S.REVOKED,
+        moderator,
+        "Wrong person.",
+    )
+
+
+def test_a_record_deleted_meanwhile_is_not_found(stranger):
+    from django.http import Http404
+
+    gone = factories.researcher()
+    Researcher.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(Http404):
+        claims.claim_submit(user=stranger, researcher=gone, email="hy@gmail.example")
+
+
+def test_when_the_owner_column_and_the_claims_disagree_the_constraint_refuses(
+    claim_for, stranger, owner, moderator, record
+):
+    """An owning claim the owner column does not show (data written outside the services):
+    approving another claim is refused by the one-owning-claim constraint, and verifying a
+    claim whose claimant does not own the record is refused too; nothing changes."""
+    ghost = Claim.objects.create(
+        researcher=record, user=owner, email="o@x.example", status=S.APPROVED
+    )
+    waiting = confirmed(claim_for, stranger, record)
+    with pytest.raises(DomainError, match="already has an owner"):
+        claims.claim_approve(claim=waiting, moderator=moderator)
+    waiting.refresh_from_db()
+    assert waiting.status == S.AWAITING_MODERATOR
+    assert state(record)[0] is None
+    with pytest.raises(DomainError, match="no longer owns"):
+        claims.claim_verify(claim=ghost, moderator=moderator)
+    ghost.refresh_from_db()
+    assert ghost.status == S.APPROVED
+    assert state(record)[0] is None
+
+
+def test_the_link_carries_32_random_bytes(claim_for, stranger, record):
+    """256 bits: a link cannot be guessed (43 URL-safe characters)."""
+    _, token = claim_for(stranger, record, "hy@gmail.example")
+    assert len(token) == 43

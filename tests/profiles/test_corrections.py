@@ -651,7 +651,7 @@ def test_api_refuses_the_wrong_person_and_bad_input(ada, client, stranger, owner
         response = client.post(base + "remove/", bad, "application/json")
         assert response.status_code == 400, bad
     missing = client.post(base + "remove/", {"work": 987654321, "reason": "x"}, "application/json")
-    assert missing.status_code == 400 and missing.json()["detail"] == "No such work."
+    assert missing.status_code == 404 and missing.json()["detail"] == "No such work."
     assert everything() == before
 
 

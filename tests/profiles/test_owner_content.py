@@ -109,7 +109,7 @@ def test_the_words_sit_after_the_trust_snapshot_and_the_pins_top_the_works(
     assert works_section.index("Result 0") < works_section.index("Result 2")
     assert works_section.index("Result 2") < works_section.index("All published items")
     # Pinned works stay in the full list too.
-    assert works_section.count("Result 0") == 2
+    assert works_section.count(">Result 0</a>") == 2
 
 
 def test_a_changed_bio_shows_at_once_on_the_cached_visitor_page(

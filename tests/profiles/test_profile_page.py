@@ -75,9 +75,10 @@ def test_profile_query_count_does_not_grow_with_works(client):
 
 def test_profile_query_count_is_pinned_for_visitors(client):
     person = _researcher_with_works(5)
-    # researcher, its institutions, the headline's topics, one page of works, the claim
-    # history, the duplicate check
-    assert _profile_queries(client, person) == 6
+    # researcher, its institutions, the headline's topics, the claim history, the duplicate
+    # check; the works list (light rows, their topics, the page's works, bylines, own places);
+    # co-authors (pairs, their records) and topics with their shares
+    assert _profile_queries(client, person) == 13
 
 
 def test_profile_paginates_works(client, settings):

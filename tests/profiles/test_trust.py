@@ -332,3 +332,57 @@ def test_a_different_name_is_never_a_duplicate(twins):
     factories.work(authors=[first, shared])
     factories.work(authors=[other, shared])
     assert duplicates(first) == []
+
+
+# --- Edges a small slip would hide --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "works", "collaborators", "followers"),
+    [
+        (0, "0 works held", "0 close collaborators", "0 followers"),
+        (1, "1 work held", "1 close collaborator", "1 follower"),
+        (2, "2 works held", "2 close collaborators", "2 followers"),
+    ],
+)
+def test_the_reasons_count_in_words(count, works, collaborators, followers):
+    breakdown = trust.score(facts(works=count, close_collaborators=count, followers=count))
+    assert part(breakdown, "publications").reason == works
+    assert part(breakdown, "collaboration").reason == collaborators
+    assert part(breakdown, "community").reason == followers
+
+
+def test_works_are_the_works_held_unless_the_source_counted_them():
+    held = trust.TrustInputs(
+        verification_level=1,
+        works=5,
+        close_collaborators=0,
+        followers=0,
+        has_affiliation=False,
+        has_orcid=False,
+        has_owner_headline=False,
+    )
+    assert part(trust.score(held), "publications").reason == "5 works held"
+
+
+def test_negative_counts_from_bad_data_earn_no_points_and_no_error():
+    breakdown = trust.score(facts(works=-5, close_collaborators=-5, followers=-5))
+    points = {p.key: p.points for p in breakdown.parts}
+    assert (points["publications"], points["collaboration"], points["community"]) == (0, 0, 0)
+    assert breakdown.total == 5
+
+
+def test_the_completeness_reason_names_what_is_there_and_what_is_missing():
+    nothing = trust.score(facts())
+    assert part(nothing, "completeness").reason == (
+        "no affiliation, no ORCID iD, no owner headline"
+    )
+    everything = trust.score(facts(has_affiliation=True, has_orcid=True, has_owner_headline=True))
+    assert part(everything, "completeness").reason == (
+        "affiliation known, ORCID iD on record, headline written by the owner"
+    )
+
+
+def test_works_counted_by_the_source_say_so():
+    publications = part(trust.score(facts(works=7, works_from_source=True)), "publications")
+    assert publications.reason == "7 works (the OpenAlex author record's count)"

@@ -23,6 +23,7 @@ from profiles.accounts import tokens
 from profiles.claims import services as claims
 from profiles.corrections import services as corrections
 from tests import factories
+from works.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,9 @@ def world(owner, stranger, moderator, make_user, django_capture_on_commit_callba
     collaboration_services.follow_create(user=owner, researcher=record)
     token = tokens.token_create(user=owner)
     notification = Notification.objects.filter(recipient=owner).order_by("pk").first()
+    import_run = ImportRun.objects.create(source="/snapshots/matrix", state="done")
     return {
+        "import_run": import_run.pk,
         "record": record.pk,
         "other": other.pk,
         "work": work.pk,
@@ -186,10 +189,14 @@ MATRIX = {
     "researchers/autocomplete/": (r("profiles:autocomplete", q="Own"), "200 200 200 200"),
     "researchers/<int:pk>/": (r("profiles:detail", "record"), "200 200 200 200"),
     "researchers/<int:pk>/graph/": (r("graph:explorer", "record"), "200 200 200 200"),
+    "researchers/<int:pk>/works/": (r("profiles:works", "record"), "200 200 200 200"),
     "works/<int:pk>/": (r("works:detail", "work"), "200 200 200 200"),
     "works/<int:pk>/authors/": (r("works:authors", "work"), "200 200 200 200"),
     "topics/<int:pk>/": (r("works:topic", "topic"), "200 200 200 200"),
     "institutions/<int:pk>/": (r("works:institution", "institution"), "200 200 200 200"),
+    # Snapshot runs and syncs: staff only.
+    "imports/": (r("works:import-runs"), "302 403 403 200"),
+    "imports/<int:pk>/": (r("works:import-run", "import_run"), "302 403 403 200"),
     # Merged records redirect; none is merged here, so the pattern does not match: 404.
     "researchers/<merged:pk>/<path:rest>": (
         lambda w: f"/researchers/{w['record']}/nothing-here/",
@@ -403,6 +410,8 @@ MATRIX = {
         r("works-api:researcher-works", "record"),
         "200 200 200 200",
     ),
+    "api/works/<int:pk>/cite.bib": (r("works-api:work-cite-bib", "work"), "200 200 200 200"),
+    "api/works/<int:pk>/cite.ris": (r("works-api:work-cite-ris", "work"), "200 200 200 200"),
     "api/researchers/<int:pk>/works.bib": (
         r("works-api:researcher-works-bib", "record"),
         "200 200 200 200",

@@ -15,8 +15,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.celery_worker import worker_database_url
 from tests.conftest import REPO_ROOT
-from tests.graph.test_worker import worker_database_url
 from tests.graph.test_worker_outage import OwnRedis, free_port, wait_for
 
 pytestmark = pytest.mark.worker

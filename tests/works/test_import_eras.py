@@ -29,7 +29,10 @@ PRO = REAL_DATA / "rkrug+openalexPro" / "tests" / "testthat" / "_snaps" / "005-p
 
 def run(*paths) -> str:
     out = io.StringIO()
-    call_command("import_openalex", *map(str, paths), stdout=out, stderr=io.StringIO())
+    # The go-openalex sample is knowingly partial: its manifests list parts it does not hold.
+    call_command(
+        "import_openalex", *map(str, paths), partial=True, stdout=out, stderr=io.StringIO()
+    )
     return out.getvalue()
 
 

@@ -172,3 +172,69 @@ def test_an_account_without_a_family_name_matches_nothing():
 def test_a_single_name_matches_a_single_name():
     assert person_matches(given="", family="Sukarno", name="Sukarno")
     assert not person_matches(given="", family="Sukarno", name="Ahmad Sukarno")
+
+
+# --- Three-word names and word order ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["M. L. Alvarez", "M L Alvarez", "Alvarez M. L.", "M. Alvarez", "Alvarez, Maria Luisa"],
+)
+def test_initials_of_a_three_word_name_meet_the_record(query):
+    assert query_keys(query) & name_keys("Maria Luisa Alvarez")
+
+
+def test_initials_of_another_three_word_name_do_not_meet():
+    for query in ["M. K. Alvarez", "J. L. Alvarez", "M. L. Alonso"]:
+        assert not query_keys(query) & name_keys("Maria Luisa Alvarez"), query
+
+
+@pytest.mark.parametrize("typed", ["alvarez mar", "maria lu", "alvarez maria luisa", "alv"])
+def test_what_is_typed_in_either_word_order_completes_a_three_word_name(typed):
+    """Search completes a prefix of a key: the family name first or the given names first."""
+    assert any(key.startswith(typed) for key in name_keys("Maria Luisa Alvarez"))
+
+
+def test_a_prefix_in_neither_order_does_not_complete():
+    assert not any(key.startswith("luisa mar") for key in name_keys("Maria Luisa Alvarez"))
+
+
+def test_a_one_word_name_is_found_by_its_word_alone():
+    assert name_keys("Madonna") == {"madonna"}
+    assert query_keys("madonna") & name_keys("Madonna")
+
+
+def test_typos_are_tried_on_words_of_4_to_30_letters_only():
+    """A one-letter slip in "Ada" meets half the index; nor is a 31-letter word anyone's."""
+    assert typo_keys("Ada") == set()
+    assert "anna" in typo_keys("Anan")
+    assert "a" * 30 in typo_keys("a" * 29 + "b")
+    assert typo_keys("a" * 30 + "b") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Wäztold",  # two letters swapped in the middle
+        "Wätzol",  # the last letter missing
+        "Wätzolld",  # a letter too many in the middle
+        "Wätxold",  # a wrong letter in the middle
+        "Wätzoldx",  # a letter too many at the end
+    ],
+)
+def test_a_typo_anywhere_in_the_word_meets_the_name(query):
+    assert typo_keys(query) & name_keys("Anna Wätzold")
+
+
+def test_only_the_two_longest_words_of_a_query_are_varied():
+    name = "Anna Beatrix Wätzold"
+    assert typo_keys("Anna Beatrix Wätzodl") & name_keys(name)
+    # "Anan" is the shortest of three words: it is taken as written.
+    assert not typo_keys("Anan Beatrix Wätzold") & name_keys(name)
+
+
+def test_a_typo_in_the_first_word_keeps_the_words_after_it():
+    """ "Wätzodl Anna" is Anna Wätzold, not every Wätzold."""
+    assert typo_keys("Wätzodl Anna") & name_keys("Anna Wätzold")
+    assert not typo_keys("Wätzodl Anna") & name_keys("Paul Wätzold")

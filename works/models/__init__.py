@@ -19,6 +19,7 @@ from .researchers import (
     ResearcherQuerySet,
     ResearcherTopic,
 )
+from .runs import ImportPart, ImportRun, ImportRunResearcher, SyncState
 
 __all__ = [
     "Authorship",
@@ -26,6 +27,9 @@ __all__ = [
     "AuthorshipInstitution",
     "Concept",
     "Funder",
+    "ImportPart",
+    "ImportRun",
+    "ImportRunResearcher",
     "Institution",
     "MergedAuthorId",
     "OpenAlexRecord",
@@ -36,6 +40,7 @@ __all__ = [
     "ResearcherQuerySet",
     "ResearcherTopic",
     "Source",
+    "SyncState",
     "Topic",
     "Work",
     "WorkConcept",

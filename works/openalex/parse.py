@@ -82,9 +82,9 @@ def rebuild_abstract(inverted_index: Any, fields: Fields | None = None, where: s
             placed.append((position, word))
             # Sorting pairs, not filling a list up to the highest position, keeps a hostile
             # position such as 10**12 cheap.
-            if len(placed) > ABSTRACT_MAX_WORDS:
+            if len(placed) >= ABSTRACT_MAX_WORDS:
                 break
-        if len(placed) > ABSTRACT_MAX_WORDS:
+        if len(placed) >= ABSTRACT_MAX_WORDS:
             break
     if unreadable:
         fields.warn(path, f"{unreadable} position(s) are not whole numbers; words left out")

@@ -1,9 +1,10 @@
 """Parse OpenAlex's query language. Pure Python: no Django here.
 
 - `filter=key:value,key2:value2` — `,` is AND between clauses; inside a value `+` is AND, `|` is
-  OR and a leading `!` negates one alternative; `<` and `>` before a number give a range (read
-  by the numeric fields themselves, so a DOI may contain them). A `*.search` value is one text:
-  its `+` is a space, as a form-encoded space would be.
+  OR and a leading `!` negates the OR list it starts (`!a|b` is NOT (a or b)); `<`, `>` and
+  `a-b` give ranges (read by the numeric fields themselves, so a DOI may contain them). A
+  `-` in a key is a `_` (`publication-year`), as OpenAlex reads keys. A `*.search` value is one
+  text: its `+` is a space, as a form-encoded space would be.
 - `sort=key[:asc|:desc],...`, `select=key,...`, `group-by=key[:include_unknown]`.
 - paging numbers, `sample` and `seed`.
 
@@ -72,6 +73,24 @@ def raw_query_param(query_string: str, name: str) -> str | None:
     return found
 
 
+def filter_key(raw: str) -> str:
+    """OpenAlex reads `publication-year` as `publication_year`: every `-` in a key is a `_`."""
+    return raw.strip().lower().replace("-", "_")
+
+
+def _group(key: str, text: str) -> tuple[Alternative, ...]:
+    """`a|b` is a OR b; `!a|b` is NOT (a OR b), as OpenAlex reads it (every alternative carries
+    the negation); a `!` inside the list is an error there, and here."""
+    negate = text.startswith("!")
+    alternatives = text.removeprefix("!").split("|")
+    if any(alt.startswith("!") for alt in alternatives):
+        raise QueryError(
+            f"The ! operator can only be used at the beginning of an OR list, like "
+            f"{key}:!a|b, meaning NOT (a or b); problem value: {text[:80]}"
+        )
+    return tuple(Alternative(alt.strip(), negate) for alt in alternatives)
+
+
 def parse_filter(raw: str) -> list[Clause]:
     if len(raw) > MAX_FILTER_LENGTH:
         raise QueryError(f"filter is longer than {MAX_FILTER_LENGTH} characters")
@@ -81,7 +100,7 @@ def parse_filter(raw: str) -> list[Clause]:
         if not part.strip():
             continue
         key, colon, value = part.partition(":")
-        key = key.strip().lower()
+        key = filter_key(key)
         if not colon or not key:
             raise QueryError(f"{part[:100]!r} is not key:value")
         if is_search_key(key):
@@ -89,13 +108,7 @@ def parse_filter(raw: str) -> list[Clause]:
             text = value.removeprefix("!").replace("+", " ").strip()
             groups = ((Alternative(text, negate),),)
         else:
-            groups = tuple(
-                tuple(
-                    Alternative(alt.removeprefix("!").strip(), alt.startswith("!"))
-                    for alt in group.split("|")
-                )
-                for group in value.split("+")
-            )
+            groups = tuple(_group(key, group) for group in value.split("+"))
         values = [alt for group in groups for alt in group]
         if any(not alt.text for alt in values):
             raise QueryError(f"filter {key} has an empty value")
@@ -109,13 +122,6 @@ def parse_filter(raw: str) -> list[Clause]:
 
 def is_search_key(key: str) -> bool:
     return key.endswith(SEARCH_SUFFIXES)
-
-
-def split_comparison(text: str) -> tuple[str, str]:
-    """`>10` -> (">", "10"); `10` -> ("=", "10")."""
-    if text[:1] in "<>":
-        return text[0], text[1:].strip()
-    return "=", text
 
 
 def parse_int(name: str, raw: str | None, *, default: int | None, low: int, high: int):
@@ -138,7 +144,10 @@ def parse_sort(raw: str, allowed: set[str]) -> list[tuple[str, bool]]:
         if not part.strip():
             continue
         key, _, direction = part.strip().partition(":")
-        key = key.lower()
+        # `-cited_by_count` is `cited_by_count:desc`, as OpenAlex's newer docs write it.
+        if key.startswith("-") and not direction:
+            key, direction = key[1:], "desc"
+        key = filter_key(key)
         direction = direction.lower() or "asc"
         if key not in allowed:
             raise QueryError(
@@ -170,7 +179,7 @@ def parse_group_by(raw: str, allowed: set[str]) -> tuple[str, bool]:
     """(key, include_unknown)."""
     _check_text("group-by", raw)
     key, _, option = raw.strip().partition(":")
-    key = key.lower()
+    key = filter_key(key)
     if key not in allowed:
         choices = ", ".join(sorted(allowed)) or "none for this entity"
         raise QueryError(f"{key[:60]!r} is not a valid group-by field; use one of {choices}")

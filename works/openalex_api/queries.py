@@ -15,9 +15,11 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Mod
 
 from . import filters as f
-from . import fulltext, ids, serializers
+from . import fulltext, grouping, ids, serializers
 from .entities import Entity
+from .entities.base import Group
 from .filters import QueryError
+from .unsupported import UNSUPPORTED
 
 KNOWN_PARAMS = {
     "filter",
@@ -100,12 +102,14 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
     search = " ".join((params.get("search") or "").split())
     searching = bool(search) or any(f.is_search_key(clause.key) for clause in clauses)
     sort_raw = params.get("sort") or ""
+    group_raw = _one(params, "group-by", "group_by")
     allowed_sorts = set(entity.sorts) | ({"relevance_score"} if searching else set())
+    if group_raw:
+        allowed_sorts = {"count", "key"}  # groups sort by their count or their key
     sort = f.parse_sort(sort_raw, allowed_sorts) if sort_raw else []
-    if not sort and searching:
+    if not sort and searching and not group_raw:
         sort = [("relevance_score", True)]
     select_raw = params.get("select")
-    group_raw = _one(params, "group-by", "group_by")
     cursor = params.get("cursor")
     page = f.parse_int("page", params.get("page"), default=None, low=1, high=f.MAX_PAGED_RESULTS)
     per_page_raw = _one(params, "per-page", "per_page")
@@ -157,11 +161,21 @@ def conditions(entity: Entity, clauses: list[f.Clause]) -> Q:
     """The rows that pass every filter clause."""
     query = Q()
     for clause in clauses:
+        reason = UNSUPPORTED.get(entity.name, {}).get(clause.key)
+        if reason:
+            raise QueryError(
+                f"{clause.key} is an OpenAlex filter BZPEER does not support: {reason}"
+            )
         if f.is_search_key(clause.key):
             # Search filters are full-text search, answered by `fulltext` for every collection.
             build = partial(fulltext.condition, entity.name, clause.key)
         else:
             build = entity.filters.get(clause.key)
+        reason = UNSUPPORTED.get(entity.name, {}).get(clause.key)
+        if build is None and reason:
+            raise QueryError(
+                f"{clause.key} is an OpenAlex filter BZPEER does not support: {reason}"
+            )
         if build is None:
             valid = sorted([*entity.filters, *fulltext.filter_keys(entity.name)])
             raise QueryError(
@@ -171,9 +185,9 @@ def conditions(entity: Entity, clauses: list[f.Clause]) -> Q:
         for group in clause.groups:
             any_of = Q()
             for alternative in group:
-                condition = build(alternative.text)
-                any_of |= ~condition if alternative.negate else condition
-            query &= any_of
+                any_of |= build(alternative.text)
+            # The parser marks every alternative of a negated list: `!a|b` is NOT (a OR b).
+            query &= ~any_of if group[0].negate else any_of
     return query
 
 
@@ -325,32 +339,73 @@ def _sample(entity: Entity, queryset, params: ListParams):
     return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params), len(chosen)
 
 
-def _groups(entity: Entity, queryset, params: ListParams) -> list[dict]:
-    key_name, include_unknown = params.group_by
-    group = entity.groups[key_name]
+GROUP_ORDERS = {
+    (): "count",
+    (("count", True),): "count",
+    (("count", False),): "count:asc",
+    (("key", False),): "key",
+    (("key", True),): "key:desc",
+}
+
+
+def _group_order(params: ListParams) -> str:
+    order = GROUP_ORDERS.get(tuple(params.sort))
+    if order is None:
+        raise QueryError("group-by results sort by one of count or key")
+    return order
+
+
+def _typed_group_rows(group: Group, queryset, order: str):
+    """[(value, label, openalex id, count)] of a group on typed columns."""
     columns = [group.key, *filter(None, [group.label, group.openalex])]
+    ordering = {
+        "count": ("-group_count", group.key),
+        "count:asc": ("group_count", group.key),
+        "key": (models.F(group.key).asc(nulls_last=True),),
+        "key:desc": (models.F(group.key).desc(nulls_last=True),),
+    }[order]
     rows = (
         group.rows(queryset)
         .values(*columns)
         .annotate(group_count=models.Count(group.count, distinct=True))
-        .order_by("-group_count", group.key)
+        .order_by(*ordering)
     )
     # At most one NULL and one blank group exist: fetch two more, drop them if unwanted.
-    groups = []
     for row in rows[: MAX_GROUPS + 2]:
-        value = row[group.key]
+        label = row[group.label] if group.label else None
+        openalex = row[group.openalex] if group.openalex else None
+        yield row[group.key], label, openalex, row["group_count"]
+
+
+def _groups(entity: Entity, queryset, params: ListParams) -> list[dict]:
+    key_name, include_unknown = params.group_by
+    group = entity.groups[key_name]
+    order = _group_order(params)
+    if isinstance(group, grouping.DocGroup):
+        rows = [
+            (key, label, None, count)
+            for key, label, count in grouping.document_groups(
+                group, queryset, order=order, limit=MAX_GROUPS + 1
+            )
+        ]
+    else:
+        rows = _typed_group_rows(group, queryset, order)
+    groups, unknown = [], None
+    for value, label, openalex, count in rows:
         if value is None or value == "":
-            if include_unknown:
-                groups.append({"key": "unknown", "key_display_name": "unknown"})
-                groups[-1]["count"] = row["group_count"]
+            if include_unknown and unknown is None:
+                unknown = {"key": "unknown", "key_display_name": "unknown", "count": 0}
+                groups.append(unknown)
+            if unknown is not None:
+                unknown["count"] += count
             continue
-        if group.entity:
-            target = SimpleNamespace(pk=value, openalex_id=row[group.openalex])
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if getattr(group, "entity", None):
+            target = SimpleNamespace(pk=value, openalex_id=openalex)
             key = ids.full_id(group.entity, target)
         else:
-            key = group.prefix + (str(value).lower() if isinstance(value, bool) else str(value))
-        label = row[group.label] if group.label else str(value)
-        groups.append({"key": key, "key_display_name": label, "count": row["group_count"]})
+            key = getattr(group, "prefix", "") + text
+        groups.append({"key": key, "key_display_name": label or text, "count": count})
     return groups[:MAX_GROUPS]
 
 

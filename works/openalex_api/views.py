@@ -3,21 +3,17 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    inline_serializer,
-)
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from bzpeer.schema import SOME_TEXT
 
 from . import autocomplete, queries
 from .entities import ENTITIES
 from .filters import QueryError
+from .schema import OpenAlexSchema
 from .serializers import DERIVED_FIELDS
 
 # The API docs name every field BZPEER computes itself; the rest is the record as imported.
@@ -38,56 +34,6 @@ ERROR_NAMES = {
     406: "Not acceptable",
     429: "Too many requests",
 }
-
-ErrorSerializer = inline_serializer(
-    "OpenAlexError", {"error": serializers.CharField(), "message": serializers.CharField()}
-)
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A parameter is malformed."),
-    404: OpenApiResponse(ErrorSerializer, description="No such entity."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
-}
-
-
-def _param(name, description, type_=OpenApiTypes.STR):
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description)
-
-
-LIST_PARAMETERS = [
-    _param(
-        "filter",
-        "key:value pairs joined by `,` (AND); in a value `|` is OR, `+` is AND, `!` negates, "
-        "`<`/`>` give ranges. For example `author.id:A5023888391,publication_year:>2019`. "
-        "`*.search` keys (and `.search.no_stem`) take a search, as `search` does.",
-    ),
-    _param(
-        "search",
-        "Full-text search in OpenAlex's syntax (titles and abstracts for works, names "
-        'elsewhere): stemmed words, AND, OR, NOT, parentheses, "phrases", a trailing *. '
-        "Adds `relevance_score` to the results and sorts by it.",
-    ),
-    _param("search.exact", "The same search, unstemmed and with stop words kept."),
-    _param("sort", "Fields with `:asc` or `:desc`, comma-separated."),
-    _param("select", "Root-level fields to return, comma-separated."),
-    _param("per-page", "Results per page, 1 to 200 (default 25).", OpenApiTypes.INT),
-    _param("per_page", "Same as per-page.", OpenApiTypes.INT),
-    _param("page", "Page number for basic paging (up to 10,000 results).", OpenApiTypes.INT),
-    _param("cursor", "`*` to start cursor paging, then `meta.next_cursor`; null at the end."),
-    _param("group-by", "Count results per value of a field (`:include_unknown` for blanks)."),
-    _param("group_by", "Same as group-by."),
-    _param("sample", "A random sample of this many results (at most 10,000).", OpenApiTypes.INT),
-    _param("seed", "Makes a sample repeatable.", OpenApiTypes.INT),
-]
-
-
-class OpenAlexSchema(AutoSchema):
-    """One view class serves every collection: name each operation after its collection."""
-
-    def get_operation_id(self):
-        return f"openalex_{self.view.entity_name}_{self.view.operation}"
-
-    def get_tags(self):
-        return ["openalex"]
 
 
 class OpenAlexView(APIView):
@@ -141,9 +87,9 @@ class Index(OpenAlexView):
 class EntityList(OpenAlexView):
     operation = "list"
 
+    # Its parameters, with their limits, come from the collection (schema.list_parameters).
     @extend_schema(
-        parameters=LIST_PARAMETERS,
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: OpenApiTypes.OBJECT},
         description="A page of entities in OpenAlex's shape: `meta`, `results`, `group_by`. "
         + FAITHFUL,
     )
@@ -167,9 +113,8 @@ class EntityDetail(OpenAlexView):
                 "(BZW42), `random`, or for works a DOI (percent-encoded), for authors an "
                 "ORCID iD, for institutions a ROR id, for sources `issn:`.",
             ),
-            _param("select", "Root-level fields to return, comma-separated."),
         ],
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: OpenApiTypes.OBJECT},
         description=FAITHFUL,
     )
     def get(self, request, key):
@@ -182,15 +127,25 @@ class EntityDetail(OpenAlexView):
         return Response(data)
 
 
+AUTOCOMPLETE_TEXT = OpenApiParameter(
+    "q",
+    {"type": "string", "pattern": SOME_TEXT},
+    OpenApiParameter.QUERY,
+    required=True,
+    description="The start of a name, or an id (the first 200 characters are read).",
+)
+
+
 class Autocomplete(OpenAlexView):
     operation = "autocomplete"
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True),
+            AUTOCOMPLETE_TEXT,
         ],
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
-        description="Up to 10 entities whose names contain the words of `q`.",
+        responses={200: OpenApiTypes.OBJECT},
+        description="Up to 10 entities whose names contain the words of `q`, or the entity "
+        "an id in `q` names; narrowed by `filter` as the collection's list is.",
     )
     def get(self, request):
         return Response(
@@ -205,10 +160,8 @@ class AnyAutocomplete(OpenAlexView):
     operation = "autocomplete"
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True),
-        ],
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        parameters=[AUTOCOMPLETE_TEXT],
+        responses={200: OpenApiTypes.OBJECT},
         description="Up to 10 entities of any collection whose names contain the words of `q`, "
         "or the entity an id in `q` names; the most cited first.",
     )

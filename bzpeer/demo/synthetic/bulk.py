@@ -247,7 +247,8 @@ def write_held_figures(writer, cursor, first_pk: int) -> None:
     """
     authorships, works = Authorship._meta.db_table, Work._meta.db_table
     cursor.execute(
-        f"SELECT a.researcher_id, w.publication_year, w.cited_by_count FROM {authorships} a "
+        f"SELECT a.researcher_id, w.publication_year, w.cited_by_count, w.counts_by_year "
+        f"FROM {authorships} a "
         f"JOIN {works} w ON w.id = a.work_id WHERE a.researcher_id >= %s "
         f"ORDER BY a.researcher_id",
         [first_pk],
@@ -263,11 +264,13 @@ def write_held_figures(writer, cursor, first_pk: int) -> None:
                          json.dumps(f.counts_by_year)))  # fmt: skip
 
     while batch := cursor.fetchmany(10_000):
-        for researcher_id, year, cited in batch:
+        for researcher_id, year, cited, by_year in batch:
             if researcher_id != current:
                 close()
                 current, held = researcher_id, []
-            held.append(figures.HeldWork(year, cited, []))
+            if isinstance(by_year, str):  # SQLite hands JSON back as text
+                by_year = json.loads(by_year)
+            held.append(figures.HeldWork(year, cited, by_year or []))
     close()
     json_type = "jsonb" if connection.vendor == "postgresql" else "text"
     columns = [("figures_from", "text"), ("figures_works_count", "bigint"),

@@ -57,11 +57,22 @@ RESEARCHER_COLUMNS = ("id", "openalex_id", "orcid", "display_name",
                       "display_name_alternatives", "verification_level")  # fmt: skip
 WORK_COLUMNS = ("id", "openalex_id", "doi", "title", "abstract", "type", "publication_year",
                 "publication_date", "source_id", "cited_by_count", "language",
-                "referenced_works", "authors_count")  # fmt: skip
+                "referenced_works", "authors_count", "counts_by_year")  # fmt: skip
 AUTHORSHIP_COLUMNS = ("id", "work_id", "researcher_id", "position", "order", "raw_author_name")
 # A generated lab member's institution stands for what an author record would name: the
 # institution they are at now.
 AFFILIATION_COLUMNS = ("researcher_id", "institution_id", "last_known", "in_record")
+
+
+def citations_by_year(year: int, cited: int) -> list[dict]:
+    """A work's citations spread over the years since it appeared, as OpenAlex's
+    counts_by_year lists them (the last ten years, newest first, no empty years)."""
+    years = list(range(THIS_YEAR, max(year, THIS_YEAR - 9) - 1, -1))
+    if not years or cited <= 0:
+        return []
+    share, extra = divmod(cited, len(years))
+    counts = [share + (1 if i < extra else 0) for i in range(len(years))]
+    return [{"year": y, "cited_by_count": n} for y, n in zip(years, counts, strict=True) if n]
 
 
 def synthetic_orcid(ordinal: int) -> str:
@@ -417,7 +428,8 @@ class Generator:
                 language = "en" if rng.random() < 0.95 else rng.choice(LANGUAGES)
                 pk = work_pk + i
                 works.append((pk, openalex_id, doi, title, abstract, kind, year, published,
-                              source, cited, language, references, len(authors)))  # fmt: skip
+                              source, cited, language, references, len(authors),
+                              citations_by_year(year, cited)))  # fmt: skip
                 last = len(authors) - 1
                 for order, author in enumerate(authors):
                     position = "first" if order == 0 else "last" if order == last else "middle"

@@ -7,6 +7,7 @@ from works.models import Researcher
 from works.models.researchers import LIVE
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
     Group,
@@ -22,6 +23,7 @@ from .base import (
     related_id,
     researcher_search,
 )
+from .entity_filters import AUTHOR_FILTERS
 
 AUTHOR_ID = own_id("authors")
 # Root-level fields (for `select`): OpenAlex's author object across its schema eras.
@@ -57,6 +59,28 @@ def _last_known():
 
 LAST_KNOWN_OF_AUTHOR = related_id("institutions", _last_known, "institution", "researcher_id")
 
+
+def _affiliation_groups(prefix: str, rows) -> dict[str, Group]:
+    """Authors counted per institution they are known at (and its country, type, ROR id)."""
+
+    def of(qs):
+        return rows().filter(researcher__in=qs.values("pk"))
+
+    groups = {
+        f"{prefix}.id": Group(
+            of,
+            "institution_id",
+            "institution__display_name",
+            count="researcher_id",
+            entity="institutions",
+            openalex="institution__openalex_id",
+        )
+    }
+    for column in ("country_code", "type", "ror"):
+        groups[f"{prefix}.{column}"] = Group(of, f"institution__{column}", count="researcher_id")
+    return groups
+
+
 AUTHORS = Entity(
     name="authors",
     entity_type="author",
@@ -66,6 +90,7 @@ AUTHORS = Entity(
     load=load_authors,
     serialize=serializers.author,
     filters={
+        **AUTHOR_FILTERS,
         **id_filters(AUTHOR_ID),
         "orcid": orcid("orcid"),
         "ids.orcid": orcid("orcid"),
@@ -83,6 +108,18 @@ AUTHORS = Entity(
         "cited_by_count": Sort("cited_by_count"),
     },
     groups={
+        **_affiliation_groups("affiliations.institution", _affiliations),
+        **_affiliation_groups("last_known_institution", _last_known),
+        **_affiliation_groups("last_known_institutions", _last_known),
+        "affiliations.institution.lineage": DocGroup("$.affiliations[*].institution.lineage[*]"),
+        **dict.fromkeys(
+            ("x_concepts.id", "concepts.id"), DocGroup("$.x_concepts[*]", "id", "display_name")
+        ),
+        "topics.id": DocGroup("$.topics[*]", "id", "display_name"),
+        "works_count": Group(lambda qs: qs, "works_count"),
+        "cited_by_count": Group(lambda qs: qs, "cited_by_count"),
+        "summary_stats.h_index": Group(lambda qs: qs, "h_index"),
+        "summary_stats.i10_index": Group(lambda qs: qs, "i10_index"),
         "last_known_institutions.id": Group(
             lambda qs: _last_known().filter(researcher__in=qs.values("pk")),
             "institution_id",

@@ -23,7 +23,7 @@ from works.models import (
 )
 
 from .. import ids
-from ..filters import QueryError, split_comparison
+from ..documents import comparisons, invalid
 
 MAX_COUNT = 2**31 - 1
 TYPE_PREFIX = "https://openalex.org/types/"
@@ -72,9 +72,33 @@ class Entity:
     # The rows lists and autocomplete show (authors merged into another record are hidden).
     listed: Q = field(default_factory=Q)
 
+    def __post_init__(self):
+        # Every entity keeps its record's updated_date: what an incremental sync asks after.
+        self.filters = {**UPDATED_DATE_FILTERS, **self.filters}
 
-def invalid(key: str, text: str, why: str) -> QueryError:
-    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})")
+
+def updated_date(key: str, lookup: str, *, end_of_day: bool) -> FilterBuilder:
+    """``from_updated_date`` / ``to_updated_date``: a date, or a date and time (UTC unless the
+    value says otherwise), as OpenAlex takes them."""
+
+    def build(text):
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise invalid(key, text, "expects a date YYYY-MM-DD or an ISO date-time") from None
+        if len(text) == 10 and end_of_day:
+            moment += dt.timedelta(days=1, microseconds=-1)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return Q(**{f"updated_date__{lookup}": moment})
+
+    return build
+
+
+UPDATED_DATE_FILTERS = {
+    key: updated_date(key, lookup, end_of_day=lookup == "lte")
+    for key, lookup in (("from_updated_date", "gte"), ("to_updated_date", "lte"))
+}
 
 
 def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
@@ -116,13 +140,40 @@ def fk_id(entity: str, relation: str) -> FilterBuilder:
     return build
 
 
-def number(column: str, high: int = MAX_COUNT) -> FilterBuilder:
+def number(column: str, high: int = MAX_COUNT, *, decimal: bool = False) -> FilterBuilder:
+    """A typed number: `5`, `>5`, `<5`, a range `2018-2020` (`2018-`, `-2020`), or `null`."""
+    lookups = {"==": "", "<": "__lt", ">": "__gt", ">=": "__gte", "<=": "__lte"}
+
     def build(text):
-        op, digits = split_comparison(text)
-        if not digits.isdigit() or int(digits) > high:
-            raise invalid(column, text, f"expects a whole number up to {high}")
-        suffix = {"=": "", "<": "__lt", ">": "__gt"}[op]
-        return Q(**{column + suffix: int(digits)})
+        if text.lower() == "null":
+            return Q(**{f"{column}__isnull": True})
+        query = Q()
+        for op, value in comparisons(column, text, decimal=decimal):
+            if not decimal and not 0 <= value <= high:
+                raise invalid(column, text, f"expects a whole number up to {high}")
+            query &= Q(**{column + lookups[op]: value})
+        return query
+
+    return build
+
+
+def updated(suffix: str) -> FilterBuilder:
+    """`from_updated_date` / `to_updated_date`: the record's own date, else when BZPEER wrote it."""
+
+    def build(text):
+        try:
+            value = dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise invalid("updated_date", text, "expects an ISO date or date-time") from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        if suffix == "__lte" and len(text.strip()) == 10 and value.year < dt.MAXYEAR:
+            value, suffix_used = value + dt.timedelta(days=1), "__lt"  # the whole day
+        else:
+            suffix_used = suffix
+        return Q(**{f"updated_date{suffix_used}": value}) | Q(
+            updated_date__isnull=True, **{f"updated_at{suffix_used}": value}
+        )
 
     return build
 
@@ -151,6 +202,18 @@ def boolean(when_true: Q) -> FilterBuilder:
         if text.lower() not in {"true", "false"}:
             raise invalid("boolean", text, "expects true or false")
         return when_true if text.lower() == "true" else ~when_true
+
+    return build
+
+
+def typed_flag(column: str) -> FilterBuilder:
+    """A nullable true/false column: `true`, `false` (as stated), `null` (not stated)."""
+
+    def build(text):
+        value = {"true": True, "false": False, "null": None}.get(text.lower(), "bad")
+        if value == "bad":
+            raise invalid(column, text, "expects true or false")
+        return Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
 
     return build
 

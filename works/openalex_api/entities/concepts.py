@@ -3,14 +3,17 @@
 from works.models import Concept
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
+    Group,
     figure_sorts,
     id_filters,
     number,
     own_id,
     words_in,
 )
+from .entity_filters import CONCEPT_FILTERS
 
 CONCEPT_ID = own_id("concepts")
 
@@ -43,11 +46,16 @@ CONCEPTS = Entity(
     load=lambda qs: qs,
     serialize=serializers.concept,
     filters={
+        **CONCEPT_FILTERS,
         **id_filters(CONCEPT_ID),
         "level": number("level", 32767),
     },
     search=words_in("display_name"),
     sorts=figure_sorts(),
+    groups={
+        "level": Group(lambda qs: qs, "level"),
+        "ancestors.id": DocGroup("$.ancestors[*]", "id", "display_name"),
+    },
     autocomplete_order=("display_name", "pk"),
     hint=lambda row: f"level {row.level}" if row.level is not None else None,
     external_id=lambda row: row.wikidata or None,

@@ -3,14 +3,17 @@
 from works.models import Funder
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
+    Group,
     figure_sorts,
     id_filters,
     own_id,
     text_exact,
     words_in,
 )
+from .entity_filters import FUNDER_FILTERS
 
 FUNDER_ID = own_id("funders")
 
@@ -44,10 +47,15 @@ FUNDERS = Entity(
     load=lambda qs: qs,
     serialize=serializers.funder,
     filters={
+        **FUNDER_FILTERS,
         **id_filters(FUNDER_ID),
         "country_code": text_exact("country_code"),
     },
     search=words_in("display_name"),
     sorts=figure_sorts(),
+    groups={
+        "country_code": Group(lambda qs: qs, "country_code"),
+        "roles.role": DocGroup("$.roles[*].role"),
+    },
     hint=lambda row: row.country_code or None,
 )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from works.models import Institution
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
     Group,
@@ -15,6 +16,7 @@ from .base import (
     text_exact,
     words_in,
 )
+from .entity_filters import INSTITUTION_FILTERS
 
 INSTITUTION_ID = own_id("institutions")
 
@@ -58,6 +60,7 @@ INSTITUTIONS = Entity(
     load=lambda qs: qs,
     serialize=serializers.institution,
     filters={
+        **INSTITUTION_FILTERS,
         **id_filters(INSTITUTION_ID),
         "ror": lambda text: _lookup_ror("ror:" + text.removeprefix("ror:")) or Q(pk__in=[]),
         "country_code": text_exact("country_code"),
@@ -67,6 +70,13 @@ INSTITUTIONS = Entity(
     sorts=figure_sorts(),
     groups={
         "country_code": Group(lambda qs: qs, "country_code"),
+        "lineage": DocGroup("$.lineage[*]"),
+        "is_super_system": DocGroup("$.is_super_system"),
+        "repositories.id": DocGroup("$.repositories[*]", "id", "display_name"),
+        "topics.id": DocGroup("$.topics[*]", "id", "display_name"),
+        "x_concepts.id": DocGroup("$.x_concepts[*]", "id", "display_name"),
+        "works_count": Group(lambda qs: qs, "works_count"),
+        "cited_by_count": Group(lambda qs: qs, "cited_by_count"),
         "type": Group(lambda qs: qs, "type"),
     },
     hint=lambda row: row.country_code or None,

@@ -3,14 +3,17 @@
 from works.models import Publisher
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
+    Group,
     figure_sorts,
     id_filters,
     number,
     own_id,
     words_in,
 )
+from .entity_filters import PUBLISHER_FILTERS
 
 PUBLISHER_ID = own_id("publishers")
 
@@ -46,10 +49,16 @@ PUBLISHERS = Entity(
     load=lambda qs: qs,
     serialize=serializers.publisher,
     filters={
+        **PUBLISHER_FILTERS,
         **id_filters(PUBLISHER_ID),
         "hierarchy_level": number("hierarchy_level", 32767),
     },
     search=words_in("display_name"),
     sorts=figure_sorts(),
+    groups={
+        "hierarchy_level": Group(lambda qs: qs, "hierarchy_level"),
+        "country_codes": DocGroup("$.country_codes[*]"),
+        "lineage": DocGroup("$.lineage[*]"),
+    },
     hint=lambda row: ", ".join(row.country_codes) or None,
 )

@@ -4,7 +4,8 @@ from django.db.models import Q
 
 from works.models import Source
 
-from .. import serializers
+from .. import ids, serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
     Group,
@@ -14,6 +15,7 @@ from .base import (
     text_exact,
     words_in,
 )
+from .entity_filters import SOURCE_FILTERS
 
 SOURCE_ID = own_id("sources")
 
@@ -65,14 +67,27 @@ SOURCES = Entity(
     load=lambda qs: qs,
     serialize=serializers.source,
     filters={
+        **SOURCE_FILTERS,
         **id_filters(SOURCE_ID),
         "issn_l": text_exact("issn_l"),
-        "issn": text_exact("issn_l"),
         "type": text_exact("type"),
     },
     search=words_in("display_name"),
     sorts=figure_sorts(),
-    groups={"type": Group(lambda qs: qs, "type")},
+    groups={
+        "type": Group(lambda qs: qs, "type"),
+        "is_oa": Group(lambda qs: qs, "is_oa"),
+        "is_in_doaj": Group(lambda qs: qs, "is_in_doaj"),
+        "country_code": Group(lambda qs: qs, "country_code"),
+        "host_organization": Group(
+            lambda qs: qs, "host_organization", "host_organization_name", prefix=ids.OPENALEX_BASE
+        ),
+        "is_core": DocGroup("$.is_core"),
+        "host_organization_lineage": DocGroup("$.host_organization_lineage[*]"),
+        "apc_usd": DocGroup("$.apc_usd"),
+        "topics.id": DocGroup("$.topics[*]", "id", "display_name"),
+        "x_concepts.id": DocGroup("$.x_concepts[*]", "id", "display_name"),
+    },
     hint=lambda row: row.host_organization_name or None,
     lookup=lambda key: Q(issn_l__iexact=key[5:]) if key.lower().startswith("issn:") else None,
 )

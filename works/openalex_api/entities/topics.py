@@ -3,6 +3,7 @@
 from works.models import Topic
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     Entity,
     Group,
@@ -11,6 +12,7 @@ from .base import (
     own_id,
     words_in,
 )
+from .entity_filters import TOPIC_FILTERS
 
 TOPIC_ID = own_id("topics")
 
@@ -41,11 +43,15 @@ TOPICS = Entity(
     load=lambda qs: qs,
     serialize=serializers.topic,
     filters={
+        **TOPIC_FILTERS,
         **id_filters(TOPIC_ID),
     },
     search=words_in("display_name"),
     sorts=figure_sorts(),
     groups={
+        "domain.id": DocGroup("$.domain", "id", "display_name"),
+        "field.id": DocGroup("$.field", "id", "display_name"),
+        "subfield.id": DocGroup("$.subfield", "id", "display_name"),
         "domain.display_name": Group(lambda qs: qs, "domain"),
         "field.display_name": Group(lambda qs: qs, "field"),
         "subfield.display_name": Group(lambda qs: qs, "subfield"),

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from works.models import Authorship, Work, WorkConcept, WorkTopic
 
 from .. import serializers
+from ..grouping import DocGroup
 from .base import (
     TYPE_PREFIX,
     Entity,
@@ -27,6 +28,7 @@ from .base import (
     text_exact,
     words_in,
 )
+from .work_filters import WORK_FILTERS
 
 # Root-level fields (for `select`): OpenAlex's work object across its schema eras.
 WORK_FIELDS = (
@@ -108,6 +110,66 @@ CONCEPT_OF_WORK = related_id("concepts", WorkConcept.objects.all, "concept", "wo
 SOURCE_OF_WORK = fk_id("sources", "source")
 
 
+def _has(condition: Q):
+    """`true`/`false` as a group key: whether the row meets the condition."""
+    return Case(When(condition, then=Value("true")), default=Value("false"))
+
+
+WORK_DOC_GROUPS = {
+    "authorships.countries": DocGroup("$.authorships[*].countries[*]"),
+    "authorships.institutions.lineage": DocGroup("$.authorships[*].institutions[*].lineage[*]"),
+    "corresponding_author_ids": DocGroup("$.corresponding_author_ids[*]"),
+    "corresponding_institution_ids": DocGroup("$.corresponding_institution_ids[*]"),
+    "keywords.id": DocGroup("$.keywords[*]", "id", "display_name"),
+    "primary_topic.id": DocGroup("$.primary_topic", "id", "display_name"),
+    "sustainable_development_goals.id": DocGroup(
+        "$.sustainable_development_goals[*]", "id", "display_name"
+    ),
+    "funders.id": DocGroup("$.funders[*]", "id", "display_name"),
+    "grants.funder": DocGroup("$.grants[*]", "funder", "funder_display_name"),
+    **{
+        f"{prefix}.{level}.id": DocGroup(f"$.{path}.{level}", "id", "display_name")
+        for prefix, path in (("primary_topic", "primary_topic"), ("topics", "topics[*]"))
+        for level in ("domain", "field", "subfield")
+    },
+    **{
+        f"{name}.source.id": DocGroup(f"$.{path}.source", "id", "display_name")
+        for name, path in (("locations", "locations[*]"), ("best_oa_location", "best_oa_location"))
+    },
+    "repository": DocGroup("$.locations[*].source", "id", "display_name"),
+    **{
+        f"{name}.{field}": DocGroup(f"$.{path}.{field}")
+        for name, path in (
+            ("primary_location", "primary_location"),
+            ("best_oa_location", "best_oa_location"),
+            ("locations", "locations[*]"),
+        )
+        for field in ("license", "version", "is_oa", "source.type", "source.is_in_doaj")
+    },
+    "version": DocGroup("$.locations[*].version"),
+    **{
+        name: DocGroup(f"$.{name}")
+        for name in (
+            "has_fulltext",
+            "fulltext_origin",
+            "is_paratext",
+            "type_crossref",
+            "open_access.any_repository_has_fulltext",
+            "apc_list.currency",
+            "apc_paid.currency",
+            "citation_normalized_percentile.is_in_top_1_percent",
+            "citation_normalized_percentile.is_in_top_10_percent",
+            "countries_distinct_count",
+            "institutions_distinct_count",
+            "locations_count",
+            "concepts_count",
+            "referenced_works_count",
+        )
+    },
+    "indexed_in": DocGroup("$.indexed_in[*]"),
+}
+
+
 def AUTHOR_ORCID_OF_WORK(text: str) -> Q:  # noqa: N802 (a filter, named like its siblings)
     authorships = Authorship.objects.filter(orcid("researcher__orcid")(text))
     return Q(pk__in=authorships.values("work_id"))
@@ -154,11 +216,11 @@ WORKS = Entity(
         "type": text_exact("type", TYPE_PREFIX),
         "language": text_exact("language"),
         "cited_by_count": number("cited_by_count"),
+        **WORK_FILTERS,
         "primary_location.source.id": SOURCE_OF_WORK,
-        "locations.source.id": SOURCE_OF_WORK,
+        "journal": SOURCE_OF_WORK,
         "source.id": SOURCE_OF_WORK,
         "topics.id": TOPIC_OF_WORK,
-        "primary_topic.id": TOPIC_OF_WORK,
         "concepts.id": CONCEPT_OF_WORK,
         "concept.id": CONCEPT_OF_WORK,
         "has_doi": boolean(~Q(doi="")),
@@ -173,6 +235,31 @@ WORKS = Entity(
         "title": Sort("title"),
     },
     groups={
+        **WORK_DOC_GROUPS,
+        **dict.fromkeys(("is_oa", "open_access.is_oa"), Group(lambda qs: qs, "is_oa")),
+        **dict.fromkeys(("oa_status", "open_access.oa_status"), Group(lambda qs: qs, "oa_status")),
+        "is_retracted": Group(lambda qs: qs, "is_retracted"),
+        "authors_count": Group(lambda qs: qs, "authors_count"),
+        "cited_by_count": Group(lambda qs: qs, "cited_by_count"),
+        "has_doi": Group(lambda qs: qs.annotate(has_doi=_has(~Q(doi=""))), "has_doi"),
+        "primary_location.source.type": Group(lambda qs: qs, "source__type"),
+        **{
+            f"{prefix}.{column}": Group(
+                lambda qs: _authorship_institutions().filter(authorship__work__in=qs.values("pk")),
+                f"institution__{column}",
+                count="authorship__work_id",
+            )
+            for prefix in ("authorships.institutions", "institutions")
+            for column in ("country_code", "type", "ror")
+        },
+        "concepts.id": Group(
+            lambda qs: WorkConcept.objects.filter(work__in=qs.values("pk")),
+            "concept_id",
+            "concept__display_name",
+            count="work_id",
+            entity="concepts",
+            openalex="concept__openalex_id",
+        ),
         "publication_year": Group(lambda qs: qs, "publication_year"),
         "type": Group(lambda qs: qs, "type", prefix=TYPE_PREFIX),
         "language": Group(lambda qs: qs, "language"),
@@ -213,3 +300,5 @@ WORKS = Entity(
     external_id=lambda row: f"https://doi.org/{row.doi}" if row.doi else None,
     lookup=_lookup_doi,
 )
+WORKS.groups["institutions.id"] = WORKS.groups["authorships.institutions.id"]
+WORKS.groups["author.id"] = WORKS.groups["authorships.author.id"]

@@ -1,0 +1,178 @@
+"""import_openalex --workers: a snapshot imported one Celery task per part, in phases.
+
+Tasks run in-process here (the session's eager Celery); tests/works/test_import_worker.py runs a
+real worker process.
+"""
+
+import json
+import shutil
+import time
+
+import psycopg
+import pytest
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection
+
+from tests.conftest import REAL_DATA
+from tests.works.canonical import canonical, empty_tables
+from tests.works.test_import import run
+from tests.works.test_manifest import gzip_lines
+from works import runs
+from works.models import ImportPart, ImportRun, Work
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GO = REAL_DATA / "max-planck-innovation-competition+go-openalex" / "sample" / "openalex"
+OLD_PART = GO / "works" / "updated_date=2021-11-03" / "part_000"  # 50 works
+
+
+@pytest.fixture
+def snapshot(tmp_path):
+    """The go-openalex sample's entity folders, with the 2021 works part split in three."""
+    root = tmp_path / "openalex"
+    shutil.copytree(GO, root)
+    shutil.rmtree(root / "works" / "updated_date=2021-11-03")
+    lines = OLD_PART.read_bytes().splitlines(keepends=True)
+    for n, chunk in enumerate((lines[:20], lines[20:35], lines[35:])):
+        gzip_lines(root / "works" / f"updated_date=2021-11-0{n + 3}" / "part_000.gz", chunk)
+    return root
+
+
+def test_workers_import_the_same_as_one_process(snapshot):
+    # One record a batch: an entity known only from short copies takes the name of the first
+    # copy its batch holds, so batch boundaries (which a part ends) would choose among the
+    # copies' spellings, in one process as much as in workers.
+    single_out, _ = run(snapshot, partial=True, batch_size=1)
+    single = canonical()
+    assert sum(single["Work"].values()) == 78
+    empty_tables()
+
+    out, _ = run(snapshot, workers=True, partial=True, batch_size=1)
+
+    assert "Started import run" in out
+    assert canonical() == single
+    imported = ImportRun.objects.get()
+    assert imported.state == ImportRun.State.DONE
+    refreshed = imported.researchers_refreshed
+    assert refreshed > 100 and f"refreshed {refreshed} researcher(s)" in single_out
+    parts = ImportPart.objects.filter(run=imported)
+    assert set(parts.values_list("state", flat=True)) == {"done"}
+    assert {p.entity: p.phase for p in parts} == {
+        "authors": 1,
+        "concepts": 0,
+        "funders": 0,
+        "institutions": 0,
+        "publishers": 0,
+        "sources": 0,
+        "works": 2,
+    }
+    works_part = parts.get(path__endswith="updated_date=2023-05-16/part_000")
+    assert (works_part.expected_records, works_part.records) == (27, 27)
+    assert f"Import run {imported.pk} done: 17 part(s) done, 0 failed" in out
+
+
+def test_snapshot_with_missing_parts_is_refused_without_partial(snapshot):
+    with pytest.raises(CommandError, match="--partial"):
+        run(snapshot, workers=True)
+
+    assert not ImportRun.objects.exists()
+
+
+def test_restarted_run_resumes_and_never_reimports_a_done_part(snapshot):
+    started, created = runs.import_run_start(source=snapshot, partial=True)
+    assert created
+    first = started.parts.filter(phase=0).order_by("path").first()
+    runs.import_part_run(part_id=first.pk, worker="earlier")  # then the command stopped
+
+    out, _ = run(snapshot, workers=True, partial=True)
+
+    assert f"Resuming import run {started.pk}" in out
+    assert ImportRun.objects.count() == 1
+    first.refresh_from_db()
+    assert (first.attempts, first.claimed_by, first.state) == (1, "earlier", "done")
+    assert set(started.parts.values_list("attempts", flat=True)) == {1}
+    assert Work.objects.count() == 78
+
+
+def test_corrupt_part_fails_alone_and_the_run_goes_on(snapshot):
+    broken = snapshot / "works" / "updated_date=2021-11-04" / "part_000.gz"
+    broken.write_bytes(broken.read_bytes()[:-200])  # cut short
+    garbage = snapshot / "works" / "updated_date=2021-11-05" / "part_000.gz"
+    garbage.write_bytes(b"\x1f\x8b" + b"not really gzip" * 20)
+
+    with pytest.raises(CommandError, match="2 part"):
+        run(snapshot, workers=True, partial=True)
+
+    imported = ImportRun.objects.get()
+    assert imported.state == ImportRun.State.FAILED
+    failed = {p.path: p for p in imported.parts.filter(state="failed")}
+    assert set(failed) == {str(broken), str(garbage)}
+    assert "cannot read the file" in failed[str(broken)].error_lines[0]
+    assert failed[str(broken)].errors >= 1 and failed[str(broken)].records < 15
+    assert imported.parts.filter(state="done").count() == imported.parts.count() - 2
+    # The other works parts are in, and the broken part's whole records too.
+    assert Work.objects.count() >= 78 - 15 - 15
+
+
+def test_short_part_against_its_manifest_fails(tmp_path):
+    works = tmp_path / "openalex" / "works"
+    lines = OLD_PART.read_bytes().splitlines(keepends=True)
+    gzip_lines(works / "updated_date=2024-01-01" / "part_000.gz", lines[:10])
+    entry = "s3://openalex/data/works/updated_date=2024-01-01/part_000.gz"
+    (works / "manifest").write_text(
+        json.dumps({"entries": [{"url": entry, "meta": {"record_count": 12}}]})
+    )
+
+    with pytest.raises(CommandError, match="1 part"):
+        run(tmp_path / "openalex", workers=True)
+
+    part = ImportPart.objects.get()
+    assert part.state == "failed"
+    assert part.error_lines[0].endswith("the manifest lists 12 record(s), 10 read")
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    return (
+        f"host={settings['HOST'] or 'localhost'} user={settings['USER']} dbname={settings['NAME']}"
+    )
+
+
+def test_part_held_by_another_worker_is_not_claimed(snapshot):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    part = started.parts.first()
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [runs.LOCK_NAMESPACE, part.pk])
+        ImportPart.objects.filter(pk=part.pk).update(state="running", claimed_by="other")
+
+        with pytest.raises(runs.PartHeld):
+            runs.import_part_claim(part_id=part.pk, worker="me")
+        assert runs.orphaned_parts(started).count() == 0
+    # The other worker's connection is gone (its server process ends a moment later): its
+    # part may be claimed again.
+    deadline = time.monotonic() + 10
+    while not runs.orphaned_parts(started).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(runs.orphaned_parts(started)) == [part]
+    assert runs.import_part_claim(part_id=part.pk, worker="me") is True
+    part.refresh_from_db()
+    assert (part.claimed_by, part.attempts) == ("me", 1)
+
+
+def test_done_part_is_never_claimed_again(snapshot):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    part = started.parts.first()
+    runs.import_part_run(part_id=part.pk, worker="first")
+
+    assert runs.import_part_run(part_id=part.pk, worker="second") is None
+    part.refresh_from_db()
+    assert (part.attempts, part.claimed_by) == (1, "first")
+
+
+def test_two_runs_on_one_snapshot_are_one_run(snapshot):
+    first, created = runs.import_run_start(source=snapshot, partial=True)
+    second, created_again = runs.import_run_start(source=snapshot, partial=True)
+
+    assert created and not created_again and second.pk == first.pk
+    with pytest.raises(IntegrityError):
+        ImportRun.objects.create(source=first.source)  # the database refuses a second

@@ -1,0 +1,155 @@
+"""Set-based writes on PostgreSQL: whole batches as arrays or COPY, a few statements each.
+
+The importer and the derived-row refresh send a batch as one statement per table (PostgreSQL
+arrays unnested into rows, or COPY into a temporary table) instead of one statement per row or
+an ORM bulk call: measured, the ORM's model instances and SQL compilation cost more than the
+database's own work. The embedded SQLite mode keeps the ORM code paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import psycopg
+from django.db import connection, models
+from psycopg.types.json import Jsonb
+
+__all__ = [
+    "Jsonb",
+    "array_value",
+    "copy_into",
+    "cursor",
+    "insert_rows",
+    "is_postgres",
+    "quote",
+    "staging_table",
+    "table",
+]
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class Cursor(psycopg.Cursor):
+    """Raises Django's database errors (IntegrityError...), as the ORM's cursors do."""
+
+    def execute(self, *args, **kwargs):
+        with connection.wrap_database_errors:
+            return super().execute(*args, **kwargs)
+
+
+def cursor() -> Cursor:
+    """A psycopg cursor on Django's connection, binding parameters on the server.
+
+    Django's own cursor binds client-side, quoting every array element into the SQL text.
+    """
+    connection.ensure_connection()
+    return Cursor(connection.connection)
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table(model) -> str:
+    return quote(model._meta.db_table)
+
+
+def staging_table(cur: Cursor, name: str, columns: str) -> str:
+    """An empty temporary table of this connection (created once, emptied for each use).
+
+    ON COMMIT DELETE ROWS empties it after each transaction; the TRUNCATE also empties it
+    between batches of one outer transaction (a test, a caller's atomic block).
+    """
+    cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DELETE ROWS")
+    cur.execute(f"TRUNCATE {name}")
+    return name
+
+
+def copy_into(cur: Cursor, name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """COPY rows into a table (JSON values wrapped in Jsonb)."""
+    sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+    with connection.wrap_database_errors, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def array_value(field, value):
+    """A field's value as an element of an array parameter."""
+    if isinstance(field, models.JSONField):
+        return None if value is None else Jsonb(value)
+    return field.get_db_prep_save(value, connection)
+
+
+def _defaults(model, given: set[str]) -> list[tuple]:
+    """(column, cast, value or None for now()) of the columns an insert does not give."""
+    found = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in given or field.name in given:
+            continue
+        cast = field.db_type(connection)
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            found.append((field.column, cast, None))
+            continue
+        value = field.get_default()
+        if value is None and field.null:
+            continue
+        found.append((field.column, cast, array_value(field, value)))
+    return found
+
+
+def insert_rows(
+    model,
+    fields: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    conflict: str,
+    update: Sequence[str] = (),
+    where: str = "",
+    returning: str = "",
+    cur: Cursor | None = None,
+) -> list[tuple]:
+    """INSERT rows (tuples in the order of ``fields``) from arrays, one statement.
+
+    Columns not given get the model's defaults (``now()`` for auto dates). On a conflict with
+    ``conflict`` (a column list) the ``update`` fields are set from the new row when ``where``
+    holds (SQL over ``t``, the stored row, and ``EXCLUDED``), else nothing is done. Returns the
+    rows of ``returning`` (SQL over the written rows), if given.
+    """
+    if not rows:
+        return []
+    cur = cur or cursor()
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    columns = [quote(f.column) for f in given]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
+    values = [[array_value(f, row[i]) for row in rows] for i, f in enumerate(given)]
+    extra = _defaults(model, set(fields))
+    selects, params = [], []
+    for _, cast, value in extra:
+        if value is None:
+            selects.append("now()")
+        else:
+            selects.append(f"%s::{cast}")
+            params.append(value)
+    all_columns = columns + [quote(column) for column, _, _ in extra]
+    sql = (
+        f"INSERT INTO {table(model)} AS t ({', '.join(all_columns)}) "
+        f"SELECT v.*{''.join(', ' + s for s in selects)} "
+        f"FROM unnest({arrays}) AS v({', '.join(columns)}) "
+        f"ON CONFLICT ({conflict}) "
+    )
+    if update:
+        sets = ", ".join(
+            f"{quote(meta.get_field(n).column)} = EXCLUDED.{quote(meta.get_field(n).column)}"
+            for n in update
+        )
+        sql += f"DO UPDATE SET {sets}" + (f" WHERE {where}" if where else "")
+    else:
+        sql += "DO NOTHING"
+    if returning:
+        sql += f" RETURNING {returning}"
+    # The defaults come first in the SQL text, then the arrays.
+    cur.execute(sql, [*params, *values])
+    return cur.fetchall() if returning else []

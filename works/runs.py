@@ -1,0 +1,349 @@
+"""A snapshot import spread over Celery workers: start or resume a run, claim and import a part,
+go on to the next phase, refresh the touched researchers once at the end.
+
+Phases follow the entities' dependencies (institutions, sources, topics, concepts, publishers
+and funders; then authors; then works), so that the result is the one a single-process import
+of the same files gives. Every part is imported with ``openalex_import(refresh=False)``: the
+upserts are idempotent, so a part whose worker died is simply run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from . import openalex
+from .importer import ImportResult, openalex_import
+from .models import ImportPart, ImportRun, ImportRunResearcher
+from .openalex.manifest import ManifestReport, check_manifests, short_line
+from .services import researchers_changed
+
+logger = logging.getLogger(__name__)
+
+State = ImportPart.State
+# Entity folders by phase; a folder of another name (keywords, subfields...) goes first, and a
+# file outside any entity folder last (it may hold works).
+PHASES = {"authors": 1, "works": 2}
+LAST_PHASE = 2
+# The advisory locks of parts being imported: (this namespace, the part's id).
+LOCK_NAMESPACE = 0x425A5052  # "BZPR"
+KEPT_ERROR_LINES = 50
+TOUCHED_BATCH = 5000
+# A batch lost to a deadlock between two parts is written again: the part is run again.
+TRANSIENT = ("deadlock detected", "could not serialize access")
+TRANSIENT_ATTEMPTS = 3
+
+
+class SnapshotIncomplete(Exception):
+    """The manifests list parts that are not there (and the run was not said to be partial)."""
+
+    def __init__(self, report: ManifestReport, lines: list[str]):
+        self.report = report
+        self.lines = lines
+        super().__init__(f"{len(lines)} problem(s) with the snapshot's manifests")
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    path: Path
+    entity: str
+    phase: int
+    expected_records: int | None
+
+
+def snapshot_parts(root: Path, report: ManifestReport) -> list[PartSpec]:
+    """Every file to import under a snapshot folder (or one entity folder), with its phase."""
+    root = Path(root)
+    expected = {path.resolve(): count for path, count in report.expected_counts().items()}
+    files, _ = openalex.find_input_files([root])
+    specs = []
+    for file in files:
+        relative = file.relative_to(root).parts
+        entity = relative[0] if len(relative) > 1 else root.name
+        phase = PHASES.get(entity, 0) if len(relative) > 1 or entity in PHASES else LAST_PHASE
+        if entity == "merged_ids":
+            continue  # not records: applied by import_merged_ids or sync_openalex
+        specs.append(PartSpec(file.resolve(), entity, phase, expected.get(file.resolve())))
+    return specs
+
+
+def import_run_start(
+    *, source: Path, partial: bool = False, batch_size: int | None = None
+) -> tuple[ImportRun, bool]:
+    """Start a run over a snapshot folder, or return the unfinished run on it (resumed).
+
+    Raises SnapshotIncomplete when a manifest cannot be read, or lists a part that is missing
+    and the run is not ``partial``.
+    """
+    resolved = str(Path(source).resolve())
+    existing = ImportRun.objects.filter(source=resolved, state=ImportRun.State.RUNNING).first()
+    if existing is not None:
+        return existing, False
+    report = check_manifests([source], count=False)
+    problems = report.unreadable + ([] if partial else report.missing_lines())
+    if problems:
+        raise SnapshotIncomplete(report, problems)
+    specs = snapshot_parts(Path(source), report)
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                source=resolved,
+                partial=partial,
+                batch_size=batch_size,
+                phase=min((spec.phase for spec in specs), default=0),
+            )
+            ImportPart.objects.bulk_create(
+                ImportPart(
+                    run=run,
+                    path=str(spec.path),
+                    entity=spec.entity,
+                    phase=spec.phase,
+                    expected_records=spec.expected_records,
+                )
+                for spec in specs
+            )
+    except IntegrityError:  # another command started a run on the same folder just now
+        return ImportRun.objects.get(source=resolved, state=ImportRun.State.RUNNING), False
+    return run, True
+
+
+# --- Claims -------------------------------------------------------------------------------
+
+
+def _try_lock(part_id: int) -> bool:
+    if not settings.DATABASE_IS_POSTGRES:
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, part_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(part_id: int) -> None:
+    if settings.DATABASE_IS_POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, part_id])
+
+
+def _locked_part_ids() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+            "AND objsubid = 2 AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [LOCK_NAMESPACE],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+def orphaned_parts(run: ImportRun):
+    """Running parts whose worker is gone: its lock died with its connection (PostgreSQL), or,
+    without advisory locks, it has run longer than a part may."""
+    running = run.parts.filter(state=State.RUNNING)
+    if settings.DATABASE_IS_POSTGRES:
+        return running.exclude(pk__in=_locked_part_ids())
+    limit = timedelta(seconds=settings.BZPEER["IMPORT_PART_TIME_LIMIT"])
+    return running.filter(started_at__lt=timezone.now() - limit)
+
+
+class PartHeld(Exception):
+    """Another live process holds the part (or the connection of a killed one is not yet gone)."""
+
+
+def import_part_claim(*, part_id: int, worker: str) -> bool:
+    """Claim a queued part, or a running one whose worker died; False if it has ended, and
+    PartHeld if a live process holds it.
+
+    The advisory lock makes "held" exact: a live worker holds it, a killed one lost it with its
+    database connection. The conditional update then never claims a finished part.
+    """
+    if not _try_lock(part_id):
+        if ImportPart.objects.filter(pk=part_id, state=State.RUNNING).exists():
+            raise PartHeld(part_id)
+        return False
+    claimable = Q(state=State.QUEUED)
+    if settings.DATABASE_IS_POSTGRES:
+        claimable |= Q(state=State.RUNNING)  # we hold its lock: whoever ran it is gone
+    claimed = ImportPart.objects.filter(claimable, pk=part_id).update(
+        state=State.RUNNING,
+        attempts=F("attempts") + 1,
+        claimed_by=worker[:200],
+        started_at=timezone.now(),
+        finished_at=None,
+        records=0,
+    )
+    if not claimed:
+        _unlock(part_id)
+    return bool(claimed)
+
+
+# --- One part -----------------------------------------------------------------------------
+
+
+def _records_read(result: ImportResult) -> int:
+    unreadable = sum(1 for e in result.errors if e.message.startswith("cannot read the file"))
+    return (
+        sum(result.counts.values())
+        + sum(result.unchanged.values())
+        + sum(result.duplicates.values())
+        + sum(result.skipped.values())
+        + result.rejected
+        - unreadable
+    )
+
+
+def _touched_store(run_id: int, researcher_ids: set[int]) -> None:
+    touched = sorted(researcher_ids)
+    for start in range(0, len(touched), TOUCHED_BATCH):
+        ImportRunResearcher.objects.bulk_create(
+            [
+                ImportRunResearcher(run_id=run_id, researcher_id=pk)
+                for pk in touched[start : start + TOUCHED_BATCH]
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def _import(part: ImportPart) -> ImportResult:
+    def progress(records: int) -> None:
+        ImportPart.objects.filter(pk=part.pk).update(records=F("records") + records)
+
+    def touched(researcher_ids: set[int]) -> None:
+        # In the batch's transaction: a batch written by a worker killed later is counted, and
+        # its researchers refreshed at the end, though the part's next attempt finds it done.
+        _touched_store(part.run_id, researcher_ids)
+
+    for attempt in range(TRANSIENT_ATTEMPTS):
+        if attempt:
+            ImportPart.objects.filter(pk=part.pk).update(records=0)
+        result = openalex_import(
+            paths=[part.path],
+            batch_size=part.run.batch_size,
+            on_progress=progress,
+            on_batch_written=touched,
+            refresh=False,
+        )
+        if not any(any(t in e.message for t in TRANSIENT) for e in result.errors):
+            break
+        logger.warning("part %s lost a batch to a deadlock; importing it again", part.path)
+    return result
+
+
+def import_part_run(*, part_id: int, worker: str) -> ImportPart | None:
+    """Claim the part, import it, record how it ended; None when it has ended already (and
+    PartHeld when another process holds it)."""
+    if not import_part_claim(part_id=part_id, worker=worker):
+        return None
+    try:
+        part = ImportPart.objects.select_related("run").get(pk=part_id)
+        if not Path(part.path).is_file():
+            result = ImportResult(files=1)
+            message = "cannot read the file: the part is not there"
+            result.add_error(openalex.ParseError(part.path, 0, message))
+        else:
+            result = _import(part)
+        read = _records_read(result)
+        lines = [str(error) for error in result.errors[:KEPT_ERROR_LINES]]
+        short = part.expected_records is not None and read < part.expected_records
+        if short:
+            lines.insert(0, short_line(part.path, part.expected_records, read))
+        ImportPart.objects.filter(pk=part_id).update(
+            state=State.FAILED if (result.error_count or short) else State.DONE,
+            records=read,
+            written=sum(result.counts.values()),
+            unchanged=sum(result.unchanged.values()),
+            warnings=result.warning_count,
+            errors=result.error_count + short,
+            error_lines=lines,
+            finished_at=timezone.now(),
+        )
+    finally:
+        _unlock(part_id)
+    part.refresh_from_db()
+    return part
+
+
+# --- Phases and the end of a run ----------------------------------------------------------
+#
+# Queueing is in works.tasks, beside the tasks it sends: tasks imports this module, never the
+# other way round.
+
+
+def queued_parts(run: ImportRun) -> list[int]:
+    """The parts of the run's phase waiting for a worker."""
+    return list(run.parts.filter(phase=run.phase, state=State.QUEUED).values_list("pk", flat=True))
+
+
+def requeue_orphans(run: ImportRun) -> list[int]:
+    """Put the parts of dead workers back in the queue; return them."""
+    with transaction.atomic():
+        orphans = list(
+            orphaned_parts(run).select_for_update(skip_locked=True).values_list("pk", flat=True)
+        )
+        ImportPart.objects.filter(pk__in=orphans, state=State.RUNNING).update(state=State.QUEUED)
+    return orphans
+
+
+def import_run_advance(*, run_id: int) -> tuple[str, list[int]]:
+    """When every part of the run's phase has ended, go on to the next phase.
+
+    Return ``("phase", part ids)`` to queue the next phase's parts, ``("finish", [])`` when no
+    phase is left, ``("wait", [])`` while the phase is still under way.
+    """
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        if run.state != ImportRun.State.RUNNING:
+            return "wait", []
+        if run.parts.filter(phase=run.phase, state__in=[State.QUEUED, State.RUNNING]).exists():
+            return "wait", []
+        following = run.parts.filter(phase__gt=run.phase).order_by("phase").first()
+        if following is None:
+            return "finish", []
+        run.phase = following.phase
+        run.save(update_fields=["phase"])
+        return "phase", queued_parts(run)
+
+
+def import_run_finish(*, run_id: int) -> ImportRun:
+    """Refresh every researcher the run touched, once, and record how the run ended."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        unfinished = run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
+        if run.state != ImportRun.State.RUNNING or unfinished:
+            return run
+        touched = ImportRunResearcher.objects.filter(run=run).values_list(
+            "researcher_id", flat=True
+        )
+        touched = list(touched)
+        if touched:
+            researchers_changed(researcher_ids=touched)
+        failed = run.parts.filter(state=State.FAILED).exists()
+        run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
+        run.finished_at = timezone.now()
+        run.researchers_refreshed = len(touched)
+        run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
+        ImportRunResearcher.objects.filter(run=run).delete()
+    return run
+
+
+def import_run_progress(run: ImportRun) -> dict:
+    """Parts by state, and records read and expected, in one query."""
+    figures = run.parts.aggregate(
+        parts=Count("pk"),
+        queued=Count("pk", filter=Q(state=State.QUEUED)),
+        running=Count("pk", filter=Q(state=State.RUNNING)),
+        done=Count("pk", filter=Q(state=State.DONE)),
+        failed=Count("pk", filter=Q(state=State.FAILED)),
+        records=Sum("records", default=0),
+        expected=Sum("expected_records", default=0),
+        written=Sum("written", default=0),
+        errors=Sum("errors", default=0),
+        warnings=Sum("warnings", default=0),
+    )
+    return figures
