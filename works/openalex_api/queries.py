@@ -207,7 +207,7 @@ def _after(names, descending, values, last_pk) -> Q:
 
 def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     results = []
-    for row in serializers.attach_documents(rows):
+    for row in serializers.attach_documents(rows, in_list=True):
         data = entity.serialize(row)
         if params.search:
             data["relevance_score"] = getattr(row, "relevance_score", None)
@@ -242,7 +242,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
                 queryset = queryset.filter(
                     _after(names, [d for _, d in params.sort], values, last_pk)
                 )
-            rows = list(entity.load(queryset)[: params.per_page + 1])
+            rows = list(entity.load_page(queryset)[: params.per_page + 1])
             if len(rows) > params.per_page:
                 rows = rows[: params.per_page]
                 last = rows[-1]
@@ -255,7 +255,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
         else:
             page = params.page or 1
             start = (page - 1) * params.per_page
-            rows = list(entity.load(queryset)[start : start + params.per_page])
+            rows = list(entity.load_page(queryset)[start : start + params.per_page])
             meta["page"] = page
         results = _shape(entity, rows, params)
         groups = []
@@ -276,7 +276,7 @@ def _sample(entity: Entity, queryset, params: ListParams):
     )
     page = params.page or 1
     page_pks = chosen[(page - 1) * params.per_page : page * params.per_page]
-    rows = entity.load(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
+    rows = entity.load_page(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
     return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params), len(chosen)
 
 
@@ -320,9 +320,9 @@ def autocomplete_response(entity: Entity, params) -> dict:
         raise QueryError("q is required: the text to complete")
     queryset = entity.model.objects.filter(entity.listed, entity.search(text))
     count = queryset.count()
-    rows = entity.load(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
+    rows = entity.load_page(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
     results = []
-    for row in serializers.attach_documents(rows):
+    for row in serializers.attach_documents(rows, in_list=True):
         data = entity.serialize(row)
         results.append(
             {
