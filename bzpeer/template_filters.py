@@ -3,7 +3,7 @@ imported or user data, `|strip_bidi` on text that must not display as something 
 
 from django import template
 
-from . import safety
+from . import page_cache, safety
 
 register = template.Library()
 
@@ -17,3 +17,24 @@ def safe_url(value) -> str:
 @register.filter
 def strip_bidi(value):
     return safety.strip_bidi(value)
+
+
+class PersonPartNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        if request is not None and getattr(request, page_cache.SHARED_RENDER, False):
+            return page_cache.marker(self.origin.template_name)
+        return self.nodelist.render(context)
+
+
+@register.tag
+def person_part(parser, token):
+    """`{% person_part %}...{% endperson_part %}` around the whole of a partial that differs
+    from reader to reader: in a shared page (bzpeer.page_cache) it leaves the partial's marker,
+    which each request fills in by rendering the partial for its own reader."""
+    nodelist = parser.parse(("endperson_part",))
+    parser.delete_first_token()
+    return PersonPartNode(nodelist)
