@@ -27,8 +27,9 @@ WORKS = 1_000_000
 DATABASES = ("bzpeer_bench_graph_1000000", "bzpeer_bench")
 IMPORT_DB = "bzpeer_bench_import"
 IMPORT_TEMPLATE = "bzpeer_bench_import_tpl"
-REDIS_PORT = 6391
-WEB_PORT = 8391
+# Overridable, so that two checkouts can measure at once.
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", 6391))
+WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", 8391))
 RESEARCHERS = 1000  # profile pages spread over this many researchers
 SEARCHES = 200
 PROFILED_IMPORT = 2000  # works imported once more under cProfile, to say where the time goes
