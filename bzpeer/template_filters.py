@@ -1,7 +1,10 @@
 """Filters every template has (TEMPLATES "builtins"): `|safe_url` on every link built from
 imported or user data, `|strip_bidi` on text that must not display as something else."""
 
+import functools
+
 from django import template
+from django.urls import get_script_prefix, reverse
 
 from . import page_cache, safety
 
@@ -38,3 +41,15 @@ def person_part(parser, token):
     nodelist = parser.parse(("endperson_part",))
     parser.delete_first_token()
     return PersonPartNode(nodelist)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(prefix: str, name: str, args: tuple) -> str:
+    return reverse(name, args=args)
+
+
+@register.simple_tag
+def fixed_url(name: str, *args) -> str:
+    """`{% url %}` computed once per process for each name and arguments: for the parts
+    rendered on every request (bzpeer.page_cache), whose links never change."""
+    return _reversed(get_script_prefix(), name, tuple(args))

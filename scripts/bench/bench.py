@@ -296,7 +296,7 @@ def summary_line(round_: dict) -> str:
 
 
 def bench_query_counts() -> dict:
-    """Queries of a signed-in profile page (never cached) for the smallest and largest records."""
+    """Queries of a signed-in profile page for the smallest and largest records."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -671,8 +671,9 @@ round. Errors and non-2xx answers in all runs: {errors}.
     )
     where = "\n".join(f"| `{name}` | {ms:.1f} |" for name, ms in counts["signed_in_profile"])
     counts_text = f"""\
-Queries of one signed-in profile page (never served from the cache) at {WORKS:,} works, for the
-records with the fewest and the most works:
+Queries of one signed-in profile page at {WORKS:,} works after a first visit (the shared page,
+the session and the reader's own state then come from the cache; what is left is loading the
+user), for the records with the fewest and the most works:
 
 | researcher | works | queries | status |
 |---|---:|---:|---:|
@@ -687,7 +688,8 @@ project's own functions by cumulative time; the profiler itself slows Python dow
 
 The suite pins the counts: `tests/profiles/test_profile_page.py` (a small and a large record
 make the same number of queries; an anonymous first view makes 5),
-`tests/profiles/test_page_cache.py` (a cached view makes 0), and the query-count tests of
+`tests/profiles/test_page_cache.py` (a cached view makes 0, a signed-in one at most 1),
+`tests/site/test_public_page_cache.py` (the shared public pages), and the query-count tests of
 the directory, work, topic and institution pages, the inbox, follows and the graph API
 (`grep -rn captured_queries tests/`)."""
 
