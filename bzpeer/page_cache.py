@@ -81,32 +81,39 @@ def register_person_state(name: str, loader: Callable) -> None:
     _person_loaders[name] = loader
 
 
-def _person_key(user_id: int) -> str:
-    return f"person-state:{user_id}"
+def _person_key(user_id: int, name: str) -> str:
+    return f"person-state:{user_id}:{name}"
 
 
 def person_state(request) -> dict:
-    """The signed-in reader's state (unread counts, follows...): one cache read, memoised."""
+    """The signed-in reader's state (unread counts, follows...): one cache read, memoised.
+
+    Each piece is kept apart, so that a change reloads only its own piece."""
     state = getattr(request, "_bz_person_state", None)
     if state is not None:
         return state
     user = request.user
-    if not user.is_authenticated:
-        state = {}
-    else:
-        key = _person_key(user.pk)
-        state = cache.get(key) or {}
-        missing = [name for name in _person_loaders if name not in state]
+    state = {}
+    if user.is_authenticated:
+        keys = {name: _person_key(user.pk, name) for name in _person_loaders}
+        found = cache.get_many(list(keys.values()))
+        missing = {}
+        for name, key in keys.items():
+            if key in found:
+                state[name] = found[key]
+            else:
+                state[name] = missing[key] = _person_loaders[name](user)
         if missing:
-            state = {**state, **{name: _person_loaders[name](user) for name in missing}}
-            cache.set(key, state, timeout=PAGE_TIMEOUT)
+            cache.set_many(missing, timeout=PAGE_TIMEOUT)
     request._bz_person_state = state
     return state
 
 
-def forget_person(user_ids: Iterable[int | None]) -> None:
-    """Drop these people's cached state, now and again once the change commits."""
-    keys = [_person_key(pk) for pk in set(user_ids) if pk is not None]
+def forget_person(user_ids: Iterable[int | None], *names: str) -> None:
+    """Drop these people's cached state (only the pieces `names`, if given), now and again
+    once the change commits."""
+    names = names or tuple(_person_loaders)
+    keys = [_person_key(pk, name) for pk in set(user_ids) if pk is not None for name in names]
     if not keys:
         return
     cache.delete_many(keys)

@@ -155,7 +155,7 @@ def invite_send(
     except IntegrityError:
         # The partial unique constraint: a pending invite to this person already exists.
         raise DomainError("You already have a pending invitation to this researcher.") from None
-    page_cache.forget_person([recipient.pk])  # the inbox's unread count
+    page_cache.forget_person([recipient.pk], "unread")  # the inbox's unread count
     notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
@@ -167,7 +167,7 @@ def invite_mark_read(*, invite: Invite, user: User) -> None:
     if user.pk == invite.recipient_id and invite.read_at is None:
         invite.read_at = timezone.now()
         Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
-        page_cache.forget_person([user.pk])
+        page_cache.forget_person([user.pk], "unread")
         notifications.notifications_mark_read_for(user=user, group_key=f"invite:{invite.pk}")
 
 
@@ -180,7 +180,7 @@ def invite_accept(*, invite: Invite, user: User) -> Conversation:
     invite.decided_at = now
     invite.read_at = invite.read_at or now
     invite.save(update_fields=["status", "decided_at", "read_at"])
-    page_cache.forget_person([invite.sender_id, invite.recipient_id])
+    page_cache.forget_person([invite.sender_id, invite.recipient_id], "unread")
     # New for the sender, already seen by the recipient who just opened it.
     return Conversation.objects.create(invite=invite, last_activity_at=now, recipient_read_at=now)
 
@@ -193,7 +193,7 @@ def invite_decline(*, invite: Invite, user: User) -> Invite:
     invite.decided_at = now
     invite.read_at = invite.read_at or now
     invite.save(update_fields=["status", "decided_at", "read_at"])
-    page_cache.forget_person([invite.recipient_id])
+    page_cache.forget_person([invite.recipient_id], "unread")
     return invite
 
 
@@ -210,7 +210,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     Invite.objects.filter(sender=blocked, recipient=blocker, status=Invite.Status.PENDING).update(
         status=Invite.Status.DECLINED, decided_at=timezone.now()
     )
-    page_cache.forget_person([blocker.pk])
+    page_cache.forget_person([blocker.pk], "unread")
     return block
 
 
@@ -239,7 +239,7 @@ def conversation_message_send(*, conversation: Conversation, author: User, body:
     other_side = "recipient" if side == "sender" else "sender"
     setattr(conversation, f"archived_by_{other_side}", False)
     conversation.save()
-    page_cache.forget_person([invite.sender_id, invite.recipient_id])
+    page_cache.forget_person([invite.sender_id, invite.recipient_id], "unread")
     notifications.notify_message(message=message, conversation=conversation, recipient_id=other)
     return message
 
@@ -253,7 +253,7 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
     setattr(conversation, field, now)
-    page_cache.forget_person([user.pk])
+    page_cache.forget_person([user.pk], "unread")
     notifications.notifications_mark_read_for(
         user=user, group_key=f"conversation:{conversation.pk}"
     )
@@ -268,7 +268,7 @@ def conversation_archive(*, conversation: Conversation, user: User, archived: bo
     field = f"archived_by_{side}"
     Conversation.objects.filter(pk=conversation.pk).update(**{field: archived})
     setattr(conversation, field, archived)
-    page_cache.forget_person([user.pk])
+    page_cache.forget_person([user.pk], "unread")
 
 
 # --- Helpers --------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def follow_create(*, user, researcher: Researcher) -> bool:
     except IntegrityError:
         # The unique constraint caught a repeat (perhaps a concurrent double click).
         return False
-    page_cache.forget_person([user.pk])  # their follows
+    page_cache.forget_person([user.pk], "follows")
     _followers_changed(researcher, +1)
     notifications.notify_new_follower(user=user, researcher=researcher)
     return True
@@ -50,7 +50,7 @@ def follow_delete(*, user, researcher: Researcher) -> bool:
     """Stop following; unfollowing someone you do not follow changes nothing."""
     deleted, _ = Follow.objects.filter(user=user, researcher=researcher).delete()
     if deleted:
-        page_cache.forget_person([user.pk])
+        page_cache.forget_person([user.pk], "follows")
         _followers_changed(researcher, -1)
     return bool(deleted)
 
@@ -61,7 +61,7 @@ def on_researcher_merging(sender, *, source: Researcher, target: Researcher, **k
     One follow per person and record, so a person following both keeps one follow.
     """
     page_cache.forget_person(
-        Follow.objects.filter(researcher=source).values_list("user_id", flat=True)
+        Follow.objects.filter(researcher=source).values_list("user_id", flat=True), "follows"
     )
     Follow.objects.filter(
         researcher=source,

@@ -87,4 +87,4 @@ def claim_controls_context(request, context: dict) -> dict:
 
 def on_claim_saved(sender, instance, **kwargs) -> None:
     """post_save/post_delete of a claim: the claimant's open claims may have changed."""
-    shared.forget_person([instance.user_id])
+    shared.forget_person([instance.user_id], "open_claims")
