@@ -220,8 +220,8 @@ def page_paths() -> dict[str, list[str]]:
         graph_services.graph_slice_build(slice_id=graph_slice.pk, force=True)
     slices = [reverse("graph:api-slice", args=[pk]) for pk in built]
 
-    # Any filter: authors (the most prolific consortium member among them), institutions,
-    # topics, years and types.
+    # Any filter: authors (a member of the longest byline among them), institutions, topics,
+    # years, types, DOIs and citations.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.researcher_id FROM works_authorship a JOIN works_work w ON w.id = a.work_id"
@@ -237,7 +237,7 @@ def page_paths() -> dict[str, list[str]]:
     ]
     filters += [f"topics.id:{short('topics', t)}" for t in Topic.objects.filter(pk__in=topics[:20])]
     filters += [f"publication_year:{year}" for year in range(2000, 2024, 2)]
-    filters += ["type:article", "type:preprint", "is_oa:true", "cited_by_count:>10"]
+    filters += ["type:article", "type:preprint", "has_doi:true", "cited_by_count:>10"]
     consortium_filter = f"author.id:{openalex_ids.short_id('authors', authors.get(pk=consortium))}"
     # The consortium member's list comes round often: it is the worst case the issue names.
     filters += [consortium_filter] * 10
@@ -648,7 +648,7 @@ paths drawn at random from the data ({sizes}): profile pages, work, topic and in
 directory name queries (full names, surnames, 4-letter prefixes, given names), the slice API
 of researchers whose slices were built first, and OpenAlex works lists filtered by author
 (among them the member of the longest consortium byline, which comes round often), institution,
-topic, year, type, open access and citations. Every page was visited once before the runs
+topic, year, type, DOI and citations. Every page was visited once before the runs
 (answered 200: {warmed}), so shared pages come from the cache, as on a live site; the OpenAlex
 lists are not cached. The signed-in runs send one session cookie: the shared page with that
 reader's own parts stitched in (bzpeer/page_cache.py). Each round runs all of them in turn;
