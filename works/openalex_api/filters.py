@@ -22,10 +22,17 @@ MAX_PER_PAGE = 200
 MAX_PAGED_RESULTS = 10_000
 MAX_SAMPLE = 10_000
 MAX_SEED = 2**31 - 1
+# A search filter's value is one text in OpenAlex's search syntax (see `search`, `fulltext`).
+SEARCH_SUFFIXES = (".search", ".search.no_stem", ".search.exact")
+
+
+# OpenAlex's `error` texts; newer pyalex raises its QueryError on the first one.
+INVALID = "Invalid query parameters error."
+PAGINATION = "Pagination error."
 
 
 class QueryError(ValueError):
-    def __init__(self, message: str, error: str = "Invalid query parameters error."):
+    def __init__(self, message: str, error: str = INVALID):
         super().__init__(message)
         self.error = error
         self.message = message
@@ -67,7 +74,7 @@ def raw_query_param(query_string: str, name: str) -> str | None:
 
 def parse_filter(raw: str) -> list[Clause]:
     if len(raw) > MAX_FILTER_LENGTH:
-        raise QueryError(f"filter is longer than {MAX_FILTER_LENGTH} characters", "Invalid filter")
+        raise QueryError(f"filter is longer than {MAX_FILTER_LENGTH} characters")
     _check_text("filter", raw)
     clauses = []
     for part in raw.split(","):
@@ -76,8 +83,8 @@ def parse_filter(raw: str) -> list[Clause]:
         key, colon, value = part.partition(":")
         key = key.strip().lower()
         if not colon or not key:
-            raise QueryError(f"{part[:100]!r} is not key:value", "Invalid filter")
-        if key.endswith(".search"):
+            raise QueryError(f"{part[:100]!r} is not key:value")
+        if is_search_key(key):
             negate = value.startswith("!")
             text = value.removeprefix("!").replace("+", " ").strip()
             groups = ((Alternative(text, negate),),)
@@ -91,13 +98,17 @@ def parse_filter(raw: str) -> list[Clause]:
             )
         values = [alt for group in groups for alt in group]
         if any(not alt.text for alt in values):
-            raise QueryError(f"filter {key} has an empty value", "Invalid filter")
+            raise QueryError(f"filter {key} has an empty value")
         if len(values) > MAX_VALUES:
-            raise QueryError(f"filter {key} has more than {MAX_VALUES} values", "Invalid filter")
+            raise QueryError(f"filter {key} has more than {MAX_VALUES} values")
         clauses.append(Clause(key, groups))
     if len(clauses) > MAX_CLAUSES:
-        raise QueryError(f"more than {MAX_CLAUSES} filters", "Invalid filter")
+        raise QueryError(f"more than {MAX_CLAUSES} filters")
     return clauses
+
+
+def is_search_key(key: str) -> bool:
+    return key.endswith(SEARCH_SUFFIXES)
 
 
 def split_comparison(text: str) -> tuple[str, str]:
@@ -113,7 +124,7 @@ def parse_int(name: str, raw: str | None, *, default: int | None, low: int, high
     try:
         value = int(raw.strip())
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, got {raw[:50]!r}") from None
+        raise QueryError(f"Param {name} must be a number.") from None
     if not low <= value <= high:
         raise QueryError(f"{name} must be between {low} and {high}")
     return value
@@ -132,7 +143,6 @@ def parse_sort(raw: str, allowed: set[str]) -> list[tuple[str, bool]]:
         if key not in allowed:
             raise QueryError(
                 f"{key[:60]!r} is not a valid sort field; use one of {', '.join(sorted(allowed))}",
-                "Invalid sort",
             )
         if direction not in {"asc", "desc"}:
             raise QueryError(f"sort direction must be asc or desc, got {direction[:20]!r}")
@@ -148,8 +158,8 @@ def parse_select(raw: str, allowed: set[str]) -> list[str]:
     unknown = [field for field in fields if field not in allowed]
     if unknown:
         raise QueryError(
-            f"{unknown[0][:60]!r} is not a valid select field; select takes root-level fields only",
-            "Invalid select",
+            f"{unknown[0][:60]} is not a valid select field. "
+            f"Valid fields for select are: {', '.join(sorted(allowed))}."
         )
     if not fields:
         raise QueryError("select needs at least one field")

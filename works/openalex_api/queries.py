@@ -6,6 +6,7 @@ import json
 import random
 import time
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
 from django.core import signing
@@ -14,13 +15,14 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Mod
 
 from . import filters as f
-from . import ids, serializers
+from . import fulltext, ids, serializers
 from .entities import Entity
 from .filters import QueryError
 
 KNOWN_PARAMS = {
     "filter",
     "search",
+    "search.exact",
     "sort",
     "select",
     "per-page",
@@ -38,8 +40,12 @@ KNOWN_PARAMS = {
     "format",
 }
 DEFAULT_PER_PAGE = 25
+REPEATED_FILTER = (
+    "Only one filter parameter is allowed. Your URL contains filters like: "
+    "/works?filter=publication_year:2020&filter=is_open_access:true. Combine and separate "
+    "filters with a comma, like: /works?filter=publication_year:2020,is_open_access:true."
+)
 MAX_GROUPS = 200
-AUTOCOMPLETE_SIZE = 10
 CURSOR_SALT = "bzpeer.openalex.cursor"
 # For `sample`: rows ordered by a seeded hash of their key, computed in the database.
 # (pk mod P + seed) mod P < 2**31 and the multiplier < 2**31 keep the product inside bigint.
@@ -70,18 +76,33 @@ def _one(params, *names):
     return values[0] if values else None
 
 
-def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
-    unknown = sorted(set(params) - KNOWN_PARAMS)
+def refuse_unknown(params, known) -> None:
+    unknown = sorted(set(params) - set(known))
     if unknown:
-        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
+        raise QueryError(
+            f"{unknown[0][:60]} is not a valid parameter. "
+            f"Valid parameters are: {', '.join(sorted(known))}."
+        )
+
+
+def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
+    refuse_unknown(params, KNOWN_PARAMS)
     for name in params:
         f._check_text(name, params.get(name) or "")
+    if len(params.getlist("filter")) > 1:
+        raise QueryError(REPEATED_FILTER)
     filter_raw = f.raw_query_param(query_string, "filter") or ""
-    search = " ".join((params.get("search") or "").split())[:500]
+    clauses = f.parse_filter(filter_raw) if filter_raw else []
+    exact = params.get("search.exact")
+    if exact:
+        # OpenAlex's unstemmed `search=` is the unstemmed form of `default.search`.
+        clauses.append(f.Clause("default.search.exact", ((f.Alternative(exact),),)))
+    search = " ".join((params.get("search") or "").split())
+    searching = bool(search) or any(f.is_search_key(clause.key) for clause in clauses)
     sort_raw = params.get("sort") or ""
-    allowed_sorts = set(entity.sorts) | ({"relevance_score"} if search else set())
+    allowed_sorts = set(entity.sorts) | ({"relevance_score"} if searching else set())
     sort = f.parse_sort(sort_raw, allowed_sorts) if sort_raw else []
-    if not sort and search:
+    if not sort and searching:
         sort = [("relevance_score", True)]
     select_raw = params.get("select")
     group_raw = _one(params, "group-by", "group_by")
@@ -90,8 +111,10 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
     per_page_raw = _one(params, "per-page", "per_page")
     default_per_page = MAX_GROUPS if group_raw else DEFAULT_PER_PAGE
     per_page = f.parse_int(
-        "per-page", per_page_raw, default=default_per_page, low=1, high=f.MAX_PER_PAGE
+        "per-page", per_page_raw, default=default_per_page, low=-(2**63), high=2**63
     )
+    if not 1 <= per_page <= f.MAX_PER_PAGE:
+        raise QueryError("per-page parameter must be between 1 and 200", f.PAGINATION)
     sample = f.parse_int("sample", params.get("sample"), default=None, low=1, high=f.MAX_SAMPLE)
     seed = f.parse_int("seed", params.get("seed"), default=None, low=0, high=f.MAX_SEED)
     if cursor is not None and page is not None:
@@ -100,13 +123,16 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
         raise QueryError("sample cannot be paged with a cursor; use page")
     if page is not None and page * per_page > f.MAX_PAGED_RESULTS:
         raise QueryError(
-            f"page and per-page reach past result {f.MAX_PAGED_RESULTS}; use the cursor to go on"
+            f"Maximum results size of {f.MAX_PAGED_RESULTS:,} records is exceeded. Cursor "
+            f"pagination is required for records beyond {f.MAX_PAGED_RESULTS:,}. "
+            "See: https://docs.openalex.org/api#cursor-paging",
+            f.PAGINATION,
         )
     if group_raw is not None and sample is not None:
         raise QueryError("group-by and sample cannot be combined")
     return ListParams(
         filter_raw=filter_raw,
-        clauses=f.parse_filter(filter_raw) if filter_raw else [],
+        clauses=clauses,
         search=search,
         sort=sort,
         sort_raw=sort_raw,
@@ -121,14 +147,26 @@ def parse_list_params(entity: Entity, query_string: str, params) -> ListParams:
 
 
 def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
+    query = conditions(entity, params.clauses)
+    if params.search:
+        query &= fulltext.condition(entity.name, "search", params.search)
+    return entity.model.objects.filter(entity.listed, query)
+
+
+def conditions(entity: Entity, clauses: list[f.Clause]) -> Q:
+    """The rows that pass every filter clause."""
     query = Q()
-    for clause in params.clauses:
-        build = entity.filters.get(clause.key)
+    for clause in clauses:
+        if f.is_search_key(clause.key):
+            # Search filters are full-text search, answered by `fulltext` for every collection.
+            build = partial(fulltext.condition, entity.name, clause.key)
+        else:
+            build = entity.filters.get(clause.key)
         if build is None:
+            valid = sorted([*entity.filters, *fulltext.filter_keys(entity.name)])
             raise QueryError(
-                f"{clause.key[:60]!r} is not a valid filter for {entity.name}; "
-                f"use one of {', '.join(sorted(entity.filters))}",
-                "Invalid filter",
+                f"{clause.key[:60]} is not a valid field. Valid fields are underscore or "
+                f"hyphenated versions of: {', '.join(valid)}"
             )
         for group in clause.groups:
             any_of = Q()
@@ -136,19 +174,20 @@ def filtered(entity: Entity, params: ListParams) -> models.QuerySet:
                 condition = build(alternative.text)
                 any_of |= ~condition if alternative.negate else condition
             query &= any_of
-    if params.search:
-        query &= entity.search(params.search)
-    return entity.model.objects.filter(entity.listed, query)
+    return query
 
 
-def _relevance(entity: Entity, text: str):
-    from .entities import relevance
-
-    return relevance(entity.relevance_fields, text)
+def searches(params: ListParams) -> list[tuple[str, str]]:
+    """The (key, text) searches a list asks for: `search=` and the search filters not negated."""
+    asked = [("search", params.search)] if params.search else []
+    for clause in params.clauses:
+        if f.is_search_key(clause.key):
+            asked += [(clause.key, alt.text) for g in clause.groups for alt in g if not alt.negate]
+    return asked
 
 
 def _fingerprint(entity: Entity, params: ListParams) -> str:
-    described = json.dumps([entity.name, params.filter_raw, params.search, params.sort_raw])
+    described = json.dumps([entity.name, repr(params.clauses), params.search, params.sort_raw])
     return hashlib.sha256(described.encode()).hexdigest()[:16]
 
 
@@ -166,12 +205,12 @@ def _decode_cursor(entity: Entity, params: ListParams, cursor: str) -> tuple[lis
     try:
         payload = signing.loads(cursor, salt=CURSOR_SALT)
         if payload["f"] != _fingerprint(entity, params):
-            raise QueryError("this cursor belongs to another query", "Invalid cursor")
+            raise QueryError("this cursor belongs to another query")
         values, last_pk = list(payload["k"]), int(payload["p"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise QueryError("the cursor is not one this API gave out", "Invalid cursor") from None
+        raise QueryError("the cursor is not one this API gave out") from None
     if len(values) != len(params.sort):
-        raise QueryError("the cursor is not one this API gave out", "Invalid cursor")
+        raise QueryError("the cursor is not one this API gave out")
     for index, (key, _) in enumerate(params.sort):
         if key != "relevance_score" and entity.sorts[key].kind == "date":
             values[index] = dt.date.fromisoformat(values[index])
@@ -209,8 +248,8 @@ def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     results = []
     for row in serializers.attach_documents(rows, in_list=True):
         data = entity.serialize(row)
-        if params.search:
-            data["relevance_score"] = getattr(row, "relevance_score", None)
+        if hasattr(row, "relevance_score"):
+            data["relevance_score"] = row.relevance_score
         if params.select:
             data = {key: data.get(key) for key in params.select}
         results.append(data)
@@ -221,20 +260,26 @@ def list_response(entity: Entity, params: ListParams) -> dict:
     started = time.monotonic()
     queryset = filtered(entity, params)
     count = queryset.count()
+    # meta's keys in OpenAlex's order; `next_cursor` only answers a cursor request.
     meta = {"count": count, "db_response_time_ms": 0, "page": None, "per_page": params.per_page}
-    meta.update({"next_cursor": None, "groups_count": None})
+    if params.cursor is not None:
+        meta["next_cursor"] = None
+    meta["groups_count"] = None
     if params.group_by:
         groups = _groups(entity, queryset, params)
         meta["groups_count"] = len(groups)
         meta["page"] = None if params.cursor else 1
-        results = []
-    elif params.sample:
+        meta["db_response_time_ms"] = round((time.monotonic() - started) * 1000)
+        # A group-by answer has no `results`, as OpenAlex's has none.
+        return {"meta": meta, "group_by": groups}
+    if params.sample:
         results, meta["count"] = _sample(entity, queryset, params)
         meta["page"] = params.page or 1
-        groups = []
     else:
-        if params.search:
-            queryset = queryset.annotate(relevance_score=_relevance(entity, params.search))
+        asked = searches(params)
+        if asked or any(key == "relevance_score" for key, _ in params.sort):
+            score = fulltext.rank(entity.name, asked) or models.Value(0.0)
+            queryset = queryset.annotate(relevance_score=score)
         queryset, names = _ordered(entity, queryset, params)
         if params.cursor is not None:
             if params.cursor != "*":
@@ -242,9 +287,10 @@ def list_response(entity: Entity, params: ListParams) -> dict:
                 queryset = queryset.filter(
                     _after(names, [d for _, d in params.sort], values, last_pk)
                 )
-            rows = list(entity.load_page(queryset)[: params.per_page + 1])
-            if len(rows) > params.per_page:
-                rows = rows[: params.per_page]
+            rows = list(entity.load_page(queryset)[: params.per_page])
+            # OpenAlex ends a cursor walk with an empty page: every page with results has a
+            # next cursor, even the last of them.
+            if rows:
                 last = rows[-1]
                 payload = {
                     "f": _fingerprint(entity, params),
@@ -258,9 +304,8 @@ def list_response(entity: Entity, params: ListParams) -> dict:
             rows = list(entity.load_page(queryset)[start : start + params.per_page])
             meta["page"] = page
         results = _shape(entity, rows, params)
-        groups = []
     meta["db_response_time_ms"] = round((time.monotonic() - started) * 1000)
-    return {"meta": meta, "results": results, "group_by": groups}
+    return {"meta": meta, "results": results, "group_by": []}
 
 
 def _sample(entity: Entity, queryset, params: ListParams):
@@ -309,42 +354,6 @@ def _groups(entity: Entity, queryset, params: ListParams) -> list[dict]:
     return groups[:MAX_GROUPS]
 
 
-def autocomplete_response(entity: Entity, params) -> dict:
-    started = time.monotonic()
-    unknown = sorted(set(params) - {"q", "mailto", "email", "api_key", "format"})
-    if unknown:
-        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
-    text = " ".join((params.get("q") or "").split())[:200]
-    f._check_text("q", text)
-    if not text:
-        raise QueryError("q is required: the text to complete")
-    queryset = entity.model.objects.filter(entity.listed, entity.search(text))
-    count = queryset.count()
-    rows = entity.load_page(queryset.order_by(*entity.autocomplete_order))[:AUTOCOMPLETE_SIZE]
-    results = []
-    for row in serializers.attach_documents(rows, in_list=True):
-        data = entity.serialize(row)
-        results.append(
-            {
-                "id": data["id"],
-                "short_id": f"{entity.name}/{ids.short_id(entity.name, row)}",
-                "display_name": data.get("display_name"),
-                "hint": entity.hint(row),
-                "cited_by_count": data.get("cited_by_count"),
-                "works_count": data.get("works_count"),
-                "entity_type": entity.entity_type,
-                "external_id": entity.external_id(row),
-            }
-        )
-    meta = {
-        "count": count,
-        "db_response_time_ms": round((time.monotonic() - started) * 1000),
-        "page": 1,
-        "per_page": AUTOCOMPLETE_SIZE,
-    }
-    return {"meta": meta, "results": results}
-
-
 def entity_lookup(entity: Entity, key: str):
     """The row with this id, DOI, ORCID iD, ROR id or ISSN; None when there is none."""
     key = key.strip()
@@ -371,9 +380,8 @@ def entity_lookup(entity: Entity, key: str):
 
 
 def entity_response(entity: Entity, key: str, params) -> dict | None:
-    unknown = sorted(set(params) - {"select", "mailto", "email", "api_key", "format"})
-    if unknown:
-        raise QueryError(f"{unknown[0][:60]!r} is not a valid parameter")
+    # As OpenAlex does, a single entity takes the list parameters and ignores all but select.
+    refuse_unknown(params, KNOWN_PARAMS)
     select_raw = params.get("select")
     select = f.parse_select(select_raw, set(entity.fields)) if select_raw is not None else None
     row = entity_lookup(entity, key)

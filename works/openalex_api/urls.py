@@ -5,7 +5,11 @@ from .entities import ENTITIES
 
 app_name = "openalex"
 
-urlpatterns = [path("", views.Index.as_view(), name="index")]
+urlpatterns = [
+    path("", views.Index.as_view(), name="index"),
+    path("autocomplete", views.AnyAutocomplete.as_view(), name="autocomplete"),
+    re_path(r"^(?P<key>(?:BZ)?[WASVITCPF]\d{1,19})$", views.root_id, name="root-id"),
+]
 for name in ENTITIES:
     urlpatterns += [
         path(name, views.EntityList.as_view(entity_name=name), name=f"{name}-list"),

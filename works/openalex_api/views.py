@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import queries
+from . import autocomplete, queries
 from .entities import ENTITIES
 from .filters import QueryError
 from .serializers import DERIVED_FIELDS
@@ -57,9 +57,16 @@ LIST_PARAMETERS = [
     _param(
         "filter",
         "key:value pairs joined by `,` (AND); in a value `|` is OR, `+` is AND, `!` negates, "
-        "`<`/`>` give ranges. For example `author.id:A5023888391,publication_year:>2019`.",
+        "`<`/`>` give ranges. For example `author.id:A5023888391,publication_year:>2019`. "
+        "`*.search` keys (and `.search.no_stem`) take a search, as `search` does.",
     ),
-    _param("search", "Words that must all appear (title and abstract, or names)."),
+    _param(
+        "search",
+        "Full-text search in OpenAlex's syntax (titles and abstracts for works, names "
+        'elsewhere): stemmed words, AND, OR, NOT, parentheses, "phrases", a trailing *. '
+        "Adds `relevance_score` to the results and sorts by it.",
+    ),
+    _param("search.exact", "The same search, unstemmed and with stop words kept."),
     _param("sort", "Fields with `:asc` or `:desc`, comma-separated."),
     _param("select", "Root-level fields to return, comma-separated."),
     _param("per-page", "Results per page, 1 to 200 (default 25).", OpenApiTypes.INT),
@@ -125,7 +132,8 @@ class Index(OpenAlexView):
                 "endpoints": {name: url(reverse(f"openalex:{name}-list")) for name in ENTITIES},
                 "autocomplete": {
                     name: url(reverse(f"openalex:{name}-autocomplete")) for name in ENTITIES
-                },
+                }
+                | {"any": url(reverse("openalex:autocomplete"))},
             }
         )
 
@@ -185,7 +193,41 @@ class Autocomplete(OpenAlexView):
         description="Up to 10 entities whose names contain the words of `q`.",
     )
     def get(self, request):
-        return Response(queries.autocomplete_response(self.entity, request.query_params))
+        return Response(
+            autocomplete.entity_response(
+                self.entity, request.query_params, request.META.get("QUERY_STRING", "")
+            )
+        )
+
+
+class AnyAutocomplete(OpenAlexView):
+    entity_name = "any"
+    operation = "autocomplete"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description="Up to 10 entities of any collection whose names contain the words of `q`, "
+        "or the entity an id in `q` names; the most cited first.",
+    )
+    def get(self, request):
+        return Response(autocomplete.any_response(request.query_params))
+
+
+# Root-level ids (`/W2741809807`), as OpenAlex answers them: the entity that letter names.
+ROOT_ID_ENTITIES = {"W": "works", "A": "authors", "S": "sources", "V": "sources"}
+ROOT_ID_ENTITIES |= {"I": "institutions", "T": "topics", "C": "concepts"}
+ROOT_ID_ENTITIES |= {"P": "publishers", "F": "funders"}
+_ROOT_VIEWS = {
+    name: EntityDetail.as_view(entity_name=name) for name in set(ROOT_ID_ENTITIES.values())
+}
+
+
+def root_id(request, key):
+    letter = key.upper().removeprefix("BZ")[:1]
+    return _ROOT_VIEWS[ROOT_ID_ENTITIES[letter]](request, key=key)
 
 
 def not_found(request, rest=""):

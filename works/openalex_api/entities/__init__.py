@@ -6,7 +6,7 @@ parts are in ``base``; each collection is a module of its own.
 """
 
 from .authors import AUTHORS
-from .base import Entity, relevance
+from .base import Entity
 from .concepts import CONCEPTS
 from .funders import FUNDERS
 from .institutions import INSTITUTIONS
@@ -20,4 +20,4 @@ ENTITIES = {
     for entity in (WORKS, AUTHORS, INSTITUTIONS, SOURCES, TOPICS, CONCEPTS, PUBLISHERS, FUNDERS)
 }
 
-__all__ = ["ENTITIES", "Entity", "relevance"]
+__all__ = ["ENTITIES", "Entity"]

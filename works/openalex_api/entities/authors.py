@@ -75,11 +75,8 @@ AUTHORS = Entity(
         "last_known_institutions.id": LAST_KNOWN_OF_AUTHOR,
         "last_known_institution.id": LAST_KNOWN_OF_AUTHOR,
         "affiliations.institution.id": INSTITUTION_OF_AUTHOR,
-        "display_name.search": researcher_search,
-        "default.search": researcher_search,
     },
     search=researcher_search,
-    relevance_fields=("display_name",),
     sorts={
         "display_name": Sort("display_name"),
         "works_count": Sort("works_count"),

@@ -63,7 +63,6 @@ class Entity:
     serialize: Callable[[models.Model], dict]
     filters: dict[str, FilterBuilder]
     search: Callable[[str], Q]
-    relevance_fields: tuple[str, ...]
     sorts: dict[str, Sort]
     groups: dict[str, Group] = field(default_factory=dict)
     autocomplete_order: tuple[str, ...] = ("display_name", "pk")
@@ -80,7 +79,7 @@ class Entity:
 
 
 def invalid(key: str, text: str, why: str) -> QueryError:
-    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})", "Invalid filter")
+    return QueryError(f"Invalid filter: {key}:{text[:80]} ({why})")
 
 
 def _id_value(entity: str, key: str, text: str) -> tuple[str, object]:
@@ -193,11 +192,6 @@ def words_in(*columns: str) -> Callable[[str], Q]:
     return build
 
 
-def name_filters() -> dict[str, FilterBuilder]:
-    """The name searches every collection named by ``display_name`` answers."""
-    return dict.fromkeys(("display_name.search", "default.search"), words_in("display_name"))
-
-
 def figure_sorts() -> dict[str, Sort]:
     """Sorts by name and by the entity's own figures (NULL, not given, sorts lowest)."""
     return {
@@ -210,18 +204,6 @@ def figure_sorts() -> dict[str, Sort]:
 def researcher_search(text: str) -> Q:
     # The directory's name search, whatever it grows into, serves this API too.
     return Q(pk__in=Researcher.objects.search(text).values("pk"))
-
-
-def relevance(fields: tuple[str, ...], text: str):
-    """A simple relevance: 2 points per word in the first field, 1 per word in the others."""
-    score = models.Value(0)
-    for word in text.split()[:20]:
-        for weight, column in zip([2] + [1] * len(fields), fields, strict=False):
-            score = score + models.Case(
-                models.When(**{f"{column}__icontains": word}, then=models.Value(weight)),
-                default=models.Value(0),
-            )
-    return models.ExpressionWrapper(score, output_field=models.IntegerField())
 
 
 # Loading rows with everything their JSON needs, in a fixed number of queries.

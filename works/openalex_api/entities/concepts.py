@@ -7,7 +7,6 @@ from .base import (
     Entity,
     figure_sorts,
     id_filters,
-    name_filters,
     number,
     own_id,
     words_in,
@@ -46,10 +45,8 @@ CONCEPTS = Entity(
     filters={
         **id_filters(CONCEPT_ID),
         "level": number("level", 32767),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     autocomplete_order=("display_name", "pk"),
     hint=lambda row: f"level {row.level}" if row.level is not None else None,

@@ -7,7 +7,6 @@ from .base import (
     Entity,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     text_exact,
     words_in,
@@ -47,10 +46,8 @@ FUNDERS = Entity(
     filters={
         **id_filters(FUNDER_ID),
         "country_code": text_exact("country_code"),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     hint=lambda row: row.country_code or None,
 )

@@ -11,7 +11,6 @@ from .base import (
     _lookup_ror,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     text_exact,
     words_in,
@@ -63,10 +62,8 @@ INSTITUTIONS = Entity(
         "ror": lambda text: _lookup_ror("ror:" + text.removeprefix("ror:")) or Q(pk__in=[]),
         "country_code": text_exact("country_code"),
         "type": text_exact("type"),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "country_code": Group(lambda qs: qs, "country_code"),

@@ -7,7 +7,6 @@ from .base import (
     Entity,
     figure_sorts,
     id_filters,
-    name_filters,
     number,
     own_id,
     words_in,
@@ -49,10 +48,8 @@ PUBLISHERS = Entity(
     filters={
         **id_filters(PUBLISHER_ID),
         "hierarchy_level": number("hierarchy_level", 32767),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     hint=lambda row: ", ".join(row.country_codes) or None,
 )

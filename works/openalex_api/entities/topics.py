@@ -8,7 +8,6 @@ from .base import (
     Group,
     figure_sorts,
     id_filters,
-    name_filters,
     own_id,
     words_in,
 )
@@ -43,10 +42,8 @@ TOPICS = Entity(
     serialize=serializers.topic,
     filters={
         **id_filters(TOPIC_ID),
-        **name_filters(),
     },
     search=words_in("display_name"),
-    relevance_fields=("display_name",),
     sorts=figure_sorts(),
     groups={
         "domain.display_name": Group(lambda qs: qs, "domain"),
