@@ -296,6 +296,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # HTTPS hardening, on whenever the site's address is https:// (in production: DEBUG off and
 # SITE_URL required). `make run` serves http://127.0.0.1:8000 with DEBUG off and these off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SITE_IS_HTTPS)
+# Sessions are read from the cache (written through to the database, so a lost cache signs
+# nobody out): a signed-in page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=SITE_IS_HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SITE_IS_HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_IS_HTTPS else 0)

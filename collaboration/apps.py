@@ -6,6 +6,7 @@ class CollaborationConfig(AppConfig):
     verbose_name = "Collaboration"
 
     def ready(self):
+        from bzpeer import page_cache
         from profiles import page_context
         from profiles import signals as people_signals
         from works import signals
@@ -17,6 +18,10 @@ class CollaborationConfig(AppConfig):
             services.on_researcher_merging, dispatch_uid="collaboration.follows_move"
         )
         page_context.register(services.profile_page_context)
+        # The reader's own state on shared pages (bzpeer.page_cache), and the parts it fills.
+        page_cache.register_person_state("unread", notifications.header_counts)
+        page_cache.register_person_state("follows", services.followed_ids)
+        page_cache.register_part("collaboration/_follow.html", services.follow_part_context)
         people_signals.claim_decided.connect(
             notifications.on_claim_decided, dispatch_uid="collaboration.notify_claim_decided"
         )

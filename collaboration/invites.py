@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer import page_cache
 from bzpeer.errors import DomainError
 from bzpeer.mail import mail_on_commit
 from bzpeer.safety import strip_bidi
@@ -161,6 +162,7 @@ def invite_send(
         raise DomainError(
             "You already have a pending invitation to this researcher.", status=409
         ) from None
+    page_cache.forget_person([recipient.pk], "unread")  # the inbox's unread count
     notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
@@ -172,6 +174,7 @@ def invite_mark_read(*, invite: Invite, user: User) -> None:
     if user.pk == invite.recipient_id and invite.read_at is None:
         invite.read_at = timezone.now()
         Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
+        page_cache.forget_person([user.pk], "unread")
         notifications.notifications_mark_read_for(user=user, group_key=f"invite:{invite.pk}")
 
 
@@ -184,6 +187,7 @@ def invite_accept(*, invite: Invite, user: User) -> Conversation:
     invite.decided_at = now
     invite.read_at = invite.read_at or now
     invite.save(update_fields=["status", "decided_at", "read_at"])
+    page_cache.forget_person([invite.sender_id, invite.recipient_id], "unread")
     # New for the sender, already seen by the recipient who just opened it.
     return Conversation.objects.create(invite=invite, last_activity_at=now, recipient_read_at=now)
 
@@ -196,6 +200,7 @@ def invite_decline(*, invite: Invite, user: User) -> Invite:
     invite.decided_at = now
     invite.read_at = invite.read_at or now
     invite.save(update_fields=["status", "decided_at", "read_at"])
+    page_cache.forget_person([invite.recipient_id], "unread")
     return invite
 
 
@@ -212,6 +217,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     Invite.objects.filter(sender=blocked, recipient=blocker, status=Invite.Status.PENDING).update(
         status=Invite.Status.DECLINED, decided_at=timezone.now()
     )
+    page_cache.forget_person([blocker.pk], "unread")
     return block
 
 
@@ -240,6 +246,7 @@ def conversation_message_send(*, conversation: Conversation, author: User, body:
     other_side = "recipient" if side == "sender" else "sender"
     setattr(conversation, f"archived_by_{other_side}", False)
     conversation.save()
+    page_cache.forget_person([invite.sender_id, invite.recipient_id], "unread")
     notifications.notify_message(message=message, conversation=conversation, recipient_id=other)
     return message
 
@@ -253,6 +260,7 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
     setattr(conversation, field, now)
+    page_cache.forget_person([user.pk], "unread")
     notifications.notifications_mark_read_for(
         user=user, group_key=f"conversation:{conversation.pk}"
     )
@@ -267,6 +275,7 @@ def conversation_archive(*, conversation: Conversation, user: User, archived: bo
     field = f"archived_by_{side}"
     Conversation.objects.filter(pk=conversation.pk).update(**{field: archived})
     setattr(conversation, field, archived)
+    page_cache.forget_person([user.pk], "unread")
 
 
 # --- Helpers --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from bzpeer import page_cache
 from profiles.services import researcher_trust_refresh
 from works.models import Authorship, Researcher
 
@@ -38,6 +39,7 @@ def follow_create(*, user, researcher: Researcher) -> bool:
     except IntegrityError:
         # The unique constraint caught a repeat (perhaps a concurrent double click).
         return False
+    page_cache.forget_person([user.pk], "follows")
     _followers_changed(researcher, +1)
     notifications.notify_new_follower(user=user, researcher=researcher)
     return True
@@ -48,6 +50,7 @@ def follow_delete(*, user, researcher: Researcher) -> bool:
     """Stop following; unfollowing someone you do not follow changes nothing."""
     deleted, _ = Follow.objects.filter(user=user, researcher=researcher).delete()
     if deleted:
+        page_cache.forget_person([user.pk], "follows")
         _followers_changed(researcher, -1)
     return bool(deleted)
 
@@ -57,6 +60,9 @@ def on_researcher_merging(sender, *, source: Researcher, target: Researcher, **k
 
     One follow per person and record, so a person following both keeps one follow.
     """
+    page_cache.forget_person(
+        Follow.objects.filter(researcher=source).values_list("user_id", flat=True), "follows"
+    )
     Follow.objects.filter(
         researcher=source,
         user_id__in=Follow.objects.filter(researcher=target).values("user_id"),
@@ -67,13 +73,23 @@ def on_researcher_merging(sender, *, source: Researcher, target: Researcher, **k
     Researcher.objects.filter(pk=target.pk).update(followers_count=followers)
 
 
-def profile_page_context(request, researcher: Researcher) -> dict:
-    """The follow button's state on the profile page (profiles.page_context)."""
+def followed_ids(user) -> frozenset[int]:
+    """The records the person follows: their per-person state (bzpeer.page_cache)."""
+    return frozenset(Follow.objects.filter(user=user).values_list("researcher_id", flat=True))
+
+
+def profile_page_context(request, researcher) -> dict:
+    """The follow button's state on the profile page (profiles.page_context), and in the
+    follow form stitched into the shared page: from the reader's per-person state."""
     following = (
         request.user.is_authenticated
-        and Follow.objects.filter(user=request.user, researcher=researcher).exists()
+        and researcher.pk in page_cache.person_state(request)["follows"]
     )
     return {"is_following": following}
+
+
+def follow_part_context(request, context: dict) -> dict:
+    return profile_page_context(request, context["researcher"])
 
 
 @transaction.atomic

@@ -1,12 +1,16 @@
 """The graph's JSON API: a researcher's slice, and the bounded neighbours of one node."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bzpeer import page_cache
 from works.models import Institution, Researcher, Topic, Work
 
 from . import builder, queries, services, tasks
@@ -74,6 +78,12 @@ class GraphSliceView(APIView):
         responses={200: GraphSliceSerializer, 202: GraphSliceSerializer, 503: GraphSliceSerializer}
     )
     def get(self, request, pk):
+        # A ready slice's answer is the same for everyone until the slice changes: kept as
+        # JSON under the slice's version, which every write to the slice retires.
+        key = f"graph-slice-json:{pk}:{page_cache.versions([services.slice_scope(pk)])}"
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
         researcher = get_object_or_404(Researcher, pk=pk)
         graph_slice = tasks.graph_slice_request(researcher=researcher)
         if graph_slice.is_fresh and graph_slice.payload.get("version") != builder.VERSION:
@@ -88,6 +98,8 @@ class GraphSliceView(APIView):
         else:
             code = status.HTTP_503_SERVICE_UNAVAILABLE
         headers = {"Retry-After": str(data["retry_after"])} if data["retry_after"] else {}
+        if code == status.HTTP_200_OK and data["status"] == "ready" and not data["stale"]:
+            cache.set(key, JSONRenderer().render(data), timeout=page_cache.PAGE_TIMEOUT)
         return Response(data, status=code, headers=headers)
 
 

@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer import page_cache
+
 from . import builder
 from .models import GraphSlice
 from .queries import read_neighbourhood
@@ -44,9 +46,15 @@ def on_researchers_changed(sender, *, researcher_ids, **kwargs) -> None:
     graph_slices_mark_stale(researcher_ids=researcher_ids)
 
 
+def slice_scope(researcher_id: int) -> str:
+    """The version the slice API's cached answer is stored under (bzpeer.page_cache)."""
+    return f"graph-slice:{researcher_id}"
+
+
 def graph_slices_mark_stale(*, researcher_ids: Iterable[int]) -> int:
     """Mark the slices of these researchers for rebuilding; their payload is still served."""
     ids = sorted(set(researcher_ids))
+    page_cache.retire([slice_scope(pk) for pk in ids])
     marked = 0
     for start in range(0, len(ids), MARK_BATCH):
         batch = ids[start : start + MARK_BATCH]
@@ -77,6 +85,7 @@ def graph_slice_build(*, slice_id: int, force: bool = False, worker: str = "") -
 
     started = time.perf_counter()
     graph_slice = GraphSlice.objects.select_related("researcher").get(pk=slice_id)
+    page_cache.retire([slice_scope(graph_slice.researcher_id)])  # it is building, not ready
     caps = dict(settings.GRAPH["CAPS"])
     neighbourhood = read_neighbourhood(graph_slice.researcher)
     fingerprint = builder.fingerprint(neighbourhood, caps)
@@ -102,6 +111,7 @@ def graph_slice_build(*, slice_id: int, force: bool = False, worker: str = "") -
         **finished
     ):
         return None  # taken as lost and claimed by another build meanwhile
+    page_cache.retire([slice_scope(graph_slice.researcher_id)])
     for field, value in finished.items():
         setattr(graph_slice, field, value)
     return graph_slice

@@ -6,11 +6,20 @@ class ProfilesConfig(AppConfig):
     verbose_name = "Researchers"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from bzpeer import page_cache as shared
         from works import signals
 
-        from . import services
+        from . import page_cache, services
+        from .claims.models import Claim
 
         # After the public counters: rescore the records and retire their cached pages.
         signals.researchers_changed.connect(
             services.on_researchers_changed, dispatch_uid="profiles.trust_scores"
         )
+        # The claim controls on shared pages (bzpeer.page_cache) and the state they read.
+        shared.register_person_state("open_claims", page_cache.open_claim_ids)
+        shared.register_part("profiles/_claim_controls.html", page_cache.claim_controls_context)
+        for signal in (post_save, post_delete):
+            signal.connect(page_cache.on_claim_saved, sender=Claim, dispatch_uid="profiles.claims")

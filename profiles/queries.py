@@ -5,7 +5,6 @@ from django.db.models import Min
 from works.models import AuthorshipInstitution
 
 from . import headline
-from .models import Claim
 
 
 def researcher_headline(researcher, institutions) -> str:
@@ -48,11 +47,3 @@ def researcher_headline(researcher, institutions) -> str:
         works_count=researcher.works_count,
         affiliations=affiliations,
     )
-
-
-def open_claim_of(user, researcher) -> Claim | None:
-    """The viewer's own claim in progress on this record, if any (one query, none for visitors
-    or for a record that already has an owner)."""
-    if not user.is_authenticated or researcher.owner_id:
-        return None
-    return researcher.claims.filter(user=user, status__in=Claim.OPEN).order_by("-id").first()

@@ -1,13 +1,12 @@
 import functools
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from bzpeer import page_cache as page_cache_shared
 from works.models import Researcher, Work
 
 from . import page_cache, page_context, queries, sections, seo
@@ -34,27 +33,25 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+@page_cache_shared.public_page("home", allowed_params=())
 def home(request):
     top = Researcher.objects.live().ranked()[:6]
     return render(request, "profiles/home.html", {"top_researchers": top})
 
 
 def researcher_detail(request, pk):
-    # Visitors all see the same page: serve it from the cache until the record changes.
-    cache_key = None
-    if (
-        not request.user.is_authenticated
-        and set(request.GET) <= {"page"}
-        and not len(messages.get_messages(request))  # a flash message is for one reader only
-    ):
-        cache_key = page_cache.page_key(pk, request.GET.get("page", "1")[:10])
-        cached = cache.get(cache_key)
-        if cached is not None:
-            return HttpResponse(cached)
-    response = _render_researcher_detail(request, pk)
-    if cache_key and response.status_code == 200:  # a merged record's redirect is not a page
-        cache.set(cache_key, response.content, timeout=page_cache.PAGE_TIMEOUT)
-    return response
+    # Every reader gets the page every reader sees, cached until the record changes, with
+    # their own parts (account menu, follow form, claim controls) stitched in.
+    if not page_cache_shared.is_shareable(request):
+        return _render_researcher_detail(request, pk)
+    return page_cache_shared.serve(
+        request,
+        name="profile",
+        variant=f"{pk}:{request.GET.get('page', '1')[:10]}",
+        scopes=page_cache.scopes(pk),
+        render=lambda: _render_researcher_detail(request, pk),
+        part_context=lambda response: response.part_context,
+    )
 
 
 def _render_researcher_detail(request, pk):
@@ -104,6 +101,8 @@ def _render_researcher_detail(request, pk):
         "claim_history": functools.partial(claim_history, researcher),
         **profile_sections,
         **page_context.context_for(request, researcher),
-        "my_open_claim": queries.open_claim_of(request.user, researcher),
+        "my_open_claim": page_cache.open_claim_of(request, researcher),
     }
-    return render(request, "profiles/researcher_detail.html", context)
+    response = render(request, "profiles/researcher_detail.html", context)
+    response.part_context = page_cache.snapshot(researcher)
+    return response

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import get_object_or_404, render
 
+from bzpeer.page_cache import public_page
 from bzpeer.permissions import require_moderator
 
 from . import queries
@@ -21,6 +22,7 @@ IMPORT_RUNS_SHOWN = 20
 IMPORT_PARTS_PER_PAGE = 100
 
 
+@public_page("work_detail")
 def work_detail(request, pk):
     # A bounded byline and bounded link lists: the page costs the same for 2 or 3,000 authors.
     work = get_object_or_404(Work.objects.select_related("source"), pk=pk)
@@ -34,6 +36,7 @@ def work_detail(request, pk):
     return render(request, "works/work_detail.html", context)
 
 
+@public_page("work_authors")
 def work_authors(request, pk):
     """Every author of a work, a page of them at a time, in byline order."""
     work = get_object_or_404(Work, pk=pk)
@@ -42,6 +45,7 @@ def work_authors(request, pk):
     return render(request, "works/work_authors.html", {"work": work, "page": page})
 
 
+@public_page("topic_detail")
 def topic_detail(request, pk):
     topic = get_object_or_404(Topic, pk=pk)
     # The stored researcher-topic links: no join through every authorship of the topic's works.
@@ -58,6 +62,7 @@ def topic_detail(request, pk):
     )
 
 
+@public_page("institution_detail")
 def institution_detail(request, pk):
     institution = get_object_or_404(Institution, pk=pk)
     # Everyone known there, from author records and bylines alike.

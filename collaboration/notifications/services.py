@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from bzpeer import page_cache
 from bzpeer.permissions import moderators
 from profiles.claims.models import Claim, ClaimEvent
 from works.models import Researcher
@@ -85,10 +86,12 @@ def notification_mark_read(*, notification: Notification, user) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        page_cache.forget_person([user.pk], "unread")  # the header's unread count
 
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the person read; return how many there were."""
+    page_cache.forget_person([user.pk], "unread")
     return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
 
 
@@ -97,6 +100,7 @@ def notifications_mark_read_for(*, user, group_key: str) -> None:
     Notification.objects.filter(recipient=user, group_key=group_key).unread().update(
         read_at=timezone.now()
     )
+    page_cache.forget_person([user.pk], "unread")
 
 
 @transaction.atomic
@@ -114,6 +118,7 @@ def message_email_set(*, user, enabled: bool) -> NotificationPreference:
 @transaction.atomic
 def _notify(*, recipient_id: int, kind: str, url: str, group_key: str = "", retry=True, **fields):
     """Write a notification, or fold it into the unread one of its group; return (row, new)."""
+    page_cache.forget_person([recipient_id], "unread")
     if group_key:
         existing = (
             Notification.objects.select_for_update()
@@ -242,6 +247,7 @@ def on_correction_suggested(sender, *, suggestion, **kwargs) -> None:
     else:
         deciders = list(moderators().exclude(pk=suggestion.user_id).values_list("pk", flat=True))
     url = reverse("corrections:suggestions")
+    page_cache.forget_person(deciders, "unread")
     Notification.objects.bulk_create(
         Notification(
             recipient_id=decider,

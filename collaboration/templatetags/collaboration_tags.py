@@ -1,5 +1,6 @@
 from django import template
 
+from bzpeer import page_cache
 from profiles import trust
 
 from .. import models
@@ -10,11 +11,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def header_counts(context) -> notifications.HeaderCounts:
-    """The inbox's and the notifications' unread counts for the page header: one query."""
+    """The inbox's and the notifications' unread counts for the page header, from the
+    reader's per-person state (one cache read; one query when it is not cached)."""
     request = context.get("request")
-    if request is None:
+    if request is None or not request.user.is_authenticated:
         return notifications.HeaderCounts()
-    return notifications.header_counts(request.user)
+    return page_cache.person_state(request)["unread"]
 
 
 @register.filter

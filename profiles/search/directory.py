@@ -7,7 +7,7 @@ the same FilterSet); here a value that cannot be used is explained and dropped, 
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import models
+from django.db import connection, models
 
 from works.models import Institution, Researcher, ResearcherInstitution, ResearcherTopic, Topic
 
@@ -130,4 +130,60 @@ def facet_counts(filters: Filters, researchers) -> dict:
     }
     if cacheable:
         cache.set(WHOLE_DIRECTORY_FACETS, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+# A name query's results are at most SEARCH_CANDIDATES records, known by id: their totals and
+# facets in one statement over one array parameter. Measured at 1,000,000 works, the ORM's five
+# aggregates (each re-sending the candidate ids as hundreds of placeholders and hashing every
+# topic before the top ten were known) took 5 round trips and most of the query path's time.
+_FACETS_OF_IDS = """
+WITH c AS (SELECT id, claim_status, open_to_collaborate FROM {researcher} WHERE id = ANY(%(ids)s))
+SELECT 'totals', NULL::bigint, NULL::text, count(*),
+       count(*) FILTER (WHERE claim_status = ANY(%(claimed)s)),
+       count(*) FILTER (WHERE open_to_collaborate)
+FROM c
+UNION ALL (
+  SELECT 'topic', t.topic_id, tp.display_name, t.n, 0, 0
+  FROM (SELECT topic_id, count(*) AS n FROM {researcher_topic} WHERE researcher_id = ANY(%(ids)s)
+        GROUP BY topic_id) t
+  JOIN {topic} tp ON tp.id = t.topic_id
+  ORDER BY t.n DESC, tp.display_name LIMIT %(size)s)
+UNION ALL (
+  SELECT 'institution', a.institution_id, i.display_name, a.n, 0, 0
+  FROM (SELECT institution_id, count(*) AS n FROM {affiliation} WHERE researcher_id = ANY(%(ids)s)
+        GROUP BY institution_id) a
+  JOIN {institution} i ON i.id = a.institution_id
+  ORDER BY a.n DESC, i.display_name LIMIT %(size)s)
+UNION ALL (
+  SELECT 'country', NULL, i.country_code, count(DISTINCT a.researcher_id), 0, 0
+  FROM {affiliation} a JOIN {institution} i ON i.id = a.institution_id
+  WHERE a.researcher_id = ANY(%(ids)s) AND i.country_code <> ''
+  GROUP BY i.country_code ORDER BY 4 DESC, 3 LIMIT %(size)s)
+"""
+
+
+def facet_counts_of(ids: list[int]) -> dict:
+    """facet_counts for results known by their ids (a name query's): one query."""
+    sql = _FACETS_OF_IDS.format(
+        researcher=Researcher._meta.db_table,
+        researcher_topic=ResearcherTopic._meta.db_table,
+        topic=Topic._meta.db_table,
+        affiliation=Affiliation._meta.db_table,
+        institution=Institution._meta.db_table,
+    )
+    claimed = list(CLAIMED.children[0][1])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": list(ids), "claimed": claimed, "size": FACET_SIZE})
+        rows = cursor.fetchall()
+    facets = {"topics": [], "institutions": [], "countries": []}
+    for kind, key, label, count, claimed_count, open_count in rows:
+        if kind == "totals":
+            facets.update(
+                total=count, claimed=claimed_count, unclaimed=count - claimed_count, open=open_count
+            )
+        elif kind == "country":
+            facets["countries"].append((label, count))
+        else:
+            facets[f"{kind}s"].append((key, label, count))
     return facets

@@ -2,23 +2,40 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection
 from django.shortcuts import render
 
+from bzpeer.page_cache import public_page
 from works.models import Researcher
 
 from . import directory as directory_rules
 
+DIRECTORY_CACHE_SECONDS = 120
 
+
+# Results for a query, shared by everyone who asks it, for a short time or until the record
+# changes.
+@public_page("directory", allowed_params=None, timeout=DIRECTORY_CACHE_SECONDS)
 def directory(request):
     filters = directory_rules.parse_filters(request.GET)
     researchers = directory_rules.researchers_for(filters)
-    paginator = Paginator(researchers, settings.BZPEER["DIRECTORY_PER_PAGE"])
-    page = paginator.get_page(request.GET.get("page"))
+    per_page = settings.BZPEER["DIRECTORY_PER_PAGE"]
+    if filters.query and connection.vendor == "postgresql":
+        # A name query finds a bounded set of records: their ids, in order, in one query;
+        # the count, the facets (one query) and the page's rows (one) all come from them.
+        ids = list(researchers.values_list("pk", flat=True))
+        page = Paginator(ids, per_page).get_page(request.GET.get("page"))
+        rows = Researcher.objects.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        facets = directory_rules.facet_counts_of(ids)
+    else:
+        page = Paginator(researchers, per_page).get_page(request.GET.get("page"))
+        facets = directory_rules.facet_counts(filters, researchers)
     context = {
         "page": page,
         "query": filters.query,
         "filters": filters,
-        "facets": directory_rules.facet_counts(filters, researchers),
+        "facets": facets,
         "sorts": directory_rules.SORTS,
     }
     return render(request, "profiles/directory.html", context)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from bzpeer.errors import DomainError
 from collaboration import invites
 from collaboration.models import Block, Invite
+from profiles.claims.services import researcher_profile_update
 from tests import factories
 
 from .conftest import confirm_email
@@ -338,12 +339,16 @@ def test_profile_section_keeps_the_seed_text_for_unclaimed_records(sender, clien
     assert "Send an invitation" not in html
 
 
-def test_profile_section_for_closed_and_own_records(owner, client, record):
+def test_profile_section_for_closed_and_own_records(
+    owner, client, record, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
     html = section(client.get(record.get_absolute_url()).content.decode())
     assert "This is your record" in html and "Send an invitation" not in html
-    record.open_to_collaborate = False
-    record.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        researcher_profile_update(
+            researcher=record, user=owner, headline=record.headline, open_to_collaborate=False
+        )
     client.logout()
     html = section(client.get(record.get_absolute_url()).content.decode())
     assert "not taking collaboration invitations" in html

@@ -10,11 +10,17 @@ from django.utils import timezone
 
 from bzpeer.celery import app as celery_app
 from graph import builder
+from graph import tasks as graph_tasks
 from graph.models import GraphSlice
 from graph.services import graph_slice_build, graph_slice_ensure
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def builds_queued(callbacks) -> int:
+    """The build messages among the on-commit callbacks (cache retirements run there too)."""
+    return sum(getattr(c, "func", None) is graph_tasks._enqueue_build for c in callbacks)
 
 
 def slice_url(researcher_or_pk):
@@ -117,7 +123,7 @@ def test_stale_slice_is_served_while_one_rebuild_is_queued(
     assert body["status"] == "pending"
     assert body["slice"] == old.payload
     assert second.json()["stale"] is True
-    assert len(callbacks) == 1
+    assert builds_queued(callbacks) == 1
 
 
 def test_slice_of_an_older_builder_is_served_while_it_is_rebuilt_in_todays_shape(
@@ -135,7 +141,7 @@ def test_slice_of_an_older_builder_is_served_while_it_is_rebuilt_in_todays_shape
     assert first.status_code == 200
     assert first.json()["stale"] is True
     assert first.json()["slice"]["version"] == 1
-    assert len(callbacks) == 1
+    assert builds_queued(callbacks) == 1
     # The rebuild ran (tasks run in-process here): the next answer has today's shape.
     assert second.json()["stale"] is False
     assert second.json()["slice"]["version"] == builder.VERSION
@@ -165,7 +171,7 @@ def test_build_left_by_a_killed_worker_is_queued_again(
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.get(slice_url(ada))
-    assert len(callbacks) == 1
+    assert builds_queued(callbacks) == 1
     assert GraphSlice.objects.get(researcher=ada).status == GraphSlice.Status.READY
 
 

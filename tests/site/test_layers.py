@@ -4,7 +4,7 @@ Every Python module of the apps is parsed (imports at the top and inside functio
 graph of module-to-module imports. A module may import its own layer and the layers below it:
 
     bzpeer's plumbing (api, errors, cache, mail, health, permissions,   imports no app
-      safety, template_filters)
+      safety, template_filters, page_cache)
     works                                                                the public record
     profiles                                                             the people layer
     graph | collaboration                                                side by side
@@ -28,6 +28,7 @@ PLUMBING = {
     "bzpeer.errors",
     "bzpeer.health",
     "bzpeer.mail",
+    "bzpeer.page_cache",
     "bzpeer.permissions",
     "bzpeer.safety",
     "bzpeer.template_filters",

@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
+def builds_queued(callbacks) -> int:
+    """The build messages among the on-commit callbacks (cache retirements run there too)."""
+    return sum(getattr(c, "func", None) is graph_tasks._enqueue_build for c in callbacks)
+
+
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = {
@@ -157,7 +162,7 @@ def test_restarted_worker_requeues_the_builds_its_predecessor_held(
             sender=SimpleNamespace(hostname="celery@web1")
         )
 
-    assert len(callbacks) == 1
+    assert builds_queued(callbacks) == 1
     mine.refresh_from_db()
     assert mine.status == GraphSlice.Status.READY  # queued again and built (tasks run eagerly)
     assert mine.claimed_by == ""
@@ -180,7 +185,7 @@ def test_sweep_resends_builds_whose_message_was_lost(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert graph_tasks.requeue_lost_graph_slices() == 1
 
-    assert len(callbacks) == 1
+    assert builds_queued(callbacks) == 1
     lost.refresh_from_db()
     assert lost.status == GraphSlice.Status.READY
     just_queued.refresh_from_db()

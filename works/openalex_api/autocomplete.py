@@ -54,7 +54,7 @@ def _matches(entity: Entity, text: str, clauses) -> tuple[int, list]:
     queryset = entity.model.objects.filter(
         entity.listed, entity.search(text), queries.conditions(entity, clauses)
     )
-    rows = entity.load(queryset.order_by(*entity.autocomplete_order))[:SIZE]
+    rows = entity.load_page(queryset.order_by(*entity.autocomplete_order))[:SIZE]
     return queryset.count(), list(rows)
 
 
@@ -73,7 +73,7 @@ def entity_response(entity: Entity, params, query_string: str) -> dict:
     text = _text(params)
     raw = f.raw_query_param(query_string, "filter") or ""
     count, rows = _matches(entity, text, f.parse_filter(raw) if raw else [])
-    results = [_result(entity, row) for row in serializers.attach_documents(rows)]
+    results = [_result(entity, row) for row in serializers.attach_documents(rows, in_list=True)]
     return _response(started, count, results)
 
 
@@ -87,6 +87,6 @@ def any_response(params) -> dict:
     for entity in ENTITIES.values():
         matched, rows = _matches(entity, text, [])
         count += matched
-        found += [_result(entity, row) for row in serializers.attach_documents(rows)]
+        found += [_result(entity, row) for row in serializers.attach_documents(rows, in_list=True)]
     found.sort(key=lambda r: (-(r["cited_by_count"] or 0), -(r["works_count"] or 0), r["id"]))
     return _response(started, count, found[:SIZE])

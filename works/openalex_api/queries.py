@@ -260,7 +260,7 @@ def _after(names, descending, values, last_pk) -> Q:
 
 def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     results = []
-    for row in serializers.attach_documents(rows):
+    for row in serializers.attach_documents(rows, in_list=True):
         data = entity.serialize(row)
         if hasattr(row, "relevance_score"):
             data["relevance_score"] = row.relevance_score
@@ -301,7 +301,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
                 queryset = queryset.filter(
                     _after(names, [d for _, d in params.sort], values, last_pk)
                 )
-            rows = list(entity.load(queryset)[: params.per_page])
+            rows = list(entity.load_page(queryset)[: params.per_page])
             # OpenAlex ends a cursor walk with an empty page: every page with results has a
             # next cursor, even the last of them.
             if rows:
@@ -315,7 +315,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
         else:
             page = params.page or 1
             start = (page - 1) * params.per_page
-            rows = list(entity.load(queryset)[start : start + params.per_page])
+            rows = list(entity.load_page(queryset)[start : start + params.per_page])
             meta["page"] = page
         results = _shape(entity, rows, params)
     meta["db_response_time_ms"] = round((time.monotonic() - started) * 1000)
@@ -335,7 +335,7 @@ def _sample(entity: Entity, queryset, params: ListParams):
     )
     page = params.page or 1
     page_pks = chosen[(page - 1) * params.per_page : page * params.per_page]
-    rows = entity.load(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
+    rows = entity.load_page(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
     return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params), len(chosen)
 
 

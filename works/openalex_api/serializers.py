@@ -7,6 +7,8 @@ built from the typed columns, and fields BZPEER does not hold are left out, neve
 """
 
 from django.conf import settings
+from django.db import models
+from django.db.models.expressions import RawSQL
 
 from bzpeer.safety import safe_url
 from works.models import OpenAlexRecord
@@ -37,16 +39,50 @@ _LINKS = {
 }
 
 
-def attach_documents(rows) -> list:
-    """Load the stored records of these rows in one query; ``row.document`` is None without."""
+# A list's works show the first 100 entries of their bylines, as OpenAlex's lists do; a single
+# work shows them all. One more is read, to tell whether the byline goes on.
+LIST_AUTHORSHIPS = 100
+# The stored record without its byline, and the byline's first entries, cut in the database so
+# that a consortium paper's thousands of entries are never sent or parsed.
+_RECORD_WITHOUT_BYLINE = RawSQL("record - 'authorships'", [], output_field=models.JSONField())
+_BYLINE_START = RawSQL(
+    "jsonb_path_query_array(record -> 'authorships', %s::jsonpath)",
+    [f"$[0 to {LIST_AUTHORSHIPS}]"],
+    output_field=models.JSONField(),
+)
+
+
+def attach_documents(rows, *, in_list: bool = False) -> list:
+    """Load the stored records of these rows in one query; ``row.document`` is None without.
+
+    `in_list`: the rows are a page of a works list, whose bylines are cut at LIST_AUTHORSHIPS.
+    """
     rows = list(rows)
     wanted = [row.openalex_id for row in rows if getattr(row, "openalex_id", None)]
-    stored = dict(
-        OpenAlexRecord.objects.filter(openalex_id__in=wanted).values_list("openalex_id", "record")
-    )
+    records = OpenAlexRecord.objects.filter(openalex_id__in=wanted)
+    if in_list:
+        stored = {}
+        for key, record, byline in records.values_list(
+            "openalex_id", _RECORD_WITHOUT_BYLINE, _BYLINE_START
+        ):
+            if byline is not None:  # a record without a byline keeps none
+                record["authorships"] = byline
+            stored[key] = record
+    else:
+        stored = dict(records.values_list("openalex_id", "record"))
     for row in rows:
         row.document = stored.get(row.openalex_id) if row.openalex_id else None
+        row.authorships_limit = LIST_AUTHORSHIPS if in_list else None
     return rows
+
+
+def _cut_byline(data: dict, limit: int | None) -> dict:
+    """Cut a list's byline at `limit`, saying so as OpenAlex does (only when it is cut)."""
+    authorships = data.get("authorships")
+    if limit is not None and isinstance(authorships, list) and len(authorships) > limit:
+        data["authorships"] = authorships[:limit]
+        data["is_authors_truncated"] = True
+    return data
 
 
 def _document(row) -> dict | None:
@@ -96,9 +132,10 @@ def _served(entity: str):
     def wrap(build):
         def serialize(row) -> dict:
             document = _document(row)
-            if document:
-                return overlay(entity, row, document)
-            return build(row)
+            data = overlay(entity, row, document) if document else build(row)
+            if entity == "works":
+                return _cut_byline(data, getattr(row, "authorships_limit", None))
+            return data
 
         serialize.__name__ = build.__name__
         serialize.__doc__ = build.__doc__
@@ -242,6 +279,7 @@ def work(row) -> dict:
             "oa_status": row.oa_status or None,
             "oa_url": safe_url(row.oa_url) or None,
         },
+        # In a list, the loader read at most one entry more than is shown (load_works_page).
         "authorships": [_authorship(a) for a in row.authorships.all()],
         "authors_count": row.authors_count,
         "cited_by_count": row.cited_by_count,

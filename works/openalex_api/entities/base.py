@@ -22,7 +22,7 @@ from works.models import (
     WorkTopic,
 )
 
-from .. import ids
+from .. import ids, serializers
 from ..documents import comparisons, invalid
 
 MAX_COUNT = 2**31 - 1
@@ -71,6 +71,11 @@ class Entity:
     lookup: Callable[[str], Q | None] = lambda key: None
     # The rows lists and autocomplete show (authors merged into another record are hidden).
     listed: Q = field(default_factory=Q)
+    # How a page of a list loads its rows, when it loads less than a single record does.
+    load_list: Callable[[models.QuerySet], models.QuerySet] | None = None
+
+    def load_page(self, queryset: models.QuerySet) -> models.QuerySet:
+        return (self.load_list or self.load)(queryset)
 
     def __post_init__(self):
         # Every entity keeps its record's updated_date: what an incremental sync asks after.
@@ -273,11 +278,18 @@ def _without_document(queryset, work_path: str):
     return queryset.filter(~models.Exists(stored))
 
 
-def load_works(queryset):
+def load_works(queryset, authorships=None):
+    """Works with everything their JSON needs; `authorships`: only the byline's first ones."""
+    if authorships is None:
+        byline = Authorship.objects.all()
+    else:
+        # One more than is shown tells the byline goes on. Places are numbered from 0, so
+        # this reads (work, order) index ranges: a consortium paper costs what any work does.
+        byline = Authorship.objects.filter(order__lte=authorships)
     return queryset.select_related("source").prefetch_related(
         models.Prefetch(
             "authorships",
-            queryset=_without_document(Authorship.objects, "work")
+            queryset=_without_document(byline, "work")
             .select_related("researcher")
             .prefetch_related(
                 models.Prefetch(
@@ -296,6 +308,11 @@ def load_works(queryset):
             queryset=_without_document(WorkConcept.objects, "work").select_related("concept"),
         ),
     )
+
+
+def load_works_page(queryset):
+    """Works for a page of a list: bylines cut at serializers.LIST_AUTHORSHIPS, as OpenAlex's."""
+    return load_works(queryset, authorships=serializers.LIST_AUTHORSHIPS)
 
 
 def load_authors(queryset):

@@ -21,6 +21,7 @@ from .base import (
     fk_id,
     id_filters,
     load_works,
+    load_works_page,
     number,
     orcid,
     own_id,
@@ -46,6 +47,7 @@ WORK_FIELDS = (
     "indexed_in",
     "open_access",
     "authorships",
+    "is_authors_truncated",
     "institutions",
     "countries_distinct_count",
     "institutions_distinct_count",
@@ -197,6 +199,7 @@ WORKS = Entity(
     fields=WORK_FIELDS,
     model=Work,
     load=load_works,
+    load_list=load_works_page,
     serialize=serializers.work,
     filters={
         **id_filters(WORK_ID),

@@ -1,0 +1,124 @@
+"""Public pages are rendered once and shared; every visible change shows at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from collaboration.services import follow_create
+from graph import services as graph_services
+from graph.models import GraphSlice
+from tests import factories
+from works.models import Work
+from works.services import researchers_changed
+
+pytestmark = pytest.mark.django_db
+
+
+def visit(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return response.content.decode(), len(ctx.captured_queries)
+
+
+@pytest.fixture
+def record(db):
+    place = factories.institution(display_name="Uni Cached")
+    topic = factories.topic(display_name="Caching")
+    ada = factories.researcher(display_name="Ada Cachewell")
+    work = factories.work(authors=[ada], topics=[topic], title="First cached paper")
+    work.authorships.get().institutions.add(place)
+    factories.refresh(ada)
+    return {"place": place, "topic": topic, "ada": ada, "work": work}
+
+
+def urls(record):
+    return {
+        "work": reverse("works:detail", args=[record["work"].pk]),
+        "authors": reverse("works:authors", args=[record["work"].pk]),
+        "topic": reverse("works:topic", args=[record["topic"].pk]),
+        "institution": reverse("works:institution", args=[record["place"].pk]),
+        "directory": reverse("profiles:directory") + "?q=Cachewell",
+        "home": reverse("profiles:home"),
+    }
+
+
+@pytest.mark.parametrize("page", ["work", "authors", "topic", "institution", "directory", "home"])
+def test_second_view_is_served_without_the_database(client, record, page):
+    url = urls(record)[page]
+    first, first_queries = visit(client, url)
+    second, second_queries = visit(client, url)
+    assert first_queries > 0 and second_queries == 0
+    assert first == second
+
+
+@pytest.mark.parametrize("page", ["work", "topic", "institution"])
+def test_an_imported_change_shows_at_once(client, record, page, django_capture_on_commit_callbacks):
+    url = urls(record)[page]
+    assert "First cached paper" in visit(client, url)[0]
+    # What an import does: new rows, then the one hook for the researchers it touched.
+    Work.objects.filter(pk=record["work"].pk).update(title="Renamed cached paper")
+    with django_capture_on_commit_callbacks(execute=True):
+        researchers_changed(researcher_ids=[record["ada"].pk])
+    html, _ = visit(client, url)
+    assert "Renamed cached paper" in html and "First cached paper" not in html
+
+
+def test_a_new_researcher_is_found_at_once(client, record, django_capture_on_commit_callbacks):
+    url = reverse("profiles:directory") + "?q=Cachewell"
+    assert "Ada Cachewell" in visit(client, url)[0]
+    bea = factories.researcher(display_name="Bea Cachewell")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.refresh(bea)
+    assert "Bea Cachewell" in visit(client, url)[0]
+
+
+def test_each_query_is_cached_apart(client, record):
+    factories.refresh(factories.researcher(display_name="Cyd Othername"))
+    assert "Ada Cachewell" in visit(client, reverse("profiles:directory") + "?q=Cachewell")[0]
+    html, _ = visit(client, reverse("profiles:directory") + "?q=Othername")
+    assert "Cyd Othername" in html and "Ada Cachewell" not in html
+
+
+def test_signed_in_reader_gets_the_shared_page_with_their_own_menu(
+    client, stranger_client, stranger, record
+):
+    url = urls(record)["work"]
+    anonymous, _ = visit(client, url)
+    assert "Log in" in anonymous
+    signed_in, queries = visit(stranger_client, url)
+    assert "Log out" in signed_in and "Log in" not in signed_in
+    # The same page around the menu: only the account links differ.
+    assert signed_in.split('<main id="main"')[1] == anonymous.split('<main id="main"')[1]
+    again, queries = visit(stranger_client, url)
+    assert again == signed_in and queries <= 1  # at most the user row
+
+
+def test_signed_in_unread_count_shows_at_once(
+    owner_client, owned_researcher, make_user, record, django_capture_on_commit_callbacks
+):
+    url = urls(record)["work"]
+    assert 'id="notifications-count"' not in visit(owner_client, url)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_create(user=make_user(), researcher=owned_researcher)
+    html, _ = visit(owner_client, url)
+    assert '<span class="count" id="notifications-count">1</span>' in html
+
+
+def test_ready_slice_json_is_cached_until_the_slice_changes(client, record):
+    ada = record["ada"]
+    url = reverse("graph:api-slice", args=[ada.pk])
+    graph_slice = graph_services.graph_slice_ensure(researcher_id=ada.pk)
+    graph_services.graph_slice_build(slice_id=graph_slice.pk, force=True)
+    first = client.get(url)
+    assert first.status_code == 200 and first.json()["status"] == "ready"
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url)
+    # One primary-key lookup remains: the URL converter that sends a merged record's API URLs
+    # to its survivor (profiles.corrections.urls).
+    assert second.json() == first.json()
+    assert [q["sql"] for q in ctx.captured_queries if "merged_into_id" not in q["sql"]] == []
+    graph_services.graph_slices_mark_stale(researcher_ids=[ada.pk])
+    assert GraphSlice.objects.get(pk=graph_slice.pk).stale
+    assert client.get(url).json()["stale"] is True
