@@ -104,8 +104,13 @@ class ApiSchema(AutoSchema):
         if not regex and "enum" not in schema:
             # DRF refuses NUL characters in every CharField (PostgreSQL cannot store them),
             # and one of only spaces where it may not be blank, once trimmed.
+            # (drf-spectacular puts a blank one beside it, as `oneOf` with "": so not "" here.)
             refuses_spaces = not field.allow_blank and field.trim_whitespace
-            schema = {**schema, "pattern": SOME_TEXT if refuses_spaces else NO_NUL}
+            pattern = SOME_TEXT if refuses_spaces else NO_NUL
+            schema = {
+                **schema,
+                "pattern": pattern.replace("*$", "+$") if field.allow_blank else pattern,
+            }
         return schema
 
     def _component(self, name: str, schema: dict) -> dict:
