@@ -16,6 +16,7 @@ DEFAULT_SCHEMA_CLASS) adds the refusals DRF and the services give, by what the o
 The OpenAlex-compatible API answers the same cases in OpenAlex's own body (`OpenAlexSchema`).
 """
 
+from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -85,6 +86,9 @@ class ApiSchema(AutoSchema):
             if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
                 # Query text is refused with a NUL character in it, as body text is.
                 schema["pattern"] = NO_NUL
+            elif "pattern" in schema and schema.get("minLength") == 1:
+                # The pattern says it (schemathesis reads the minLength as allowing "0").
+                del schema["minLength"]
         if "requestBody" in operation:
             # A missing body reads as {}, which every body serializer here refuses.
             operation["requestBody"]["required"] = True
@@ -94,16 +98,19 @@ class ApiSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        text = direction == "request" and isinstance(field, serializers.CharField)
-        if text and "pattern" not in schema and "enum" not in schema:
+        if direction != "request" or not isinstance(field, serializers.CharField):
+            return schema
+        regex = any(isinstance(validator, RegexValidator) for validator in field.validators)
+        if not regex and "enum" not in schema:
             # DRF refuses NUL characters in every CharField (PostgreSQL cannot store them),
-            # and one of only spaces where it may not be blank, once trimmed. (The patterns
-            # written in the serializers leave NUL out already.)
+            # and one of only spaces where it may not be blank, once trimmed.
+            # (drf-spectacular puts a blank one beside it, as `oneOf` with "": so not "" here.)
             refuses_spaces = not field.allow_blank and field.trim_whitespace
-            schema = {**schema, "pattern": SOME_TEXT if refuses_spaces else NO_NUL}
-        if text and "pattern" in schema and schema.get("minLength") == 1:
-            # The pattern says it; schemathesis takes a minLength beside it for a value ("0").
-            schema = {key: value for key, value in schema.items() if key != "minLength"}
+            pattern = SOME_TEXT if refuses_spaces else NO_NUL
+            schema = {
+                **schema,
+                "pattern": pattern.replace("*$", "+$") if field.allow_blank else pattern,
+            }
         return schema
 
     def _component(self, name: str, schema: dict) -> dict:

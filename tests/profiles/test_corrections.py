@@ -698,4 +698,4 @@ def test_api_suggestions(ada, client, stranger, owner):
     decided = client.post(f"/api/suggestions/{pk}/decide/", {"accept": False}, "application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "rejected"
     again = client.post(f"/api/suggestions/{pk}/decide/", {"accept": True}, "application/json")
-    assert again.status_code == 400
+    assert again.status_code == 409  # already decided: a conflict with its state
