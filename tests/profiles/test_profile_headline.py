@@ -108,5 +108,6 @@ def test_the_api_gives_the_same_headline(client, ecologist):
 def test_the_headline_costs_a_fixed_number_of_queries(client, ecologist):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(ecologist.get_absolute_url()).status_code == 200
-    # researcher, institutions, headline topics and first years, works, history, duplicates
-    assert len(ctx.captured_queries) == 7
+    # researcher, institutions, headline topics and first years, history, duplicates; the
+    # works list (5), co-authors (3) and topic shares (1): profiles.sections
+    assert len(ctx.captured_queries) == 14
