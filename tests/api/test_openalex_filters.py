@@ -466,8 +466,9 @@ def test_pyalex_s_readme_example_runs_against_a_live_server(live_server, monkeyp
     factories.work(publication_year=2020, is_oa=True, title="Open in 2020")
     factories.work(publication_year=2020, is_oa=False, title="Closed in 2020")
     factories.work(publication_year=2019, is_oa=True, title="Open in 2019")
-    monkeypatch.setitem(pyalex.config, "openalex_url", live_server.url + "/openalex")
-    monkeypatch.setitem(pyalex.config, "max_retries", 0)  # retries would hide a failing answer
+    from tests.pyalex_live import point_pyalex_at
+
+    point_pyalex_at(monkeypatch, live_server.url + "/openalex")
 
     works = pyalex.Works().filter(publication_year=2020, is_oa=True).get()
     assert [w["title"] for w in works] == ["Open in 2020"]

@@ -11,10 +11,10 @@ from collections import Counter
 import pyalex
 import pyalex.api
 import pytest
-import requests
 from django.core.management import call_command
 
 from tests.conftest import REAL_DATA
+from tests.pyalex_live import point_pyalex_at
 from works.models import Researcher, Work
 
 PAGE_OF_WORKS = (
@@ -33,17 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def openalex(live_server, monkeypatch, unthrottled):
     call_command("import_openalex", str(PAGE_OF_WORKS), stdout=io.StringIO())
-    base = live_server.url + "/openalex"
-    monkeypatch.setitem(pyalex.config, "openalex_url", base)
-
-    class ToLiveServer(requests.Session):  # the README's redirect, for pyalex after 0.16
-        def request(self, method, url, *args, **kwargs):
-            url = url.replace("https://api.openalex.org", base, 1)
-            return super().request(method, url, *args, **kwargs)
-
-    monkeypatch.setattr(pyalex.api, "_get_requests_session", ToLiveServer)
-    # Retries would hide a failing answer.
-    monkeypatch.setitem(pyalex.config, "max_retries", 0)
+    point_pyalex_at(monkeypatch, live_server.url + "/openalex")
     return pyalex
 
 

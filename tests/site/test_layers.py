@@ -31,6 +31,7 @@ PLUMBING = {
     "bzpeer.page_cache",
     "bzpeer.permissions",
     "bzpeer.safety",
+    "bzpeer.schema",
     "bzpeer.template_filters",
 }
 # graph and collaboration stand side by side: neither imports the other.

@@ -68,9 +68,16 @@ class Peer:
             admin.execute(statement)
 
     def create(self) -> None:
-        connection.close()  # a template database must have no other session
+        # A template database must have no other session: earlier tests on this worker may
+        # leave one open in a thread of their own, so those are ended too.
+        template = connection.settings_dict["NAME"]
+        connection.close()
         self.drop()
-        self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{connection.settings_dict["NAME"]}"')
+        self._admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{template}' AND pid <> pg_backend_pid()"
+        )
+        self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"')
 
     def drop(self) -> None:
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')

@@ -45,7 +45,10 @@ FORMS = {
     "doi": DOI,
     "orcid": ORCID,
     "AUTHOR_ORCID_OF_WORK": ORCID,
+    "_scopus": r"[0-9]{1,20}",
 }
+# Values a `term` filter reads through a normaliser of its own, by the normaliser's name.
+NORMALIZED_FORMS = {"number_or_text": r"(https://[a-z./]+/)?[0-9]{1,18}"}
 ID_KINDS = {"own_id", "related_id", "fk_id"}
 ID_FORM = r"(https://openalex\.org/)?{letter}[1-9][0-9]{{0,9}}"
 FREE_VALUE = r"[^,\x00|+!]+"
@@ -62,7 +65,15 @@ def value_form(build) -> str:
             )
         )
         return ID_FORM.format(letter=LETTERS[made_with["entity"]][0])
+    normalize = _closure(build).get("normalize")
+    if getattr(normalize, "__name__", "") in NORMALIZED_FORMS:
+        return NORMALIZED_FORMS[normalize.__name__]
     return FORMS.get(kind, FREE_VALUE)
+
+
+def _closure(build) -> dict:
+    names = getattr(getattr(build, "__code__", None), "co_freevars", ())
+    return dict(zip(names, [c.cell_contents for c in build.__closure__ or ()], strict=True))
 
 
 def _names(names) -> str:
@@ -82,7 +93,9 @@ def filter_pattern(entity) -> str:
         form = FREE_VALUE if f.is_search_key(key) else value_form(entity.filters[key])
         by_form.setdefault(form, []).append(key)
     clause = "|".join(
-        f"(?:{_names(keys)}):!?{form}(?:\\|!?{form}){{0,4}}" for form, keys in by_form.items()
+        # `!` only at the head of an OR list: `key:!a|b` is NOT (a or b), as OpenAlex reads it.
+        f"(?:{_names(keys)}):!?{form}(?:\\|{form}){{0,4}}"
+        for form, keys in by_form.items()
     )
     return f"^$|^(?:{clause})(?:,(?:{clause})){{0,9}}$"
 
