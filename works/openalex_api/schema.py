@@ -56,22 +56,17 @@ FREE_VALUE = r"[^,\x00|+!]+"
 
 def value_form(build) -> str:
     kind = getattr(build, "__qualname__", "").split(".")[0]
+    made_with = _closure(build)
     if kind in ID_KINDS:
-        made_with = dict(
-            zip(
-                build.__code__.co_freevars,
-                [c.cell_contents for c in build.__closure__],
-                strict=True,
-            )
-        )
         return ID_FORM.format(letter=LETTERS[made_with["entity"]][0])
-    normalize = _closure(build).get("normalize")
+    normalize = made_with.get("normalize")
     if getattr(normalize, "__name__", "") in NORMALIZED_FORMS:
         return NORMALIZED_FORMS[normalize.__name__]
     return FORMS.get(kind, FREE_VALUE)
 
 
 def _closure(build) -> dict:
+    """The variables a filter builder was made with (its closure), by name."""
     names = getattr(getattr(build, "__code__", None), "co_freevars", ())
     return dict(zip(names, [c.cell_contents for c in build.__closure__ or ()], strict=True))
 
