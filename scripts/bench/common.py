@@ -21,6 +21,7 @@ PY = sys.executable
 VAR = REPO / "var" / "bench"
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@localhost:5432")
 REPORT = REPO / "docs" / "benchmarks.md"
+WORKS = 1_000_000  # the bench database's works
 # A secret for the bench servers only: sessions made here are signed with it.
 SECRET_KEY = "bench-only-secret-key-" + "x" * 40
 
@@ -223,3 +224,19 @@ def replace_section(heading: str, body: str, *, before: str | None = None) -> No
     else:
         text = text.rstrip("\n") + "\n\n" + section
     REPORT.write_text(text)
+
+
+def own_functions(stats, top: int) -> list[tuple[str, float]]:
+    """The project's functions (not the libraries') with the most cumulative seconds."""
+    own = []
+    for (filename, line, name), (_, _, _, cumulative, _) in stats.stats.items():
+        if filename.startswith(str(REPO)) and "/.venv/" not in filename:
+            where = f"{filename.removeprefix(str(REPO) + '/')}:{line} {name}"
+            if not where.startswith("manage.py"):
+                own.append((where, cumulative))
+    own.sort(key=lambda item: -item[1])
+    return own[:top]
+
+
+def verdict(ok: bool, shortfall: str) -> str:
+    return "**met**" if ok else f"**missed** ({shortfall})"
