@@ -1,7 +1,9 @@
 """The public record's models: the entities (institutions, sources, topics, concepts,
-publishers, funders, and the stored OpenAlex documents), works and their links (records), and
-the author entity (researchers). All share the app label ``works``."""
+publishers, funders, and the stored OpenAlex documents), works and their links (records), the
+author entity (researchers) and owners' corrections of its authorships. All share the app label
+``works``."""
 
+from .corrections import AuthorshipCorrection
 from .entities import Concept, Funder, Institution, OpenAlexRecord, Publisher, Source, Topic
 from .records import (
     Authorship,
@@ -12,7 +14,6 @@ from .records import (
     WorkTopic,
 )
 from .researchers import (
-    AuthorshipCorrection,
     Researcher,
     ResearcherInstitution,
     ResearcherName,
