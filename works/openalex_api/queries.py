@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from functools import partial
 from types import SimpleNamespace
 
+import orjson
 from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Mod
 
 from . import filters as f
-from . import fulltext, grouping, ids, serializers
+from . import fragments, fulltext, grouping, ids, rendering, serializers
 from .entities import Entity
 from .entities.base import Group
 from .filters import QueryError
@@ -258,7 +259,18 @@ def _after(names, descending, values, last_pk) -> Q:
     return condition
 
 
-def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
+def _page_rows(entity: Entity, queryset):
+    """A page's rows: light when their JSON is cached (fragments), else loaded whole."""
+    if entity.list_fragments:
+        return queryset.only(*fragments.KEY_FIELDS)
+    return entity.load_page(queryset)
+
+
+def _shape(entity: Entity, rows, params: ListParams, version: str) -> list:
+    """The results of a page: dicts, or JSON already encoded (rendering.Encoded) for the
+    entities whose list JSON is cached."""
+    if entity.list_fragments:
+        return _shape_encoded(entity, rows, params, version)
     results = []
     for row in serializers.attach_documents(rows, in_list=True):
         data = entity.serialize(row)
@@ -270,8 +282,31 @@ def _shape(entity: Entity, rows, params: ListParams) -> list[dict]:
     return results
 
 
+def _shape_encoded(entity: Entity, rows, params: ListParams, version: str) -> list:
+    encoded = fragments.encoded(entity, rows, version)
+    results = []
+    for row in rows:
+        data = encoded.get(row.pk)
+        if data is None:
+            continue  # deleted since the page was read
+        if params.select:
+            selected = orjson.loads(data)
+            if hasattr(row, "relevance_score"):
+                selected["relevance_score"] = row.relevance_score
+            results.append({key: selected.get(key) for key in params.select})
+            continue
+        if hasattr(row, "relevance_score"):
+            # Put last, as the serialized dict would have it: `{...}` becomes `{...,"s":x}`.
+            score = b'"relevance_score":' + rendering.dumps(row.relevance_score)
+            data = data[:-1] + (b"," if data != b"{}" else b"") + score + b"}"
+        results.append(rendering.Encoded(data))
+    return results
+
+
 def list_response(entity: Entity, params: ListParams) -> dict:
     started = time.monotonic()
+    # Read before the rows, as the shared pages do (fragments).
+    version = fragments.version() if entity.list_fragments else ""
     queryset = filtered(entity, params)
     count = queryset.count()
     # meta's keys in OpenAlex's order; `next_cursor` only answers a cursor request.
@@ -287,7 +322,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
         # A group-by answer has no `results`, as OpenAlex's has none.
         return {"meta": meta, "group_by": groups}
     if params.sample:
-        results, meta["count"] = _sample(entity, queryset, params)
+        results, meta["count"] = _sample(entity, queryset, params, version)
         meta["page"] = params.page or 1
     else:
         asked = searches(params)
@@ -301,7 +336,7 @@ def list_response(entity: Entity, params: ListParams) -> dict:
                 queryset = queryset.filter(
                     _after(names, [d for _, d in params.sort], values, last_pk)
                 )
-            rows = list(entity.load_page(queryset)[: params.per_page])
+            rows = list(_page_rows(entity, queryset)[: params.per_page])
             # OpenAlex ends a cursor walk with an empty page: every page with results has a
             # next cursor, even the last of them.
             if rows:
@@ -315,14 +350,14 @@ def list_response(entity: Entity, params: ListParams) -> dict:
         else:
             page = params.page or 1
             start = (page - 1) * params.per_page
-            rows = list(entity.load_page(queryset)[start : start + params.per_page])
+            rows = list(_page_rows(entity, queryset)[start : start + params.per_page])
             meta["page"] = page
-        results = _shape(entity, rows, params)
+        results = _shape(entity, rows, params, version)
     meta["db_response_time_ms"] = round((time.monotonic() - started) * 1000)
     return {"meta": meta, "results": results, "group_by": []}
 
 
-def _sample(entity: Entity, queryset, params: ListParams):
+def _sample(entity: Entity, queryset, params: ListParams, version: str):
     seed = params.seed if params.seed is not None else random.randrange(f.MAX_SEED)
     mixed = Mod(
         (Mod(Mod(models.F("pk"), SAMPLE_PRIME) + seed, SAMPLE_PRIME)) * SAMPLE_MULTIPLIER,
@@ -335,8 +370,8 @@ def _sample(entity: Entity, queryset, params: ListParams):
     )
     page = params.page or 1
     page_pks = chosen[(page - 1) * params.per_page : page * params.per_page]
-    rows = entity.load_page(entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
-    return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params), len(chosen)
+    rows = _page_rows(entity, entity.model.objects.filter(pk__in=page_pks)).in_bulk(page_pks)
+    return _shape(entity, [rows[pk] for pk in page_pks if pk in rows], params, version), len(chosen)
 
 
 GROUP_ORDERS = {

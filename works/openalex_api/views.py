@@ -13,6 +13,7 @@ from bzpeer.schema import SOME_TEXT
 from . import autocomplete, queries
 from .entities import ENTITIES
 from .filters import QueryError
+from .rendering import OpenAlexJSONRenderer
 from .schema import OpenAlexSchema
 from .serializers import DERIVED_FIELDS
 
@@ -42,6 +43,7 @@ class OpenAlexView(APIView):
     entity_name = "works"
     operation = ""
     schema = OpenAlexSchema()
+    renderer_classes = [OpenAlexJSONRenderer]
 
     @property
     def entity(self):

@@ -73,9 +73,20 @@ class Entity:
     listed: Q = field(default_factory=Q)
     # How a page of a list loads its rows, when it loads less than a single record does.
     load_list: Callable[[models.QuerySet], models.QuerySet] | None = None
+    # Lists keep each row's JSON encoded in the cache (openalex_api.fragments), and load the
+    # rows not cached with `load_rows(pks)` (their documents attached), when given.
+    list_fragments: bool = False
+    load_rows: Callable[[list[int]], list] | None = None
 
     def load_page(self, queryset: models.QuerySet) -> models.QuerySet:
         return (self.load_list or self.load)(queryset)
+
+    def rows_for_list(self, pks: list[int]) -> list:
+        """The rows with these pks, loaded in full for a list page, documents attached."""
+        if self.load_rows:
+            return self.load_rows(pks)
+        loaded = self.load_page(self.model.objects.filter(pk__in=pks))
+        return serializers.attach_documents(loaded, in_list=True)
 
     def __post_init__(self):
         # Every entity keeps its record's updated_date: what an incremental sync asks after.

@@ -30,6 +30,7 @@ from .base import (
     words_in,
 )
 from .work_filters import WORK_FILTERS
+from .work_rows import load_work_rows
 
 # Root-level fields (for `select`): OpenAlex's work object across its schema eras.
 WORK_FIELDS = (
@@ -200,6 +201,8 @@ WORKS = Entity(
     model=Work,
     load=load_works,
     load_list=load_works_page,
+    list_fragments=True,
+    load_rows=load_work_rows,
     serialize=serializers.work,
     filters={
         **id_filters(WORK_ID),
