@@ -153,3 +153,55 @@ def test_bad_searches_are_400(client, db, filter_):
     response = client.get("/openalex/works", {"filter": filter_})
     assert response.status_code == 400
     assert response.json()["error"] == "Invalid query parameters error."
+
+
+def _computed_ranks(text_sql: str, query: str) -> dict[str, float]:
+    """ts_rank of the `simple` vector computed from the text, as .no_stem ranked before 0013."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT openalex_id, ts_rank({text_sql}, plainto_tsquery('simple', %s))::float8 "
+            f"FROM works_work WHERE {text_sql} @@ plainto_tsquery('simple', %s)",
+            [query, query],
+        )
+        return dict(cursor.fetchall())
+
+
+def _simple(column: str, weight: str = "A") -> str:
+    return (
+        f"setweight(to_tsvector('simple', translate(coalesce({column}, ''), '/', ' ')), '{weight}')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "text_sql"),
+    [
+        ("title", _simple("title")),
+        ("abstract", _simple("abstract")),
+        ("title_and_abstract", _simple("title") + " || " + _simple("abstract", "B")),
+    ],
+)
+def test_no_stem_reads_the_stored_vector_and_ranks_as_before(client, recorded, field, text_sql):
+    """The stored unstemmed vector (works 0013) finds and scores what the computed one did."""
+    found, body = _ids(client, f"{field}.search.no_stem:financing", sort="relevance_score:desc")
+    expected = _computed_ranks(text_sql, "financing")
+    assert found and body["meta"]["count"] == len(expected)
+    scores = {w["id"].rsplit("/", 1)[-1]: w["relevance_score"] for w in body["results"]}
+    assert scores == pytest.approx({key: expected[key] for key in scores})
+
+
+def test_no_stem_is_answered_through_its_index(recorded):
+    from django.db import connection
+
+    from works.openalex_api import fulltext
+
+    for key in ("title_and_abstract.search.no_stem", "title.search.no_stem"):
+        works = Work.objects.filter(fulltext.condition("works", key, "financing"))
+        sql, params = works.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "works_work_fts_text_simple_idx" in plan, plan
+        assert "to_tsvector" not in plan, plan

@@ -4,8 +4,9 @@ On PostgreSQL a search is full-text search: `search.parse` turns OpenAlex's synt
 each word or phrase becomes `plainto_tsquery` / `phraseto_tsquery` in the English text-search
 configuration (stemming, stop words) or, for the `.no_stem` forms, the `simple` one, and the tree
 combines them with `&&`, `||` and `!!`. They match `tsvector` columns that PostgreSQL generates
-from the text columns (migration works 0009), each with a GIN index; `relevance_score` is
-`ts_rank` of the same query, title words weighing more than abstract words.
+from the text columns (migrations works 0009 and, for works' unstemmed text, 0013), each with a
+GIN index; `relevance_score` is `ts_rank` of the same query, title words weighing more than
+abstract words.
 
 The embedded SQLite default is simpler, and says so in the README: the same operators,
 parentheses and phrases, but each word and phrase is matched as a case-insensitive substring,
@@ -152,28 +153,44 @@ def _unstemmed_vector(columns: tuple[str, ...]):
     return vector
 
 
+class _Weighted(models.Func):
+    """`setweight`: every lexeme of a vector at one weight."""
+
+    function = "setweight"
+    output_field = SearchVectorField()
+
+
 @dataclass(frozen=True)
 class Stored:
-    """Text of the collection's own table, searched through a generated tsvector column.
+    """Text of the collection's own table, searched through generated tsvector columns.
 
-    Only the stemmed (English) vector is stored. An unstemmed search is computed from the text
-    of the rows its stemmed twin finds, through that twin's index: every word that matches as
-    written matches stemmed too. Half the disk, for the rarer search.
+    `column` is the stored vector of `.search` (stemmed, unless `stems` is False), `unstemmed`
+    the stored `simple` vector of `.search.no_stem` and `.search.exact` (works 0013), each
+    GIN-indexed; `weights` and `unstemmed_weights` pick this text's parts of a weighted vector
+    ("b": a work's abstract). Without an unstemmed column, an unstemmed search computes the
+    `simple` vector of the rows its stemmed twin finds (every word that matches as written
+    matches stemmed too).
     """
 
     column: str  # the stored vector
     text_columns: tuple[str, ...]  # the text it is made of (this part's, with `weights`)
     weights: str = ""  # only these parts of a weighted vector ("b": the abstract)
     stems: bool = True  # False: the stored vector is unstemmed and serves both forms
+    unstemmed: str = ""  # the stored unstemmed vector, when there is one
+    unstemmed_weights: str = ""  # only these parts of it
 
-    def _stored(self):
-        vector = _StoredVector(self.column)
-        if self.weights:
-            return vector, _OnlyWeights(vector, models.Value("{" + self.weights + "}"))
+    def _stored(self, stemmed: bool = True):
+        if stemmed or not self.unstemmed:
+            column, weights = self.column, self.weights
+        else:
+            column, weights = self.unstemmed, self.unstemmed_weights
+        vector = _StoredVector(column)
+        if weights:
+            return vector, _OnlyWeights(vector, models.Value("{" + weights + "}"))
         return vector, vector
 
     def _vector(self, stemmed: bool, stored_part):
-        if stemmed or not self.stems:
+        if stemmed or not self.stems or self.unstemmed:
             return stored_part
         return _unstemmed_vector(self.text_columns)
 
@@ -184,10 +201,13 @@ class Stored:
         if not _postgres():
             return _substrings(node, self.text_columns)
         query = self._query(node, stemmed)
-        whole, part = self._stored()
+        whole, part = self._stored(stemmed)
         vector = self._vector(stemmed, part)
         condition = Q(SearchVectorExact(vector, query))
         if vector is not whole and not search.has_negation(node):
+            if not stemmed and self.unstemmed:
+                # A part matches only where the whole does: the whole's GIN index narrows.
+                return condition & Q(SearchVectorExact(whole, query))
             # What matches a part, or matches unstemmed, matches the whole stemmed: the whole's
             # GIN index narrows the rows. (A query of stop words only stems to nothing.)
             stemmed_query = self._query(node, True)
@@ -197,8 +217,12 @@ class Stored:
     def rank(self, node: search.Node, stemmed: bool):
         if not _postgres():
             return _word_count(node, self.text_columns)
+        vector = self._vector(stemmed, self._stored(stemmed)[1])
+        if not stemmed and self.unstemmed_weights:
+            # Ranked as the computed vector was, its first text weighing A (scores unchanged).
+            vector = _Weighted(vector, models.Value("A"))
         # Unnormalized ts_rank comes closest to OpenAlex's order on the recorded search.
-        return SearchRank(self._vector(stemmed, self._stored()[1]), self._query(node, stemmed))
+        return SearchRank(vector, self._query(node, stemmed))
 
 
 @dataclass(frozen=True)
@@ -231,9 +255,13 @@ class Names:
         return _word_count(node, ("display_name",))
 
 
-TITLE = Stored("fts_title", ("title",))
-TEXT = Stored("fts_text", ("title", "abstract"))
-ABSTRACT = Stored("fts_text", ("abstract",), weights="b")
+# A work's unstemmed text is one weighted vector (works 0013): the title A, the abstract B.
+UNSTEMMED_TEXT = "fts_text_simple"
+TITLE = Stored("fts_title", ("title",), unstemmed=UNSTEMMED_TEXT, unstemmed_weights="a")
+TEXT = Stored("fts_text", ("title", "abstract"), unstemmed=UNSTEMMED_TEXT)
+ABSTRACT = Stored(
+    "fts_text", ("abstract",), weights="b", unstemmed=UNSTEMMED_TEXT, unstemmed_weights="b"
+)
 NAME = Stored("fts_name", ("display_name",))
 
 # What `search=` (key "search") and each search filter reads, per collection. Works' `search=`
