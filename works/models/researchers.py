@@ -9,7 +9,6 @@ keep the ``profiles_*`` names they were created under: the models moved, the dat
 import re
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, models
 from django.db.models.functions import Lower
@@ -37,24 +36,28 @@ def rank_key(researcher) -> tuple:
     return (-researcher.trust_score, -researcher.works_count, researcher.pk)
 
 
-class _AmongIds(models.Func):
+class _AmongIds(models.Expression):
     """`id = ANY(%s)`: one array parameter where `pk__in` writes a placeholder per id.
 
     A name search's ranking names up to 1,500 ids (candidates, key and typo matches); as
-    placeholders, building and binding the statement cost more Python than PostgreSQL took to
-    run it."""
+    placeholders (or as a Value that prepares each id), building and binding the statement
+    cost more Python than PostgreSQL took to run it."""
 
-    template = "%(expressions)s"
-    arg_joiner = " = ANY("
     output_field = models.BooleanField()
 
     def __init__(self, ids):
-        array = ArrayField(models.BigIntegerField())
-        super().__init__(models.F("pk"), models.Value(sorted(ids), output_field=array))
+        super().__init__()
+        self.ids = sorted(ids)
+        self.pk = models.F("pk")
 
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return f"{sql})", params
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = self.copy()
+        resolved.pk = self.pk.resolve_expression(query, *args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.pk)
+        return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
 
 
 def _in_ids(ids) -> models.Q:
