@@ -200,3 +200,30 @@ def test_json_is_written_as_drf_writes_it(client, record):
     indented = client.get(LIST, HTTP_ACCEPT="application/json; indent=2")
     assert indented.content.startswith(b'{\n  "meta"')
     assert without_timing(indented) == without_timing(response)
+
+
+def count(client, url=LIST) -> int:
+    return read(client, url)[0].json()["meta"]["count"]
+
+
+def test_a_small_count_is_always_counted(client, record):
+    assert count(client) == 2
+    factories.work(title="Third cached paper")  # no hook at all
+    assert count(client) == 3
+
+
+def test_a_large_count_is_kept_until_the_record_changes(
+    client, record, monkeypatch, django_capture_on_commit_callbacks
+):
+    from works.openalex_api import fragments
+
+    monkeypatch.setattr(fragments, "COUNTED_FROM", 2)
+    assert count(client) == 2
+    _, queries = read(client)
+    assert queries == 1  # the page's rows; the count came from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        imported([record["ada"]], lambda: factories.work(title="Third cached paper"))
+    assert count(client) == 3
+    # Each filter keeps its own count.
+    assert count(client, "/openalex/works?filter=publication_year:2020,type:article") == 3
+    assert count(client, "/openalex/works?filter=publication_year:2019") == 0

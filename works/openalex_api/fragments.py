@@ -9,6 +9,11 @@ from old rows is only ever stored under a version already retired, so it is neve
 
 A page then costs its own two queries (count, page rows, read light) and one cache round trip;
 only the works not cached are loaded whole and serialized.
+
+A large count (a filter such as `type:article` matches most works: counting them took 0.5-0.7 s
+at 1,000,000 works) is kept for a minute under the same version; a count below COUNTED_FROM is
+always counted. So a large count can lag by up to a minute behind a change that retires no
+version (a work imported without any linked author); smaller counts never lag.
 """
 
 from django.core.cache import cache
@@ -18,6 +23,8 @@ from bzpeer import page_cache
 from . import rendering
 
 TIMEOUT = page_cache.PAGE_TIMEOUT
+COUNTED_FROM = 10_000
+COUNT_TIMEOUT = 60
 # What a page's rows are read with when their JSON is cached: their keys.
 KEY_FIELDS = ("id", "openalex_id", "updated_date", "updated_at")
 
@@ -53,3 +60,16 @@ def encoded(entity, rows, version: str) -> dict[int, bytes]:
         cache.set_many({keys[pk]: data for pk, data in built.items()}, timeout=TIMEOUT)
         result |= built
     return result
+
+
+def count(fingerprint: str, queryset, version: str) -> int:
+    """The queryset's count; a large one from the cache (see above), `fingerprint` naming the
+    query."""
+    key = f"openalex-count:{fingerprint}:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    counted = queryset.count()
+    if counted >= COUNTED_FROM:
+        cache.set(key, counted, timeout=COUNT_TIMEOUT)
+    return counted

@@ -308,7 +308,10 @@ def list_response(entity: Entity, params: ListParams) -> dict:
     # Read before the rows, as the shared pages do (fragments).
     version = fragments.version() if entity.list_fragments else ""
     queryset = filtered(entity, params)
-    count = queryset.count()
+    if entity.list_fragments:
+        count = fragments.count(_fingerprint(entity, params), queryset, version)
+    else:
+        count = queryset.count()
     # meta's keys in OpenAlex's order; `next_cursor` only answers a cursor request.
     meta = {"count": count, "db_response_time_ms": 0, "page": None, "per_page": params.per_page}
     if params.cursor is not None:
