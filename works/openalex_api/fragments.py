@@ -11,9 +11,10 @@ A page then costs its own two queries (count, page rows, read light) and one cac
 only the works not cached are loaded whole and serialized.
 
 A large count (a filter such as `type:article` matches most works: counting them took 0.5-0.7 s
-at 1,000,000 works) is kept for a minute under the same version; a count below COUNTED_FROM is
-always counted. So a large count can lag by up to a minute behind a change that retires no
-version (a work imported without any linked author); smaller counts never lag.
+at 1,000,000 works) is kept under the same version, as long as the shared pages are; a count
+below COUNTED_FROM is always counted. So a large count lags, as the shared work, topic and
+institution pages do, only behind a change that retires no version (a work imported without
+any linked author, which calls no hook); smaller counts never lag.
 """
 
 from django.core.cache import cache
@@ -24,7 +25,6 @@ from . import rendering
 
 TIMEOUT = page_cache.PAGE_TIMEOUT
 COUNTED_FROM = 10_000
-COUNT_TIMEOUT = 60
 # What a page's rows are read with when their JSON is cached: their keys.
 KEY_FIELDS = ("id", "openalex_id", "updated_date", "updated_at")
 
@@ -71,5 +71,5 @@ def count(fingerprint: str, queryset, version: str) -> int:
         return cached
     counted = queryset.count()
     if counted >= COUNTED_FROM:
-        cache.set(key, counted, timeout=COUNT_TIMEOUT)
+        cache.set(key, counted, timeout=TIMEOUT)
     return counted
