@@ -71,7 +71,7 @@ def load_work_rows(pks) -> list[Work]:
         entry = _namespace(AUTHORSHIP, values[: len(AUTHORSHIP)])
         start = len(AUTHORSHIP) + len(AUTHORSHIP_JSON)
         for name, text in zip(AUTHORSHIP_JSON, values[len(AUTHORSHIP) : start], strict=True):
-            setattr(entry, name, orjson.loads(text))
+            setattr(entry, name, None if text is None else orjson.loads(text))
         person = _namespace(RESEARCHER, values[start:])
         if person.pk is None:
             entry.researcher = None
