@@ -73,5 +73,5 @@ class OpenAlexJSONRenderer(JSONRenderer):
             try:
                 return dumps(data)
             except (orjson.JSONEncodeError, TypeError):
-                pass  # DRF's renderer says why (a number too large, NaN...)
+                pass  # DRF's renderer says why (an integer beyond 64 bits)
         return super().render(decoded(data), accepted_media_type, renderer_context)
