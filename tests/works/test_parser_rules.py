@@ -1,6 +1,11 @@
 """The OpenAlex parser at the edges a small slip would hide: pure functions, no database."""
 
+import datetime as dt
+
+import pytest
+
 from works import openalex
+from works.openalex import values
 
 
 def test_a_topic_without_a_score_is_kept_with_a_score_of_zero():
@@ -143,3 +148,152 @@ def test_the_largest_stated_author_count_is_kept():
     assert openalex.parse_record({"id": "W1", "authors_count": 2**31 - 1}).authors_count == (
         2**31 - 1
     )
+
+
+# --- What a mutation run found unnoticed: warnings' paths and counts, limits, dates --------
+
+
+def parsed_with_warnings(record: dict):
+    warnings = []
+    return openalex.parse_record(record, warnings), [(w.field, w.message) for w in warnings]
+
+
+def test_an_abstract_index_that_is_not_an_object_is_a_warning():
+    work, warnings = parsed_with_warnings({"id": "W1", "abstract_inverted_index": [1]})
+    assert work.abstract == ""
+    assert warnings == [("abstract_inverted_index", "expected an object")]
+
+
+def test_unreadable_positions_are_counted_one_by_one_and_left_out():
+    index = {"a": [1, -1, "x", True], "b": "no", "c": [0]}
+    work, warnings = parsed_with_warnings({"id": "W1", "abstract_inverted_index": index})
+    assert work.abstract == "c a"
+    assert warnings == [
+        ("abstract_inverted_index", "4 position(s) are not whole numbers; words left out")
+    ]
+
+
+def test_an_abstract_full_at_the_end_of_one_word_takes_no_word_after_it():
+    index = {"a": list(range(20_000)), "b": [20_000]}
+    work = openalex.parse_record({"id": "W1", "abstract_inverted_index": index})
+    assert work.abstract == " ".join(["a"] * 20_000)
+
+
+def test_an_author_position_of_another_kind_is_a_warning_and_left_empty():
+    byline = [{"author": {"id": "A1", "display_name": "X"}, "author_position": "fourth"}]
+    work, warnings = parsed_with_warnings({"id": "W1", "authorships": byline})
+    assert work.authorships[0].position == ""
+    assert warnings == [("authorships[0].author_position", "not first, middle or last")]
+
+
+def test_raw_affiliations_are_kept_as_they_stand_and_the_old_form_is_one_string():
+    byline = [
+        {"author": {"id": "A1", "display_name": "X"}, "raw_affiliation_strings": ["A", "A", ""]},
+        {"author": {"id": "A2", "display_name": "Y"}, "raw_affiliation_string": "B"},
+        {"author": {"id": "A3", "display_name": "Z"}, "raw_affiliation_string": ["C", "D"]},
+    ]
+    work = openalex.parse_record({"id": "W1", "authorships": byline})
+    assert [a.raw_affiliation_strings for a in work.authorships] == [
+        ("A", "A", ""),
+        ("B",),
+        ("C",),
+    ]
+
+
+def test_a_topic_warning_names_the_topic_it_is_in():
+    _, listed = parsed_with_warnings(
+        {"id": "W1", "topics": [{"id": "T1", "display_name": "t"}, {"id": "T2", "score": "x"}]}
+    )
+    _, primary = parsed_with_warnings({"id": "W1", "primary_topic": {"id": "T1", "score": "x"}})
+    assert ("topics[1].score", "expected a number, got text") in listed
+    assert primary == [("primary_topic.score", "expected a number, got text")]
+
+
+def test_a_last_known_institution_warning_names_where_it_is():
+    _, text = parsed_with_warnings(
+        {"id": "A1", "display_name": "X", "last_known_institution": "Harvard"}
+    )
+    _, single = parsed_with_warnings(
+        {"id": "A1", "display_name": "X", "last_known_institution": {"id": "bad"}}
+    )
+    _, listed = parsed_with_warnings(
+        {"id": "A1", "display_name": "X", "last_known_institutions": [{"id": "bad"}]}
+    )
+    assert text == [("last_known_institution", "expected an object, got text")]
+    assert single == [("last_known_institution.id", "not an OpenAlex id of the expected kind")]
+    assert listed == [("last_known_institutions[0].id", "not an OpenAlex id of the expected kind")]
+
+
+def test_an_id_of_no_kind_is_shown_to_60_characters():
+    with pytest.raises(openalex.RecordError) as refused:
+        openalex.parse_record({"id": "X" * 100})
+    assert str(refused.value) == f"id {'X' * 60!r} is not an OpenAlex entity id"
+
+
+def test_a_warning_says_what_kind_of_value_was_there():
+    _, number = parsed_with_warnings({"id": "W1", "open_access": 5})
+    _, nothing = parsed_with_warnings({"id": "W1", "open_access": True})
+    assert number == [("open_access", "expected an object, got a number")]
+    assert nothing == [("open_access", "expected an object, got true/false")]
+
+
+def test_a_text_is_cut_at_twice_its_limit_before_it_is_cleaned():
+    """So a huge value costs what a short one does; leading blanks count toward the cut."""
+    assert values.clean_text("  " + "x" * 5, 5) == "xxxxx"
+    assert values.clean_text("\x00" * 10 + "abc", 5) == ""
+    assert values.clean_text("\x00" * 9 + "abc", 5) == "a"
+
+
+def test_a_homepage_host_of_255_characters_is_kept_and_a_longer_one_left_out():
+    host = ("a" * 63 + ".") * 3 + "b" * 63
+    assert len(host) == 255
+    assert values.homepage_domain(f"https://{host}/") == host
+    assert values.homepage_domain(f"https://{host}c/") == ""
+
+
+def test_dates_are_read_from_date_times_and_zones():
+    assert values.parse_date("2023-04-21T19:02:11") == dt.date(2023, 4, 21)
+    utc = dt.datetime(2023, 10, 28, 19, 2, 11, tzinfo=dt.UTC)
+    assert values.parse_datetime("2023-10-28T19:02:11Z") == utc
+    assert values.parse_datetime("2023-10-28T19:02:11z") == utc
+    assert values.parse_datetime("2023-10-28T21:02:11+02:00") == utc
+    assert values.parse_datetime("2023-10-28T19:02:11") == utc
+
+
+def test_a_clean_record_64_levels_deep_is_kept_as_it_is_not_copied():
+    record = {"id": "W1", "x": nested(63)}
+    assert values.clean_record(record, lambda *a: None) is record
+    deeper = {"id": "W1", "x": nested(64)}
+    assert values.clean_record(deeper, lambda *a: None) is not deeper
+
+
+def test_a_document_postgresql_would_refuse_is_cleaned():
+    warnings = []
+    record = {"id": "W1", "a\ud800": "é\ud800", "n": [1, float("nan")], "z": "\x00x"}
+    cleaned = values.clean_record(record, lambda *w: warnings.append(w[:2]))
+    assert cleaned == {"id": "W1", "a?": "é?", "n": [1, None], "z": "x"}
+    assert warnings == [("n[1]", "not a finite number; left out")]
+
+
+def test_lists_count_as_levels_of_a_document():
+    def lists(levels, core=1):
+        for _ in range(levels):
+            core = [core]
+        return core
+
+    warnings = []
+    # A NUL character makes the document be rebuilt, level by level.
+    kept = values.clean_record({"id": "W1", "x": lists(63), "z": "\x00"}, warnings.append)
+    assert kept == {"id": "W1", "x": lists(63), "z": ""} and warnings == []
+    cut = values.clean_record(
+        {"id": "W1", "x": lists(64), "z": "\x00"}, lambda *w: warnings.append(w[:2])
+    )
+    assert cut["x"] == lists(63, core=None)
+    assert warnings == [("x" + "[0]" * 63, "nested deeper than 64 levels; left out")]
+
+
+def test_a_link_is_read_to_twice_its_limit_before_controls_are_dropped():
+    """So a huge value costs what a short one does."""
+    padded = "https://example.org/" + "\x01" * 1000 + "tail"
+    institution = openalex.parse_record({"id": "I1", "display_name": "U", "homepage_url": padded})
+    assert institution.homepage_url == "https://example.org/"
