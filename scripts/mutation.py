@@ -76,6 +76,7 @@ MODULES = (
         ),
         (
             "tests/profiles/test_claims.py",
+            "tests/profiles/test_claim_rules.py",
             "tests/profiles/test_automatic_approval.py",
             "tests/profiles/test_merged_records.py",
             "tests/api/test_claims_api.py",
@@ -164,6 +165,30 @@ EQUIVALENT = (
             "(Fields.integer), and no byline holds two billion entries",
         )
         for change in ("2 -> 3", "31 -> 32", "1 -> 0")
+    ),
+    Equivalent(
+        "profiles/claims/services.py",
+        'raise DomainError("You already have a claim on this record in progress.", status=409)',
+        "delete the raise",
+        "without the check, the partial unique constraint on open claims refuses the second "
+        "claim, and the IntegrityError path raises the same error with the same 409",
+    ),
+    Equivalent(
+        "works/openalex/parse.py",
+        'stated_count = f.integer(record, "authors_count") or 0',
+        "0 -> -1",
+        "stated_count is read only as max(len(authorships), stated_count), and a length is "
+        "never below 0: -1 and 0 give the same count",
+    ),
+    *(
+        Equivalent(
+            "works/openalex/values.py",
+            "            self.untold = 0",  # the reset in finish(), not the start in __init__
+            change,
+            "finish() runs once per record, at the end of parse_record, and each record gets "
+            "a Fields of its own: the reset count is never read",
+        )
+        for change in ("0 -> 1", "0 -> -1")
     ),
     Equivalent(
         "works/names.py",
