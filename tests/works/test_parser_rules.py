@@ -297,3 +297,50 @@ def test_a_link_is_read_to_twice_its_limit_before_controls_are_dropped():
     padded = "https://example.org/" + "\x01" * 1000 + "tail"
     institution = openalex.parse_record({"id": "I1", "display_name": "U", "homepage_url": padded})
     assert institution.homepage_url == "https://example.org/"
+
+
+def test_a_link_of_500_characters_is_kept_and_a_longer_one_left_out():
+    url = "https://example.org/" + "a" * 480
+    kept, none = parsed_with_warnings({"id": "I1", "display_name": "U", "homepage_url": url})
+    cut, warnings = parsed_with_warnings(
+        {"id": "I1", "display_name": "U", "homepage_url": url + "a"}
+    )
+    assert kept.homepage_url == url and none == []
+    assert cut.homepage_url == ""
+    assert warnings == [("homepage_url", "longer than 500 characters; left out")]
+
+
+def test_true_and_false_are_read_from_words_and_from_0_and_1():
+    f = values.Fields([])
+    read = [f.boolean({"k": v}, "k") for v in (True, " TRUE ", "false", 1, 0, 2, "maybe", None)]
+    assert read == [True, True, False, True, False, None, None, None]
+    assert [(w.field, w.message) for w in f.warnings] == [
+        ("k", "expected true or false, got a number"),
+        ("k", "expected true or false, got text"),
+    ]
+
+
+def test_a_date_that_is_not_one_is_a_warning():
+    f = values.Fields([])
+    assert f.date({"d": "soon"}, "d", "x.") is None
+    assert f.date({"d": ""}, "d") is None
+    assert [(w.field, w.message) for w in f.warnings] == [("x.d", "not a date YYYY-MM-DD")]
+
+
+def test_numbers_written_as_text_are_read_up_to_39_characters():
+    f = values.Fields([])
+    assert f.integer({"n": "0" * 38 + "7"}, "n") == 7
+    assert f.integer({"n": "0" * 39 + "7"}, "n") is None
+    assert f.number({"n": "0" * 37 + ".5"}, "n") == 0.5
+    assert f.number({"n": "0" * 38 + ".5"}, "n") is None
+    assert [w.message for w in f.warnings] == [
+        "expected a whole number, got text",
+        "expected a number, got text",
+    ]
+
+
+def test_numbers_too_large_for_a_float_are_left_out():
+    f = values.Fields([])
+    assert f.number({"n": 10**400}, "n") is None
+    assert f.number({"n": 1e300}, "n") is None
+    assert f.number({"n": 9.9e299}, "n") == 9.9e299
