@@ -207,6 +207,22 @@ EQUIVALENT = (
         "1e300 plus or minus one is 1e300 again as a float: the same program",
     ),
     Equivalent(
+        "works/openalex/parse.py",
+        'affiliations = f.strings(item, "raw_affiliation_string", where, TITLE_MAX, 1)',
+        "1 -> 0",
+        "strings() checks the limit after keeping an item, so a limit of 0 keeps one, as 1 does",
+    ),
+    *(
+        Equivalent(
+            "works/openalex/records.py",
+            "    score: float = 0.0",
+            change,
+            "WorkTopicRecord and WorkConceptRecord are made only in parse.py, always with a "
+            "score (0.0 when the record has none): the default is never used",
+        )
+        for change in ("0.0 -> 1.0", "0.0 -> -1.0")
+    ),
+    Equivalent(
         "works/names.py",
         "splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]",
         "1 -> 2",

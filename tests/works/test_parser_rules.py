@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from works import openalex
-from works.openalex import values
+from works.openalex import records, values
 
 
 def test_a_topic_without_a_score_is_kept_with_a_score_of_zero():
@@ -268,10 +268,15 @@ def test_a_clean_record_64_levels_deep_is_kept_as_it_is_not_copied():
 
 
 def test_a_document_postgresql_would_refuse_is_cleaned():
+    """Each on its own: a lone surrogate, a NaN, a NUL character (any one makes a rebuild)."""
     warnings = []
-    record = {"id": "W1", "a\ud800": "é\ud800", "n": [1, float("nan")], "z": "\x00x"}
-    cleaned = values.clean_record(record, lambda *w: warnings.append(w[:2]))
-    assert cleaned == {"id": "W1", "a?": "é?", "n": [1, None], "z": "x"}
+
+    def clean(record):
+        return values.clean_record(record, lambda *w: warnings.append(w[:2]))
+
+    assert clean({"id": "W1", "a\ud800": "é\ud800"}) == {"id": "W1", "a?": "é?"}
+    assert clean({"id": "W1", "n": [1, float("nan")]}) == {"id": "W1", "n": [1, None]}
+    assert clean({"id": "W1", "z": "\x00x"}) == {"id": "W1", "z": "x"}
     assert warnings == [("n[1]", "not a finite number; left out")]
 
 
@@ -344,3 +349,54 @@ def test_numbers_too_large_for_a_float_are_left_out():
     assert f.number({"n": 10**400}, "n") is None
     assert f.number({"n": 1e300}, "n") is None
     assert f.number({"n": 9.9e299}, "n") == 9.9e299
+
+
+def test_an_abstract_keeps_100000_characters():
+    index = {f"w{i:07d}": [i] for i in range(12_000)}  # eight characters and a space each
+    work = openalex.parse_record({"id": "W1", "abstract_inverted_index": index})
+    assert len(work.abstract) == 100_000
+    assert work.abstract.startswith("w0000000 w0000001")
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_json_lines_record_of_64_mib_is_read_and_a_longer_one_reported(tmp_path, extra):
+    head, tail = b'{"id": "W2", "x": "', b'"}'
+    size = records.MAX_LINE_BYTES + extra
+    path = tmp_path / "part.jsonl"
+    path.write_bytes(
+        b'{"id": "W1"}\n' + head + b"a" * (size - len(head) - len(tail)) + tail + b"\n"
+    )
+    read = list(openalex.read_file(path))
+    assert read[0].record.openalex_id == "W1"
+    if extra:
+        assert read[1] == openalex.ParseError(
+            str(path), 2, f"line longer than {64 * 1024 * 1024} bytes"
+        )
+    else:
+        assert read[1].record.openalex_id == "W2" and read[1].line == 2
+
+
+KINDS = [
+    {"id": "W1", "title": "T"},
+    {"id": "A1", "display_name": "N"},
+    {"id": "I1", "display_name": "N"},
+    {"id": "S1", "display_name": "N"},
+    {"id": "T1", "display_name": "N"},
+    {"id": "C1", "display_name": "N"},
+    {"id": "P1", "display_name": "N"},
+    {"id": "F1", "display_name": "N"},
+]
+
+
+@pytest.mark.parametrize("record", KINDS, ids=[r["id"][0] for r in KINDS])
+def test_records_are_told_apart_by_what_they_say_not_by_their_document(record):
+    """Two copies that differ only in a field nobody reads are the same record (and hash so)."""
+    one = openalex.parse_record({**record, "unread": 1})
+    other = openalex.parse_record({**record, "unread": 2})
+    assert one.record != other.record
+    assert one == other and hash(one) == hash(other)
+
+
+def test_a_warning_reads_as_its_field_message_and_value():
+    assert str(records.FieldWarning("doi", "not a DOI", "'x'")) == "doi: not a DOI (got 'x')"
+    assert str(records.FieldWarning("record", "3 more")) == "record: 3 more"
