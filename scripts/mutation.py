@@ -150,6 +150,12 @@ EQUIVALENT = (
         for change in ("> -> >=", "128 -> 129", "128 -> 127")
     ),
     Equivalent(
+        "profiles/claims/queries.py",
+        'domain = email.rsplit("@", 1)[-1].strip().rstrip(".").lower()',
+        "1 -> 2",
+        "the part after the last @ is the same whether one split or two are allowed",
+    ),
+    Equivalent(
         "profiles/claims/services.py",
         "if claim.token_expires_at <= timezone.now():",
         "<= -> <",

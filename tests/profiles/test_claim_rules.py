@@ -8,14 +8,17 @@ by a concurrent request, addresses at no institution, mails and bounded texts.
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.test import Client
 
 from bzpeer.errors import DomainError
-from profiles.claims import queries
+from profiles.claims import disputes, queries
 from profiles.claims import services as claims
-from profiles.models import Claim
+from profiles.models import Claim, ClaimEvent, Dispute
 from profiles.owner_content.models import OwnerContent
+from profiles.services import trust_breakdown
 from tests import factories
 from works.models import Researcher
 
@@ -179,3 +182,110 @@ def test_claims_and_records_of_others_are_not_found(claim_for, stranger, record,
         queries.dispute_get_for_moderator(moderator, 10**9)
     with pytest.raises(Http404):
         queries.claim_get_for_moderator(moderator, 10**9)
+
+
+@pytest.fixture
+def owned(claim_for, stranger, record):
+    """The record, owned by `stranger` through an approved claim (an institutional address)."""
+    claim, token = claim_for(stranger, record, "hy@uni-example.edu")
+    claims.claim_confirm_email(token=token)
+    claim.refresh_from_db()
+    assert claim.status == S.APPROVED
+    return claim
+
+
+def test_approving_a_claim_on_a_record_owned_without_a_claim_is_refused(
+    claim_for, stranger, record, moderator, make_user
+):
+    """The conditional owner update alone refuses it: no owning claim exists to collide with."""
+    claim, token = claim_for(stranger, record, "hy@gmail.example")
+    claims.claim_confirm_email(token=token)
+    first = make_user("first@example.org")
+    Researcher.objects.filter(pk=record.pk).update(owner=first, claim_status="claimed")
+    error = refused(claims.claim_approve, claim=claim, moderator=moderator)
+    assert error.message == "This record already has an owner."
+    claim.refresh_from_db()
+    record.refresh_from_db()
+    assert (claim.status, record.owner_id) == (S.AWAITING_MODERATOR, first.pk)
+
+
+def test_the_approval_event_detail_keeps_300_characters_of_a_long_institution_name(
+    claim_for, stranger
+):
+    person = factories.researcher(display_name="Hongxia Yang")
+    name = "Institute " + "x" * 490
+    factories.affiliate(
+        person, factories.institution(display_name=name, homepage_domain="long-example.edu")
+    )
+    claim, token = claim_for(stranger, person, "hy@long-example.edu")
+    claims.claim_confirm_email(token=token)
+    event = ClaimEvent.objects.get(claim=claim, kind=ClaimEvent.Kind.APPROVED)
+    expected = f"the address belongs to {name} and the account's name matches"
+    assert event.detail == expected[:300] and len(event.detail) == 300
+
+
+def test_a_revoked_claimant_is_mailed_and_another_open_claim_keeps_the_record_pending(
+    claim_for, stranger, record, moderator, make_user, django_capture_on_commit_callbacks
+):
+    other = make_user("other@example.org", first_name="Ada", last_name="Other")
+    claim_for(other, record, "other@gmail.example")  # opened before the record was owned
+    claim, token = claim_for(stranger, record, "hy@uni-example.edu")
+    claims.claim_confirm_email(token=token)
+    claim.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_revoke(claim=claim, moderator=moderator, reason="Not theirs.")
+    record.refresh_from_db()
+    assert (record.owner_id, record.claim_status) == (None, Researcher.ClaimStatus.PENDING)
+    assert mail.outbox[-1].subject == f"Your claim on {record} was revoked (BZPEER)"
+    assert mail.outbox[-1].to == [stranger.email]
+    assert "Not theirs." in mail.outbox[-1].body
+
+
+def assert_score_is_fresh(researcher):
+    researcher.refresh_from_db()
+    fresh = trust_breakdown(Researcher.objects.for_profile_page().get(pk=researcher.pk))
+    assert researcher.trust_score == fresh.total
+
+
+@pytest.mark.parametrize("upheld", [True, False])
+def test_a_dispute_and_its_outcome_reach_the_profile_and_its_score(
+    owned, record, moderator, make_user, upheld
+):
+    """The profile page is cached: each step retires it, so its public history shows them."""
+    page = record.get_absolute_url()
+    assert "Claim disputed" not in Client().get(page).content.decode()
+    dispute = disputes.dispute_submit(
+        user=make_user("doubter@example.org"), researcher=record, reason="This is me."
+    )
+    assert "Claim disputed" in Client().get(page).content.decode()
+    disputes.dispute_resolve(dispute=dispute, moderator=moderator, upheld=upheld, note="Checked.")
+    outcome = "Claim revoked" if upheld else "Dispute dismissed"
+    assert outcome in Client().get(page).content.decode()
+    assert_score_is_fresh(record)
+
+
+def test_an_upheld_dispute_on_a_claim_withdrawn_meanwhile_is_closed(
+    owned, stranger, record, moderator, make_user
+):
+    dispute = disputes.dispute_submit(
+        user=make_user("doubter@example.org"), researcher=record, reason="This is me."
+    )
+    claims.claim_withdraw(claim=owned, user=stranger)
+    resolved = disputes.dispute_resolve(
+        dispute=dispute, moderator=moderator, upheld=True, note="Gone anyway."
+    )
+    assert resolved.status == Dispute.Status.UPHELD
+    assert (resolved.resolved_by, resolved.resolution_note) == (moderator, "Gone anyway.")
+    assert not Dispute.objects.filter(researcher=record, status=Dispute.Status.OPEN).exists()
+
+
+def test_only_moderators_open_claims_and_disputes_by_id(owned, record, stranger, make_user):
+    dispute = disputes.dispute_submit(
+        user=make_user("doubter@example.org"), researcher=record, reason="This is me."
+    )
+    for accessor, pk in (
+        (queries.claim_get_for_moderator, owned.pk),
+        (queries.dispute_get_for_moderator, dispute.pk),
+    ):
+        with pytest.raises(PermissionDenied):
+            accessor(stranger, pk)

@@ -147,11 +147,8 @@ def normalized_form(normalize) -> str:
 def _closure(build) -> dict:
     """The variables a filter builder was made with (its closure), by name."""
     names = getattr(getattr(build, "__code__", None), "co_freevars", ())
-    return dict(
-        zip(
-            names, [c.cell_contents for c in getattr(build, "__closure__", None) or ()], strict=True
-        )
-    )
+    cells = getattr(build, "__closure__", None) or ()  # none for a builtin such as str.upper
+    return dict(zip(names, [cell.cell_contents for cell in cells], strict=True))
 
 
 def _names(names) -> str:
