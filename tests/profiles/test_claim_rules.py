@@ -258,7 +258,11 @@ def test_a_dispute_and_its_outcome_reach_the_profile_and_its_score(
         user=make_user("doubter@example.org"), researcher=record, reason="This is me."
     )
     assert "Claim disputed" in Client().get(page).content.decode()
-    disputes.dispute_resolve(dispute=dispute, moderator=moderator, upheld=upheld, note="Checked.")
+    resolved = disputes.dispute_resolve(
+        dispute=dispute, moderator=moderator, upheld=upheld, note="Checked."
+    )
+    assert resolved.status == (Dispute.Status.UPHELD if upheld else Dispute.Status.DISMISSED)
+    assert (resolved.resolved_by, resolved.resolution_note) == (moderator, "Checked.")
     outcome = "Claim revoked" if upheld else "Dispute dismissed"
     assert outcome in Client().get(page).content.decode()
     assert_score_is_fresh(record)

@@ -400,3 +400,10 @@ def test_records_are_told_apart_by_what_they_say_not_by_their_document(record):
 def test_a_warning_reads_as_its_field_message_and_value():
     assert str(records.FieldWarning("doi", "not a DOI", "'x'")) == "doi: not a DOI (got 'x')"
     assert str(records.FieldWarning("record", "3 more")) == "record: 3 more"
+
+
+@pytest.mark.parametrize("record", KINDS, ids=[r["id"][0] for r in KINDS])
+def test_a_records_repr_leaves_out_its_document(record):
+    """A document can be megabytes; a record printed in a log or an error shows its fields."""
+    parsed = openalex.parse_record({**record, "unread": "x" * 1000})
+    assert "unread" not in repr(parsed) and record["id"] in repr(parsed)
