@@ -5,8 +5,8 @@ The snapshot is made from the real OpenAlex works of ../shared/real-data, copied
 work and author ids (as make bench-storage does) into part files of one partition; the newer
 snapshot adds one partition holding a newer copy of 1% of the works. Each import starts from
 an empty, migrated database of its own; workers and the command run as the production stack
-does (DEBUG off, a Redis of its own on port 6391). Writes the "Parallel import and sync"
-section of docs/benchmarks.md.
+does (DEBUG off, a Redis of its own on BENCH_REDIS_PORT, 6391 unless set). Writes the
+"Parallel import and sync" section of docs/benchmarks.md.
 """
 
 import argparse
@@ -14,10 +14,12 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import common
@@ -25,7 +27,8 @@ from storage import COPY_ID, real_records
 
 DATABASE = os.environ.get("BENCH_SCALE_DATABASE", "bzpeer_bench_scale")
 TEMPLATE = f"{DATABASE}_template"
-REDIS_PORT = 6391
+REIMPORT = f"{DATABASE}_reimport"
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6391"))
 HEADING = "Parallel import and sync"
 
 
@@ -80,13 +83,56 @@ def fresh_database(env: dict) -> None:
     common.create_database(DATABASE, template=TEMPLATE)
 
 
-def timed(*args, env: dict) -> float:
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float  # the largest resident set of the command (or of one worker process)
+    output: str = ""
+
+
+def timed(*args, env: dict) -> Measured:
+    """Run a manage.py command; its wall time and peak resident memory (from wait4)."""
     started = time.perf_counter()
-    common.manage(*args, env=env)
-    return time.perf_counter() - started
+    process = subprocess.Popen(
+        [common.PY, "manage.py", *args], cwd=common.REPO, env=env, stdout=subprocess.PIPE, text=True
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stdout.close()
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        print(output)
+        raise subprocess.CalledProcessError(process.returncode, args)
+    return Measured(seconds, usage.ru_maxrss / 1024, output.strip())
 
 
-def parallel_import(snapshot: Path, processes: int, env: dict) -> float:
+def session_peak_mb(session: int) -> float:
+    """The largest peak resident set (VmHWM) among the live processes of one session."""
+    peak = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # the session id (field 6)
+                continue
+            for line in stat.with_name("status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return peak / 1024
+
+
+@dataclass
+class ParallelRun:
+    measured: Measured
+    worker_peak_mb: float
+    parts_seconds: float  # from the first part's start to the last part's end
+    finish_seconds: float  # the end of the run: the touched researchers refreshed once
+    refreshed: int
+
+
+def parallel_import(snapshot: Path, processes: int, env: dict) -> ParallelRun:
     fresh_database(env)
     celery = str(Path(common.PY).with_name("celery"))
     args = [celery, "-A", "bzpeer", "worker", "--pool=prefork", f"--concurrency={processes}"]
@@ -94,9 +140,17 @@ def parallel_import(snapshot: Path, processes: int, env: dict) -> float:
     worker = common.start(args, env=env, log=common.VAR / f"scale-worker-{processes}.log")
     try:
         time.sleep(3)  # the pool up before the first part is queued
-        return timed("import_openalex", "--workers", str(snapshot), env=env)
+        measured = timed("import_openalex", "--workers", str(snapshot), env=env)
+        worker_peak = session_peak_mb(worker.pid)
     finally:
         common.stop(worker)
+    with common.pg(DATABASE) as conn:
+        parts, finish, refreshed = conn.execute(
+            "SELECT extract(epoch FROM max(p.finished_at) - min(p.started_at)), "
+            "extract(epoch FROM r.finished_at - max(p.finished_at)), r.researchers_refreshed "
+            "FROM works_importrun r JOIN works_importpart p ON p.run_id = r.id GROUP BY r.id"
+        ).fetchone()
+    return ParallelRun(measured, worker_peak, float(parts), float(finish), refreshed or 0)
 
 
 def mark_synced(day: str) -> None:
@@ -108,36 +162,99 @@ def mark_synced(day: str) -> None:
         )
 
 
+def row(*cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def parallel_row(run: ParallelRun, processes: int, works: int) -> str:
+    label = (
+        f"`import_openalex --workers`, {processes} worker process{'es' if processes > 1 else ''}"
+    )
+    return row(
+        label,
+        f"{run.measured.seconds:.1f}",
+        f"{works / run.measured.seconds:,.0f}",
+        f"{run.parts_seconds:.1f}",
+        f"{run.finish_seconds:.1f}",
+        f"{run.measured.peak_mb:.0f} / {run.worker_peak_mb:.0f}",
+    )
+
+
+def researcher_count() -> int:
+    with common.pg(DATABASE) as conn:
+        return conn.execute("SELECT count(*) FROM profiles_researcher").fetchone()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--works", type=int, default=20_000)
     parser.add_argument("--parts", type=int, default=8)
+    parser.add_argument(
+        "--why",
+        default='the default size of `make bench-scale` (`ARGS="--works N"` for another)',
+        help="why this size, for the report",
+    )
     options = parser.parse_args()
     redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
     env = common.production_env(DATABASE, redis_url)
+    loads = []
     with tempfile.TemporaryDirectory(prefix="bzpeer-scale-") as folder:
         first, newer, changed = write_snapshots(Path(folder), options.works, options.parts)
         with common.redis_server(REDIS_PORT, "scale-redis"):
             one = parallel_import(first, 1, env)
+            loads.append(common.load_average())
             two = parallel_import(first, 2, env)
+            loads.append(common.load_average())
+        researchers = researcher_count()
+        # Both start from the database the import left: the re-import on a copy of it.
+        common.create_database(REIMPORT, template=DATABASE)
         mark_synced("2024-01-01")
         sync = timed("sync_openalex", "--snapshot", str(newer), env=env)
-        full = timed("import_openalex", str(newer), env=env)
+        loads.append(common.load_average())
+        reimport_env = {**env, "DATABASE_URL": common.db_url(REIMPORT)}
+        try:
+            full = timed("import_openalex", "--quiet-warnings", str(newer), env=reimport_env)
+        finally:
+            with common.pg() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{REIMPORT}" WITH (FORCE)')
+        loads.append(common.load_average())
+    n = options.works
+    refreshed = re.search(r"refreshed (\d+) researcher", sync.output)
+    sync_refreshed = int(refreshed[1]) if refreshed else 0
+    refreshed = re.search(r"refreshed (\d+) researcher", full.output)
+    full_refreshed = int(refreshed[1]) if refreshed else 0
+    speedup = one.measured.seconds / two.measured.seconds
+    sync_label = f"`sync_openalex --snapshot`: 1% changed ({changed:,} works)"
+    full_label = "re-import of the whole newer snapshot instead (`import_openalex`, one process)"
     body = f"""
-`make bench-scale` ({time.strftime("%Y-%m-%d")}, load {common.load_average()}): {options.works:,}
-works from the real records under fresh ids, in {options.parts} part files; each import into an
-empty database, workers as `celery worker --concurrency=N`.
+`make bench-scale` ({time.strftime("%Y-%m-%d %H:%M")} UTC; load average after each run:
+{"; ".join(loads)}): {n:,} works from the real records under fresh ids ({researchers:,}
+researchers), in {options.parts} part files. Size: {options.why}. Each parallel import goes into an
+empty migrated database, workers as `celery worker --pool=prefork --concurrency=N` beside the
+command, PostgreSQL and Redis on the same 2 cores. "Parts" is the first part's start to the
+last part's end; "refresh" is the run's end, where the touched researchers are refreshed once.
 
-| run | seconds | works/s |
-|---|---:|---:|
-| `import_openalex --workers`, 1 worker process | {one:.1f} | {options.works / one:,.0f} |
-| `import_openalex --workers`, 2 worker processes | {two:.1f} | {options.works / two:,.0f} |
-| `sync_openalex --snapshot`: 1% changed ({changed:,} works) | {sync:.1f} | |
-| full re-import of the same newer snapshot (`import_openalex`) | {full:.1f} | |
+| run | seconds | works/s | parts s | refresh s | peak MB (command / one worker) |
+|---|---:|---:|---:|---:|---:|
+{parallel_row(one, 1, n)}
+{parallel_row(two, 2, n)}
 
-Two processes on this 2-core machine share it with PostgreSQL: the speed-up from 1 to 2 is
-{one / two:.2f}×. The sync reads only the new partition, so it costs what changed
-({full / sync:.0f}× less than reading everything again).
+Then a newer snapshot: the same partition plus one `updated_date=` partition holding a newer
+copy of 1% of the works, brought in two ways from the same start (the database the 2-worker run
+left, {n:,} works, and a copy of it): the incremental sync, and the one way there was before it,
+importing the whole newer snapshot again (every stored record read and compared, the changed
+ones written).
+
+| run | seconds | researchers refreshed | peak MB |
+|---|---:|---:|---:|
+{row(sync_label, f"{sync.seconds:.1f}", f"{sync_refreshed:,}", f"{sync.peak_mb:.0f}")}
+{row(full_label, f"{full.seconds:.1f}", f"{full_refreshed:,}", f"{full.peak_mb:.0f}")}
+
+From 1 to 2 worker processes the import is {speedup:.2f}× as fast:
+the two workers share two cores with PostgreSQL, which does most of the work. The sync reads
+only the new partition and refreshes only the researchers of the changed works
+({sync_refreshed:,} of {researchers:,}), so it costs what changed:
+{full.seconds / sync.seconds:.0f}× less than reading the whole snapshot again.
 """
     common.replace_section(HEADING, body)
     print(body)
