@@ -79,6 +79,8 @@ def import_run_start(
 ) -> tuple[ImportRun, bool]:
     """Start a run over a snapshot folder, or return the unfinished run on it (resumed).
 
+    A run on the folder that ended with failed parts is reopened: its failed parts are queued
+    again, files of the folder it does not hold yet are added, and its done parts stay done.
     Raises SnapshotIncomplete when a manifest cannot be read, or lists a part that is missing
     and the run is not ``partial``.
     """
@@ -91,27 +93,67 @@ def import_run_start(
     if problems:
         raise SnapshotIncomplete(report, problems)
     specs = snapshot_parts(Path(source), report)
+    last = ImportRun.objects.filter(source=resolved).order_by("-created_at", "-pk").first()
     try:
         with transaction.atomic():
+            if last is not None and last.state == ImportRun.State.FAILED:
+                run = _reopen(last, specs, partial=partial, batch_size=batch_size)
+                if run is not None:
+                    return run, False
             run = ImportRun.objects.create(
                 source=resolved,
                 partial=partial,
                 batch_size=batch_size,
                 phase=min((spec.phase for spec in specs), default=0),
             )
-            ImportPart.objects.bulk_create(
-                ImportPart(
-                    run=run,
-                    path=str(spec.path),
-                    entity=spec.entity,
-                    phase=spec.phase,
-                    expected_records=spec.expected_records,
-                )
-                for spec in specs
-            )
-    except IntegrityError:  # another command started a run on the same folder just now
+            _parts_add(run, specs)
+    except IntegrityError:  # another command started (or reopened) a run on it just now
         return ImportRun.objects.get(source=resolved, state=ImportRun.State.RUNNING), False
     return run, True
+
+
+def _parts_add(run: ImportRun, specs: list[PartSpec]) -> None:
+    ImportPart.objects.bulk_create(
+        ImportPart(
+            run=run,
+            path=str(spec.path),
+            entity=spec.entity,
+            phase=spec.phase,
+            expected_records=spec.expected_records,
+        )
+        for spec in specs
+    )
+
+
+def _reopen(
+    run: ImportRun, specs: list[PartSpec], *, partial: bool, batch_size: int | None
+) -> ImportRun | None:
+    """Run a failed run again: its failed parts (and the folder's new files) queued, its done
+    parts left alone; None when another command reopened it first."""
+    reopened = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.FAILED).update(
+        state=ImportRun.State.RUNNING,
+        finished_at=None,
+        partial=partial,
+        batch_size=batch_size if batch_size is not None else run.batch_size,
+    )
+    if not reopened:
+        return None
+    held = set(run.parts.values_list("path", flat=True))
+    _parts_add(run, [spec for spec in specs if str(spec.path) not in held])
+    run.parts.filter(state=State.FAILED).update(
+        state=State.QUEUED,
+        records=0,
+        written=0,
+        unchanged=0,
+        warnings=0,
+        errors=0,
+        error_lines=[],
+        finished_at=None,
+    )
+    waiting = run.parts.filter(state=State.QUEUED).order_by("phase").first()
+    ImportRun.objects.filter(pk=run.pk).update(phase=waiting.phase if waiting else run.phase)
+    run.refresh_from_db()
+    return run
 
 
 # --- Claims -------------------------------------------------------------------------------
@@ -302,7 +344,10 @@ def import_run_advance(*, run_id: int) -> tuple[str, list[int]]:
             return "wait", []
         if run.parts.filter(phase=run.phase, state__in=[State.QUEUED, State.RUNNING]).exists():
             return "wait", []
-        following = run.parts.filter(phase__gt=run.phase).order_by("phase").first()
+        # The next phase with parts to import: a reopened run skips the phases it finished.
+        following = (
+            run.parts.filter(phase__gt=run.phase, state=State.QUEUED).order_by("phase").first()
+        )
         if following is None:
             return "finish", []
         run.phase = following.phase

@@ -7,6 +7,7 @@ real worker process.
 import json
 import shutil
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -176,3 +177,55 @@ def test_two_runs_on_one_snapshot_are_one_run(snapshot):
     assert created and not created_again and second.pk == first.pk
     with pytest.raises(IntegrityError):
         ImportRun.objects.create(source=first.source)  # the database refuses a second
+
+
+def test_failed_run_is_reopened_and_retries_only_its_failed_parts(snapshot):
+    broken = snapshot / "works" / "updated_date=2021-11-04" / "part_000.gz"
+    whole = broken.read_bytes()
+    broken.write_bytes(whole[:-200])  # cut short
+    with pytest.raises(CommandError, match="1 part"):
+        run(snapshot, workers=True, partial=True)
+    failed = ImportRun.objects.get()
+    assert failed.state == ImportRun.State.FAILED
+
+    broken.write_bytes(whole)  # the part fixed, the same command again
+    out, _ = run(snapshot, workers=True, partial=True)
+
+    assert f"Resuming import run {failed.pk}" in out
+    reopened = ImportRun.objects.get()
+    assert (reopened.pk, reopened.state) == (failed.pk, ImportRun.State.DONE)
+    part = reopened.parts.get(path=str(broken))
+    assert (part.state, part.attempts, part.errors, part.error_lines) == ("done", 2, 0, [])
+    others = reopened.parts.exclude(pk=part.pk)
+    assert set(others.values_list("state", "attempts")) == {("done", 1)}
+    assert Work.objects.count() == 78
+    assert reopened.researchers_refreshed > 0  # the retried part's researchers
+
+
+def test_reopened_run_skips_the_phases_it_finished(snapshot):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    institutions = started.parts.filter(entity="institutions").order_by("path").first()
+    path = Path(institutions.path)
+    whole = path.read_bytes()
+    path.write_bytes(b"\x1f\x8b" + b"not really gzip" * 20)
+    with pytest.raises(CommandError, match="1 part"):
+        run(snapshot, workers=True, partial=True)
+    path.write_bytes(whole)
+
+    # Without the command following the run: the tasks alone must take it to its end, from
+    # phase 0 straight past the finished phases 1 and 2.
+    run(snapshot, workers=True, partial=True, no_wait=True)
+
+    started.refresh_from_db()
+    assert started.state == ImportRun.State.DONE
+    assert set(started.parts.values_list("state", flat=True)) == {"done"}
+    assert started.parts.get(pk=institutions.pk).attempts == 2
+
+
+def test_a_done_run_is_not_reopened(snapshot):
+    run(snapshot, workers=True, partial=True)
+
+    out, _ = run(snapshot, workers=True, partial=True)
+
+    assert "Started import run" in out
+    assert ImportRun.objects.count() == 2
