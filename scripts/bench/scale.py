@@ -77,9 +77,10 @@ def write_snapshots(folder: Path, count: int, parts: int) -> tuple[Path, Path, i
 def fresh_database(env: dict) -> None:
     if not common.database_exists(TEMPLATE):
         common.create_database(TEMPLATE)
-        common.manage(
-            "migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": common.db_url(TEMPLATE)}
-        )
+    # Every time: a template kept from an earlier run may lack a newer migration.
+    common.manage(
+        "migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": common.db_url(TEMPLATE)}
+    )
     common.create_database(DATABASE, template=TEMPLATE)
 
 
