@@ -36,6 +36,8 @@ LAST_PHASE = 2
 LOCK_NAMESPACE = 0x425A5052  # "BZPR"
 KEPT_ERROR_LINES = 50
 TOUCHED_BATCH = 5000
+# Researchers refreshed per transaction at the end of a run.
+REFRESH_CHUNK = 20_000
 # A batch lost to a deadlock between two parts is written again: the part is run again.
 TRANSIENT = ("deadlock detected", "could not serialize access")
 TRANSIENT_ATTEMPTS = 3
@@ -356,25 +358,35 @@ def import_run_advance(*, run_id: int) -> tuple[str, list[int]]:
 
 
 def import_run_finish(*, run_id: int) -> ImportRun:
-    """Refresh every researcher the run touched, once, and record how the run ended."""
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run_id)
-        unfinished = run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
-        if run.state != ImportRun.State.RUNNING or unfinished:
-            return run
-        touched = ImportRunResearcher.objects.filter(run=run).values_list(
-            "researcher_id", flat=True
-        )
-        touched = list(touched)
-        if touched:
-            researchers_changed(researcher_ids=touched)
-        failed = run.parts.filter(state=State.FAILED).exists()
-        run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
-        run.finished_at = timezone.now()
-        run.researchers_refreshed = len(touched)
-        run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
-        ImportRunResearcher.objects.filter(run=run).delete()
-    return run
+    """Refresh every researcher the run touched, once, and record how the run ended.
+
+    The touched researchers go in chunks, each refreshed and forgotten in one transaction:
+    memory and transactions stay bounded however many the run touched, and a finish that
+    dies half-way resumes with the chunks it had not done.
+    """
+    while True:
+        with transaction.atomic():
+            # The run's row lock: a second copy of this task waits, then finds less to do.
+            run = ImportRun.objects.select_for_update().get(pk=run_id)
+            unfinished = run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
+            if run.state != ImportRun.State.RUNNING or unfinished:
+                return run
+            chunk = list(
+                ImportRunResearcher.objects.filter(run=run)
+                .order_by("researcher_id")
+                .values_list("researcher_id", flat=True)[:REFRESH_CHUNK]
+            )
+            if not chunk:
+                failed = run.parts.filter(state=State.FAILED).exists()
+                run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
+                run.finished_at = timezone.now()
+                run.researchers_refreshed = run.researchers_refreshed or 0
+                run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
+                return run
+            researchers_changed(researcher_ids=chunk)
+            ImportRunResearcher.objects.filter(run=run, researcher_id__in=chunk).delete()
+            run.researchers_refreshed = (run.researchers_refreshed or 0) + len(chunk)
+            run.save(update_fields=["researchers_refreshed"])
 
 
 def import_run_progress(run: ImportRun) -> dict:

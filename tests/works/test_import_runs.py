@@ -19,7 +19,7 @@ from tests.works.canonical import canonical, empty_tables
 from tests.works.test_import import run
 from tests.works.test_manifest import gzip_lines
 from works import runs
-from works.models import ImportPart, ImportRun, Work
+from works.models import ImportPart, ImportRun, ImportRunResearcher, Work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -229,3 +229,31 @@ def test_a_done_run_is_not_reopened(snapshot):
 
     assert "Started import run" in out
     assert ImportRun.objects.count() == 2
+
+
+def test_finish_refreshes_in_chunks_and_resumes_after_a_failure(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    for part in started.parts.order_by("phase", "path"):
+        runs.import_part_run(part_id=part.pk, worker="me")
+    touched = ImportRunResearcher.objects.filter(run=started).count()
+    assert touched > 30
+    monkeypatch.setattr(runs, "REFRESH_CHUNK", 10)
+    refreshed = []
+
+    def dies_on_the_third_chunk(*, researcher_ids):
+        if len(refreshed) == 2:
+            raise RuntimeError("the worker died")
+        refreshed.append(list(researcher_ids))
+
+    monkeypatch.setattr(runs, "researchers_changed", dies_on_the_third_chunk)
+    with pytest.raises(RuntimeError):
+        runs.import_run_finish(run_id=started.pk)
+    started.refresh_from_db()
+    assert (started.state, started.researchers_refreshed) == (ImportRun.State.RUNNING, 20)
+    assert ImportRunResearcher.objects.filter(run=started).count() == touched - 20
+
+    monkeypatch.setattr(runs, "researchers_changed", lambda *, researcher_ids: None)
+    finished = runs.import_run_finish(run_id=started.pk)
+
+    assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
+    assert not ImportRunResearcher.objects.filter(run=started).exists()
