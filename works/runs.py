@@ -17,9 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import openalex
+from . import models, openalex
 from .importer import ImportResult, openalex_import
 from .models import ImportPart, ImportRun, ImportRunResearcher
 from .openalex.manifest import ManifestReport, check_manifests, short_line
@@ -351,42 +352,88 @@ def import_run_advance(*, run_id: int) -> tuple[str, list[int]]:
             run.parts.filter(phase__gt=run.phase, state=State.QUEUED).order_by("phase").first()
         )
         if following is None:
+            if run.researchers_refreshed is None:  # the first time: statistics, once
+                _analyze()
+                run.researchers_refreshed = 0
+                run.save(update_fields=["researchers_refreshed"])
             return "finish", []
         run.phase = following.phase
         run.save(update_fields=["phase"])
         return "phase", queued_parts(run)
 
 
-def import_run_finish(*, run_id: int) -> ImportRun:
-    """Refresh every researcher the run touched, once, and record how the run ended.
+# What the refresh of researchers reads: the tables the parts have just filled.
+REFRESH_READS = [
+    models.Authorship,
+    models.AuthorshipInstitution,
+    models.Work,
+    models.WorkTopic,
+    models.Researcher,
+    models.ResearcherInstitution,
+    models.ResearcherName,
+    models.ResearcherTopic,
+]
 
-    The touched researchers go in chunks, each refreshed and forgotten in one transaction:
-    memory and transactions stay bounded however many the run touched, and a finish that
-    dies half-way resumes with the chunks it had not done.
+
+def _analyze() -> None:
+    """Bring the planner's statistics up to date before the refresh: after a first load they
+    describe empty tables (autovacuum analyzes late), and each chunk's per-researcher lookups
+    would be planned as scans of whole tables. ANALYZE reads a fixed sample, whatever the
+    size."""
+    if not settings.DATABASE_IS_POSTGRES:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in REFRESH_READS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
+def import_run_finish(*, run_id: int) -> ImportRun:
+    """Refresh the researchers the run touched, once each, and record how the run ended.
+
+    Any number of these may run at once, on every worker: each takes a chunk of the touched
+    researchers no other holds (FOR UPDATE SKIP LOCKED), refreshes it and forgets it in one
+    transaction, until none is left. Memory and transactions stay bounded however many the
+    run touched; a finisher killed half-way loses only its uncommitted chunk, which another
+    takes. The one that finds nothing left, not even a chunk another holds, ends the run.
     """
-    while True:
-        with transaction.atomic():
-            # The run's row lock: a second copy of this task waits, then finds less to do.
-            run = ImportRun.objects.select_for_update().get(pk=run_id)
-            unfinished = run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
-            if run.state != ImportRun.State.RUNNING or unfinished:
-                return run
-            chunk = list(
-                ImportRunResearcher.objects.filter(run=run)
-                .order_by("researcher_id")
-                .values_list("researcher_id", flat=True)[:REFRESH_CHUNK]
-            )
-            if not chunk:
-                failed = run.parts.filter(state=State.FAILED).exists()
-                run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
-                run.finished_at = timezone.now()
-                run.researchers_refreshed = run.researchers_refreshed or 0
-                run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
-                return run
-            researchers_changed(researcher_ids=chunk)
-            ImportRunResearcher.objects.filter(run=run, researcher_id__in=chunk).delete()
-            run.researchers_refreshed = (run.researchers_refreshed or 0) + len(chunk)
-            run.save(update_fields=["researchers_refreshed"])
+    run = ImportRun.objects.get(pk=run_id)
+    if run.state != ImportRun.State.RUNNING or _unfinished(run):
+        return run
+    while _refresh_chunk(run_id):
+        pass
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        left = ImportRunResearcher.objects.filter(run=run).exists()
+        if run.state != ImportRun.State.RUNNING or _unfinished(run) or left:
+            return run
+        failed = run.parts.filter(state=State.FAILED).exists()
+        run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
+        run.finished_at = timezone.now()
+        run.researchers_refreshed = run.researchers_refreshed or 0
+        run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
+    return run
+
+
+def _unfinished(run: ImportRun) -> bool:
+    return run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
+
+
+def _refresh_chunk(run_id: int) -> int:
+    """Refresh one chunk of the run's touched researchers no other finisher holds; 0 if none."""
+    rows = ImportRunResearcher.objects.filter(run_id=run_id).order_by("researcher_id")
+    with transaction.atomic():
+        if settings.DATABASE_IS_POSTGRES:
+            rows = rows.select_for_update(skip_locked=True)
+        chunk = list(rows.values_list("researcher_id", flat=True)[:REFRESH_CHUNK])
+        if not chunk:
+            return 0
+        researchers_changed(researcher_ids=chunk)
+        ImportRunResearcher.objects.filter(run_id=run_id, researcher_id__in=chunk).delete()
+        # Last, so that the run's row is locked only for the moment before the commit.
+        ImportRun.objects.filter(pk=run_id).update(
+            researchers_refreshed=Coalesce("researchers_refreshed", 0) + len(chunk)
+        )
+    return len(chunk)
 
 
 def import_run_progress(run: ImportRun) -> dict:

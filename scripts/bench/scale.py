@@ -10,6 +10,7 @@ does (DEBUG off, a Redis of its own on BENCH_REDIS_PORT, 6391 unless set). Write
 """
 
 import argparse
+import datetime as dt
 import gzip
 import json
 import os
@@ -30,6 +31,7 @@ TEMPLATE = f"{DATABASE}_template"
 REIMPORT = f"{DATABASE}_reimport"
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6391"))
 HEADING = "Parallel import and sync"
+LARGE_HEADING = "Incremental sync into a large database"
 
 
 def works(count: int) -> list[str]:
@@ -154,13 +156,58 @@ def parallel_import(snapshot: Path, processes: int, env: dict) -> ParallelRun:
     return ParallelRun(measured, worker_peak, float(parts), float(finish), refreshed or 0)
 
 
-def mark_synced(day: str) -> None:
-    with common.pg(DATABASE) as conn:
+def mark_synced(day: str, database: str = DATABASE) -> None:
+    with common.pg(database) as conn:
         conn.execute(
             "INSERT INTO works_syncstate (source, synced_until, entity, cursor, records, "
-            "last_error, updated_at) VALUES ('snapshot', %s, '', '', 0, '', now())",
+            "last_error, updated_at) VALUES ('snapshot', %s, '', '', 0, '', now()) "
+            "ON CONFLICT (source) DO UPDATE SET synced_until = EXCLUDED.synced_until",
             [f"{day}T00:00:00+00:00"],
         )
+
+
+# Run in `manage.py shell` on the large database: `count` of its works, sampled, as the
+# OpenAlex API serves them (built from the typed columns), each a newer copy with a new title.
+EXPORT = """
+import gzip, json, random
+from django.db.models import Max, Min
+from works.models import Work
+from works.openalex_api.entities.base import load_works
+from works.openalex_api.serializers import work
+span = Work.objects.aggregate(low=Min("pk"), high=Max("pk"))
+wanted = random.Random({seed}).sample(range(span["low"], span["high"] + 1), {count})
+with gzip.open({out!r}, "wt", encoding="utf-8") as out:
+    for start in range(0, len(wanted), 500):
+        for row in load_works(Work.objects.filter(pk__in=wanted[start:start + 500])):
+            record = work(row)
+            record["title"] = record["display_name"] = (record["title"] or "") + " (revised)"
+            record["updated_date"] = "{day}T00:00:00"
+            out.write(json.dumps(record) + "\\n")
+"""
+
+
+def sync_into_large(database: str, counts: list[int], env: dict) -> list[tuple[int, Measured]]:
+    """For each count: that many works of the large database, changed, synced from a newer
+    snapshot's one new partition."""
+    measured = []
+    large_env = {**env, "DATABASE_URL": common.db_url(database)}
+    with common.pg(database) as conn:
+        point = conn.execute(
+            "SELECT max(synced_until)::date FROM works_syncstate WHERE source = 'snapshot'"
+        ).fetchone()[0]
+    # After the last sync point a run of this bench left: each sync's works are newer.
+    start = max(point or dt.date(2030, 1, 1), dt.date(2030, 1, 1))
+    for n, count in enumerate(counts):
+        since, day = start + dt.timedelta(days=2 * n), start + dt.timedelta(days=2 * n + 1)
+        with tempfile.TemporaryDirectory(prefix="bzpeer-scale-large-") as folder:
+            root = Path(folder) / "openalex"
+            part = root / "works" / f"updated_date={day}" / "part_000.gz"
+            part.parent.mkdir(parents=True)
+            code = EXPORT.format(seed=day.toordinal(), count=count, out=str(part), day=day)
+            common.manage("shell", "-c", code, env=large_env)
+            mark_synced(since.isoformat(), database)
+            measured.append((count, timed("sync_openalex", "--snapshot", str(root), env=large_env)))
+    return measured
 
 
 def row(*cells) -> str:
@@ -181,8 +228,8 @@ def parallel_row(run: ParallelRun, processes: int, works: int) -> str:
     )
 
 
-def researcher_count() -> int:
-    with common.pg(DATABASE) as conn:
+def researcher_count(database: str = DATABASE) -> int:
+    with common.pg(database) as conn:
         return conn.execute("SELECT count(*) FROM profiles_researcher").fetchone()[0]
 
 
@@ -195,17 +242,83 @@ def main() -> None:
         default='the default size of `make bench-scale` (`ARGS="--works N"` for another)',
         help="why this size, for the report",
     )
+    parser.add_argument(
+        "--large-database",
+        help="also sync changed works into this database (a copy of a generated bench "
+        "database: it is changed), into its own section",
+    )
+    parser.add_argument(
+        "--large-counts",
+        default="",
+        help="with --large-database: comma-separated numbers of changed works (default: 1%% of "
+        "its works, and 1%% of --works)",
+    )
+    parser.add_argument("--skip-parallel", action="store_true", help="only --large-database")
     options = parser.parse_args()
+    # One Redis for the whole bench (the broker, and the cache whose pages a refresh retires).
+    with common.redis_server(REDIS_PORT, "scale-redis"):
+        if options.large_database:
+            large(options)
+        if not options.skip_parallel:
+            parallel(options)
+
+
+def large(options) -> None:
+    database = options.large_database
+    env = common.production_env(database, f"redis://127.0.0.1:{REDIS_PORT}/0")
+    size = common.work_count(database)
+    researchers = researcher_count(database)
+    counts = [int(c) for c in options.large_counts.split(",") if c.strip()]
+    counts = counts or [max(1, options.works // 100), max(1, size // 100)]
+    common.manage(
+        "migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": common.db_url(database)}
+    )
+    runs = sync_into_large(database, counts, env)
+    rows = []
+    for count, measured in runs:
+        refreshed = re.search(r"refreshed (\d+) researcher", measured.output)
+        rows.append(
+            row(
+                f"{count:,}",
+                f"{measured.seconds:.1f}",
+                f"{1000 * measured.seconds / count:.1f}",
+                f"{int(refreshed[1]):,}" if refreshed else "?",
+                f"{measured.peak_mb:.0f}",
+            )
+        )
+    table = "\n".join(rows)
+    body = f"""
+`make bench-scale ARGS="--large-database ..."` ({time.strftime("%Y-%m-%d %H:%M")} UTC, load
+{common.load_average()}): `sync_openalex --snapshot` into a copy of the generated bench
+database, {size:,} works and {researchers:,} researchers. Each newer snapshot holds one new
+`updated_date=` partition: that many of its works, sampled, as BZPEER's own OpenAlex API
+serves them, each with a new title and a newer `updated_date` (so every one is written and
+its researchers refreshed). No worker: the command alone, as after a monthly snapshot.
+
+| changed works | seconds | s per 1,000 changed | researchers refreshed | peak MB |
+|---|---:|---:|---:|---:|
+{table}
+
+Compare the seconds per 1,000 changed works with the sync in "Parallel import and sync"
+(into a database {size // max(1, options.works):,}× smaller). Nothing in the sync reads the whole
+database: only the new partitions are read, and only the changed works' researchers are
+refreshed (counters, trust scores, name keys), their cached pages retired and their graph
+slices marked stale.
+"""
+    common.replace_section(LARGE_HEADING, body)
+    print(body)
+
+
+def parallel(options) -> None:
     redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
     env = common.production_env(DATABASE, redis_url)
     loads = []
     with tempfile.TemporaryDirectory(prefix="bzpeer-scale-") as folder:
         first, newer, changed = write_snapshots(Path(folder), options.works, options.parts)
-        with common.redis_server(REDIS_PORT, "scale-redis"):
-            one = parallel_import(first, 1, env)
-            loads.append(common.load_average())
-            two = parallel_import(first, 2, env)
-            loads.append(common.load_average())
+        one = parallel_import(first, 1, env)
+        loads.append(common.load_average())
+        two = parallel_import(first, 2, env)
+        loads.append(common.load_average())
         researchers = researcher_count()
         # Both start from the database the import left: the re-import on a copy of it.
         common.create_database(REIMPORT, template=DATABASE)

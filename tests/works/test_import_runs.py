@@ -257,3 +257,29 @@ def test_finish_refreshes_in_chunks_and_resumes_after_a_failure(snapshot, monkey
 
     assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
     assert not ImportRunResearcher.objects.filter(run=started).exists()
+
+
+def test_finishers_share_the_refresh_and_the_last_one_ends_the_run(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    for part in started.parts.order_by("phase", "path"):
+        runs.import_part_run(part_id=part.pk, worker="me")
+    touched = ImportRunResearcher.objects.filter(run=started).count()
+    monkeypatch.setattr(runs, "REFRESH_CHUNK", 10)
+    monkeypatch.setattr(runs, "researchers_changed", lambda *, researcher_ids: None)
+    with psycopg.connect(database_url()) as other:  # another finisher, mid-chunk
+        held = other.execute(
+            "SELECT researcher_id FROM works_importrunresearcher WHERE run_id = %s "
+            "ORDER BY researcher_id LIMIT 10 FOR UPDATE",
+            [started.pk],
+        ).fetchall()
+
+        running = runs.import_run_finish(run_id=started.pk)
+
+        assert running.state == ImportRun.State.RUNNING  # the other's chunk is not done
+        left = ImportRunResearcher.objects.filter(run=started)
+        assert sorted(left.values_list("researcher_id", flat=True)) == [pk for (pk,) in held]
+        other.rollback()  # that finisher died: its chunk goes back
+
+    finished = runs.import_run_finish(run_id=started.pk)
+
+    assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
