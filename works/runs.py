@@ -35,6 +35,8 @@ PHASES = {"authors": 1, "works": 2}
 LAST_PHASE = 2
 # The advisory locks of parts being imported: (this namespace, the part's id).
 LOCK_NAMESPACE = 0x425A5052  # "BZPR"
+# The shared advisory locks of a run's live finishers: (this namespace, the run's id).
+FINISH_LOCK_NAMESPACE = LOCK_NAMESPACE + 1
 KEPT_ERROR_LINES = 50
 TOUCHED_BATCH = 5000
 # Researchers refreshed per transaction at the end of a run.
@@ -399,8 +401,12 @@ def import_run_finish(*, run_id: int) -> ImportRun:
     run = ImportRun.objects.get(pk=run_id)
     if run.state != ImportRun.State.RUNNING or _unfinished(run):
         return run
-    while _refresh_chunk(run_id):
-        pass
+    _finisher_lock(run_id, hold=True)
+    try:
+        while _refresh_chunk(run_id):
+            pass
+    finally:
+        _finisher_lock(run_id, hold=False)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         left = ImportRunResearcher.objects.filter(run=run).exists()
@@ -412,6 +418,28 @@ def import_run_finish(*, run_id: int) -> ImportRun:
         run.researchers_refreshed = run.researchers_refreshed or 0
         run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
     return run
+
+
+def _finisher_lock(run_id: int, *, hold: bool) -> None:
+    """Say that a finisher of the run is alive (a shared lock, which dies with its process)."""
+    if settings.DATABASE_IS_POSTGRES:
+        call = "pg_advisory_lock_shared" if hold else "pg_advisory_unlock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {call}(%s, %s)", [FINISH_LOCK_NAMESPACE, run_id])
+
+
+def finishers_alive(run_id: int) -> bool:
+    """Whether a finisher of the run is at work now (always False off PostgreSQL)."""
+    if not settings.DATABASE_IS_POSTGRES:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s "
+            "AND objsubid = 2 AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [FINISH_LOCK_NAMESPACE, run_id],
+        )
+        return cursor.fetchone() is not None
 
 
 def _unfinished(run: ImportRun) -> bool:

@@ -57,6 +57,10 @@ def import_run_next(*, run_id: int) -> None:
 
 
 def _send_finishers(run_id: int) -> None:
+    # The command's watch asks again every few seconds while the run ends: finishers at work
+    # are enough (ones lost with their worker are not, and are sent again).
+    if runs.finishers_alive(run_id):
+        return
     for _ in range(FINISH_TASKS):
         import_run_finish.delay(run_id)
 

@@ -18,7 +18,7 @@ from tests.conftest import REAL_DATA
 from tests.works.canonical import canonical, empty_tables
 from tests.works.test_import import run
 from tests.works.test_manifest import gzip_lines
-from works import runs
+from works import runs, tasks
 from works.models import ImportPart, ImportRun, ImportRunResearcher, Work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -283,3 +283,23 @@ def test_finishers_share_the_refresh_and_the_last_one_ends_the_run(snapshot, mon
     finished = runs.import_run_finish(run_id=started.pk)
 
     assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
+
+
+def test_no_finishers_are_sent_while_one_is_at_work(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    sent = []
+    monkeypatch.setattr(tasks.import_run_finish, "delay", sent.append)
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute(
+            "SELECT pg_advisory_lock_shared(%s, %s)", [runs.FINISH_LOCK_NAMESPACE, started.pk]
+        )
+        assert runs.finishers_alive(started.pk)
+        tasks._send_finishers(started.pk)
+        assert sent == []
+    deadline = time.monotonic() + 10  # its server process ends a moment after
+    while runs.finishers_alive(started.pk) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    tasks._send_finishers(started.pk)
+
+    assert sent == [started.pk] * tasks.FINISH_TASKS
