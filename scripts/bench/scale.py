@@ -400,7 +400,7 @@ only the new partition and refreshes only the researchers of the changed works
 ({sync_refreshed:,} of {researchers:,}), so it costs what changed:
 {full.seconds / sync.seconds:.0f}× less than reading the whole snapshot again.
 """
-    common.replace_section(HEADING, body)
+    common.replace_section(HEADING, body, before=LARGE_HEADING)
     print(body)
 
 
