@@ -7,6 +7,10 @@ snapshot adds one partition holding a newer copy of 1% of the works. Each import
 an empty, migrated database of its own; workers and the command run as the production stack
 does (DEBUG off, a Redis of its own on BENCH_REDIS_PORT, 6391 unless set). Writes the
 "Parallel import and sync" section of docs/benchmarks.md.
+
+With --large-database DB (a copy of a generated bench database, which the syncs change), it
+first syncs changed copies of DB's own works into DB, and writes the "Incremental sync into a
+large database" section: what a sync costs when the database is large and the change small.
 """
 
 import argparse
