@@ -19,6 +19,7 @@ __all__ = [
     "array_value",
     "copy_into",
     "cursor",
+    "id_table",
     "insert_rows",
     "is_postgres",
     "quote",
@@ -73,6 +74,20 @@ def copy_into(cur: Cursor, name: str, columns: Sequence[str], rows: Iterable[Seq
     with connection.wrap_database_errors, cur.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def id_table(cur: Cursor, ids: Iterable[int], name: str = "bzpeer_ids") -> str:
+    """A temporary table holding these ids (column ``id``, the primary key), by COPY.
+
+    For statements over many thousand rows: a join with it is planned from real statistics
+    (ANALYZE), where ``= ANY(%s)`` of a large array is guessed and sends every element as a
+    parameter. Emptied at commit, like every staging table.
+    """
+    staging_table(cur, name, "id bigint PRIMARY KEY")
+    with connection.wrap_database_errors, cur.copy(f"COPY {name} (id) FROM STDIN") as copy:
+        copy.write("".join(f"{int(pk)}\n" for pk in ids))
+    cur.execute(f"ANALYZE {name}")
+    return name
 
 
 def array_value(field, value):
