@@ -106,11 +106,12 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
     or its receiver of researchers_changed). Returns how many researchers were refreshed.
     """
     refreshed = 0
-    for batch in batches(researcher_ids):
-        if bulk.is_postgres():
+    if bulk.is_postgres():
+        for batch in batches(researcher_ids, derived.BATCH):
             with transaction.atomic():
                 refreshed += derived.refresh(batch)
-            continue
+        return refreshed
+    for batch in batches(researcher_ids):
         with transaction.atomic():
             works = _works_and_citations(batch)
             topics = _researcher_topics_replace(batch)
