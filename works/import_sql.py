@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import bulk
-from .models import Authorship, AuthorshipInstitution, OpenAlexRecord, ResearcherInstitution
+from .models import (
+    Authorship,
+    AuthorshipInstitution,
+    OpenAlexRecord,
+    Researcher,
+    ResearcherInstitution,
+)
 
 # An upsert's condition: the stored row has no date of its own, or an older one.
 NEWER = "t.updated_date IS NULL OR (EXCLUDED.updated_date IS NOT NULL AND t.updated_date < EXCLUDED.updated_date)"  # noqa: E501
@@ -56,6 +62,30 @@ def pks_of(model, openalex_ids: list[str]) -> dict[str, int]:
         [openalex_ids],
     )
     return dict(cur.fetchall())
+
+
+def researchers_found(orcids: dict[str, str]) -> dict[str, int]:
+    """The pks of the researchers stored under these OpenAlex ids; an ORCID iD given here
+    fills in a stored record that has none (never replaces one)."""
+    if not orcids:
+        return {}
+    cur = bulk.cursor()
+    cur.execute(
+        f"SELECT openalex_id, id, orcid FROM {bulk.table(Researcher)} WHERE openalex_id = ANY(%s)",
+        [list(orcids)],
+    )
+    found, fill = {}, {}
+    for openalex_id, pk, orcid in cur.fetchall():
+        found[openalex_id] = pk
+        if not orcid and orcids[openalex_id]:
+            fill[pk] = orcids[openalex_id]
+    if fill:
+        cur.execute(
+            f"UPDATE {bulk.table(Researcher)} r SET orcid = v.orcid "
+            f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, orcid) WHERE r.id = v.id",
+            [list(fill), list(fill.values())],
+        )
+    return found
 
 
 def documents_store(rows: Iterable[tuple[str, dict]]) -> None:
