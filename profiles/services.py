@@ -5,13 +5,14 @@ correction, ``works.signals.researchers_changed`` reaches ``on_researchers_chang
 (connected in ProfilesConfig.ready), which rescores the records and retires their cached pages.
 """
 
+import functools
 from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from works import bulk
+from works import bulk, signals
 from works import services as record_services
 from works.models import Researcher, ResearcherInstitution
 
@@ -34,6 +35,30 @@ TRUST_COLUMNS = [
 ]
 
 
+@functools.lru_cache(maxsize=65536)
+def _total(facts: trust.TrustInputs) -> int:
+    """The rubric's total (a pure function of the facts; most records share theirs)."""
+    return trust.score(facts).total
+
+
+def trust_score_of(row) -> int:
+    """The score of a record read as TRUST_COLUMNS and ``has_affiliation`` (a row or model)."""
+    return _total(trust_inputs(row, has_affiliation=row.has_affiliation))
+
+
+# The import's refresh (works.derived) writes the scores with the counters they are built on,
+# each record once; the receiver of researchers_changed then finds them up to date.
+TRUST_COMPUTED = signals.ComputedColumns(
+    columns=("trust_score", "trust_rubric_version"),
+    reads=tuple(TRUST_COLUMNS),
+    inputs={
+        "has_affiliation": f"EXISTS (SELECT 1 FROM {ResearcherInstitution._meta.db_table} a "
+        "WHERE a.researcher_id = r.id)"
+    },
+    compute=lambda row: (trust_score_of(row), trust.RUBRIC_VERSION),
+)
+
+
 def researcher_trust_scores_refresh(*, researcher_ids: Iterable[int]) -> int:
     """Recompute and store the trust scores of many records, and retire their cached pages.
 
@@ -49,7 +74,7 @@ def researcher_trust_scores_refresh(*, researcher_ids: Iterable[int]) -> int:
             rows = _trust_rows_sql(batch) if postgres else _trust_rows_orm(batch)
             changed = {}
             for row in rows:
-                total = trust.score(trust_inputs(row, has_affiliation=row.has_affiliation)).total
+                total = trust_score_of(row)
                 if (row.trust_score, row.trust_rubric_version) != (total, trust.RUBRIC_VERSION):
                     changed[row.pk] = total
             _trust_scores_write(changed)

@@ -13,9 +13,10 @@ import json
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from . import bulk, figures, names, queries
+from . import bulk, figures, names, queries, signals
 from .models import (
     Authorship,
     AuthorshipInstitution,
@@ -89,54 +90,32 @@ def _topics(cur, ids: str) -> None:
     )
 
 
-# The researcher columns one refresh writes, and what each becomes (SQL over the batch's
-# aggregates w, t, c, the researcher's row r and d, what Python computed): the counters, the
-# search text, and for records without an author record the figures computed from the works held.
-_HELD = f"d.held IS NOT NULL AND r.figures_from <> '{Researcher.FiguresFrom.OPENALEX.value}'"
-_WRITTEN = {
-    "works_count": "COALESCE(w.works, 0)",
-    "cited_by_count": "COALESCE(w.cited, 0)",
-    "topics_count": "COALESCE(t.topics, 0)",
-    "close_collaborators_count": "COALESCE(c.close, 0)",
-    "search_text": "d.search_text",
-    "figures_from": f"CASE WHEN {_HELD} THEN '{Researcher.FiguresFrom.HELD.value}' "
-    "ELSE r.figures_from END",
-    **{
-        column: f"CASE WHEN {_HELD} THEN d.{value} ELSE r.{column} END"
-        for column, value in [
-            ("figures_works_count", "works"),
-            ("figures_cited_by_count", "cited"),
-            ("h_index", "h"),
-            ("i10_index", "i10"),
-            ("two_year_mean_citedness", "mean"),
-            ("counts_by_year", "by_year"),
-        ]
-    },
-}
+# The researcher columns a refresh writes: the counters and search text of every record, the
+# figures of records without an author record (held), and the columns of the apps above
+# (works.signals.computed_columns).
+COUNTERS = ["works_count", "cited_by_count", "topics_count", "close_collaborators_count"]
+HELD_FIGURES = [
+    "figures_from",
+    "figures_works_count",
+    "figures_cited_by_count",
+    "h_index",
+    "i10_index",
+    "two_year_mean_citedness",
+    "counts_by_year",
+]
 
 
-def _researchers_write(cur, ids: str, texts: dict[int, str], held: dict) -> None:
-    """Write the counters, search text and held figures of the batch in one UPDATE."""
-    staging = bulk.staging_table(
-        cur,
-        "bzpeer_refresh_rows",
-        "id bigint PRIMARY KEY, search_text text, held boolean, works bigint, cited bigint, "
-        "h bigint, i10 bigint, mean float8, by_year jsonb",
+def _counts_sql(ids: str, reads: list[str], inputs: dict[str, str]) -> str:
+    """Each researcher's counters over their authorships, then what the apps above read."""
+    extra = "".join(
+        [f", r.{bulk.quote(_column(name))}" for name in reads]
+        + [f", ({sql}) AS {name}" for name, sql in inputs.items()]
     )
-    none = (None,) * 7
-    bulk.copy_into(
-        cur,
-        staging,
-        ["id", "search_text", "held", "works", "cited", "h", "i10", "mean", "by_year"],
-        ((pk, text, *(_held_row(held[pk]) if pk in held else none)) for pk, text in texts.items()),
-    )
-    limit = settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]
-    columns = list(_WRITTEN)
-    cur.execute(
-        f"""
-        UPDATE {bulk.table(Researcher)} r SET
-            {", ".join(f"{column} = {value}" for column, value in _WRITTEN.items())}
-        FROM {staging} d
+    return f"""
+        SELECT i.id, COALESCE(w.works, 0), COALESCE(w.cited, 0), COALESCE(t.topics, 0),
+               COALESCE(c.close, 0){extra}
+        FROM {ids} i
+        JOIN {bulk.table(Researcher)} r ON r.id = i.id
         LEFT JOIN (
             SELECT held.researcher_id, COUNT(*) AS works,
                    COALESCE(SUM(wk.cited_by_count), 0) AS cited
@@ -146,33 +125,99 @@ def _researchers_write(cur, ids: str, texts: dict[int, str], held: dict) -> None
             ) held
             JOIN {bulk.table(Work)} wk ON wk.id = held.work_id
             GROUP BY held.researcher_id
-        ) w ON w.researcher_id = d.id
+        ) w ON w.researcher_id = i.id
         LEFT JOIN (
             SELECT rt.researcher_id, COUNT(*) AS topics
             FROM {ids} i JOIN {bulk.table(ResearcherTopic)} rt ON rt.researcher_id = i.id
             GROUP BY rt.researcher_id
-        ) t ON t.researcher_id = d.id
+        ) t ON t.researcher_id = i.id
         LEFT JOIN ({queries.close_collaborator_counts_sql(f"IN (SELECT id FROM {ids})")}) c
-            ON c.researcher_id = d.id
-        WHERE r.id = d.id AND (
-            {", ".join(f"r.{column}" for column in columns)}
-        ) IS DISTINCT FROM (
-            {", ".join(_WRITTEN.values())}
+            ON c.researcher_id = i.id
+    """
+
+
+def _column(name: str) -> str:
+    return Researcher._meta.get_field(name).column
+
+
+def _researchers_write(cur, ids: str, texts: dict[int, str], held: dict) -> None:
+    """Write the counters, search text, held figures and the apps' computed columns of the
+    batch in one UPDATE, only to the rows where one of them changes."""
+    computed = list(signals.computed_columns)
+    reads = list(dict.fromkeys(name for c in computed for name in c.reads))
+    inputs = {name: sql for c in computed for name, sql in c.inputs.items()}
+    cur.execute(_counts_sql(ids, reads, inputs), [settings.BZPEER["CONSORTIUM_AUTHOR_LIMIT"]])
+    staged = []
+    for pk, *values in cur.fetchall():
+        counts, stored, given = values[:4], values[4 : 4 + len(reads)], values[4 + len(reads) :]
+        row = SimpleNamespace(
+            pk=pk, **dict(zip(reads, stored, strict=True)), **dict(zip(inputs, given, strict=True))
         )
-        """,
-        [limit],
+        vars(row).update(zip(COUNTERS, counts, strict=True), search_text=texts[pk])
+        figures_held = held.get(pk)
+        held_values = (None,) * 6
+        if figures_held is not None:
+            plain = _held_values(figures_held)
+            vars(row).update(zip(HELD_FIGURES, plain, strict=True))
+            held_values = (*plain[1:-1], bulk.Jsonb(plain[-1]))
+        staged.append(
+            (
+                pk,
+                *counts,
+                texts[pk],
+                figures_held is not None,
+                *held_values,
+                *(value for c in computed for value in c.compute(row)),
+            )
+        )
+    extra_columns = [column for c in computed for column in c.columns]
+    typed = [
+        *(f"{_column(name)} {_type(name)}" for name in [*COUNTERS, "search_text"]),
+        "held boolean",
+        *(f"{_column(name)} {_type(name)}" for name in [*HELD_FIGURES[1:], *extra_columns]),
+    ]
+    staging = bulk.staging_table(
+        cur, "bzpeer_refresh_rows", ", ".join(["id bigint PRIMARY KEY", *typed])
+    )
+    bulk.copy_into(cur, staging, ["id", *(t.split()[0] for t in typed)], staged)
+    written = {
+        **{_column(name): f"d.{_column(name)}" for name in [*COUNTERS, "search_text"]},
+        "figures_from": f"CASE WHEN d.held THEN '{Researcher.FiguresFrom.HELD.value}' "
+        "ELSE r.figures_from END",
+        **{
+            _column(name): f"CASE WHEN d.held THEN d.{_column(name)} ELSE r.{_column(name)} END"
+            for name in HELD_FIGURES[1:]
+        },
+        **{_column(name): f"d.{_column(name)}" for name in extra_columns},
+    }
+    cur.execute(
+        f"""
+        UPDATE {bulk.table(Researcher)} r SET
+            {", ".join(f"{column} = {value}" for column, value in written.items())}
+        FROM {staging} d
+        WHERE r.id = d.id AND (
+            {", ".join(f"r.{column}" for column in written)}
+        ) IS DISTINCT FROM (
+            {", ".join(written.values())}
+        )
+        """
     )
 
 
-def _held_row(computed: figures.HeldFigures) -> tuple:
+def _type(name: str) -> str:
+    return Researcher._meta.get_field(name).db_type(connection)
+
+
+def _held_values(computed: figures.HeldFigures) -> tuple:
+    """The HELD_FIGURES columns' values."""
     return (
-        True,
+        Researcher.FiguresFrom.HELD.value,
         computed.works_count,
         computed.cited_by_count,
         computed.h_index,
         computed.i10_index,
         computed.two_year_mean_citedness,
-        bulk.Jsonb(computed.counts_by_year),
+        computed.counts_by_year,
     )
 
 
