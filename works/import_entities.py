@@ -58,6 +58,8 @@ def pk_map(model: type[models.Model], openalex_ids: Iterable[str]) -> dict[str, 
 
 def stored_dates(model: type[models.Model], openalex_ids: Sequence[str]) -> dict:
     """``{openalex_id: updated_date}`` of the rows that exist (None: no date stored)."""
+    if bulk.is_postgres():
+        return import_sql.lookup(model, "openalex_id", "updated_date", list(openalex_ids))
     found: dict = {}
     for chunk in chunks(list(openalex_ids)):
         found.update(

@@ -56,10 +56,21 @@ def ensure(model, fields: list[str], rows: list[tuple]) -> dict[str, int]:
 
 
 def pks_of(model, openalex_ids: list[str]) -> dict[str, int]:
+    return lookup(model, "openalex_id", "id", openalex_ids)
+
+
+def lookup(model, key: str, value: str, keys: list, where: str = "") -> dict:
+    """``{key: value}`` of the rows whose ``key`` column is one of ``keys`` (and ``where``).
+
+    The keys go as one binary array parameter: the ORM's IN list compiles a placeholder per
+    key, and psycopg's text arrays escape every element with a regular expression.
+    """
+    if not keys:
+        return {}
     cur = bulk.cursor()
     cur.execute(
-        f"SELECT openalex_id, id FROM {bulk.table(model)} WHERE openalex_id = ANY(%s)",
-        [openalex_ids],
+        f"SELECT {key}, {value} FROM {bulk.table(model)} WHERE {key} = ANY(%b){where}",
+        [list(keys)],
     )
     return dict(cur.fetchall())
 
@@ -71,7 +82,7 @@ def researchers_found(orcids: dict[str, str]) -> dict[str, int]:
         return {}
     cur = bulk.cursor()
     cur.execute(
-        f"SELECT openalex_id, id, orcid FROM {bulk.table(Researcher)} WHERE openalex_id = ANY(%s)",
+        f"SELECT openalex_id, id, orcid FROM {bulk.table(Researcher)} WHERE openalex_id = ANY(%b)",
         [list(orcids)],
     )
     found, fill = {}, {}
