@@ -10,6 +10,7 @@ not writes.
 from __future__ import annotations
 
 import json
+import zlib
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -176,9 +177,10 @@ def _researchers_write(cur, ids: str, texts: dict[int, str], held: dict) -> None
         "held boolean",
         *(f"{_column(name)} {_type(name)}" for name in [*HELD_FIGURES[1:], *extra_columns]),
     ]
-    staging = bulk.staging_table(
-        cur, "bzpeer_refresh_rows", ", ".join(["id bigint PRIMARY KEY", *typed])
-    )
+    shape = ", ".join(["id bigint PRIMARY KEY", *typed])
+    # Named by its shape: the apps' columns decide it.
+    name = f"bzpeer_refresh_rows_{zlib.crc32(shape.encode()):08x}"
+    staging = bulk.staging_table(cur, name, shape)
     bulk.copy_into(cur, staging, ["id", *(t.split()[0] for t in typed)], staged)
     written = {
         **{_column(name): f"d.{_column(name)}" for name in [*COUNTERS, "search_text"]},
