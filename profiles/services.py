@@ -146,9 +146,14 @@ def researchers_refresh(*, researcher_ids: Iterable[int]) -> int:
     return refreshed
 
 
-def on_researchers_changed(sender, *, researcher_ids, **kwargs) -> None:
-    """Receiver of works.signals.researchers_changed: the counters are fresh, rescore."""
-    researcher_trust_scores_refresh(researcher_ids=researcher_ids)
+def on_researchers_changed(sender, *, researcher_ids, columns_computed=False, **kwargs) -> None:
+    """Receiver of works.signals.researchers_changed: the counters are fresh, rescore (unless
+    the refresh wrote the scores with them: TRUST_COMPUTED) and retire the cached pages."""
+    if not columns_computed:
+        researcher_trust_scores_refresh(researcher_ids=researcher_ids)
+        return
+    for batch in record_services.batches(researcher_ids, TRUST_BATCH):
+        page_cache.invalidate(batch)
 
 
 def _apply_trust(researcher: Researcher) -> None:

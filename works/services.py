@@ -48,7 +48,10 @@ def researchers_changed(*, researcher_ids: Iterable[int]) -> None:
     """
     researcher_ids = list(researcher_ids)
     researcher_counters_refresh(researcher_ids=researcher_ids)
-    signals.researchers_changed.send(sender=Researcher, researcher_ids=researcher_ids)
+    # The set-based refresh also wrote the apps' computed columns (signals.computed_columns).
+    signals.researchers_changed.send(
+        sender=Researcher, researcher_ids=researcher_ids, columns_computed=bulk.is_postgres()
+    )
 
 
 def _close_collaborator_counts(researcher_ids: list[int]) -> dict[int, int]:

@@ -15,6 +15,7 @@ from django.dispatch import Signal
 
 # Sent with ``researcher_ids`` once these records' public counters, name keys and topics were
 # recomputed (works.services.researchers_changed): after an import, a correction, a merge.
+# ``columns_computed`` is True when the refresh also wrote the registered computed columns.
 researchers_changed = Signal()
 
 # Sent with ``source`` and ``target`` (locked Researcher rows) while ``source`` is being merged
