@@ -182,7 +182,8 @@ def insert_rows(
             params.append(value)
     converters = [converter(f) for f in given]
     prefix = ""
-    if len(rows) >= COPY_MIN_ROWS:
+    # In a transaction only: the staged rows must never outlive a failed INSERT.
+    if len(rows) >= COPY_MIN_ROWS and connection.in_atomic_block:
         prefix, source = _staged(cur, model, columns, converters, rows)
     else:
         arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
