@@ -18,6 +18,11 @@ from .models import (
     OpenAlexRecord,
     Researcher,
     ResearcherInstitution,
+    ResearcherName,
+    ResearcherTopic,
+    Work,
+    WorkConcept,
+    WorkTopic,
 )
 
 # An upsert's condition: the stored row has no date of its own, or an older one.
@@ -266,3 +271,31 @@ def researcher_institutions_write(desired: dict[int, dict[int, object]]) -> None
         """,
         [*([row[i] for row in rows] for i in range(5)), list(desired)],
     )
+
+
+# The tables an import grows, and the columns its statements look rows up by.
+GROWING = [
+    (Work, ["id"]),
+    (Authorship, ["work_id", "researcher_id", "order"]),
+    (AuthorshipInstitution, ["authorship_id", "institution_id", "order"]),
+    (WorkTopic, ["work_id", "topic_id"]),
+    (WorkConcept, ["work_id", "concept_id"]),
+    (Researcher, ["id", "figures_from"]),
+    (ResearcherInstitution, ["researcher_id", "institution_id"]),
+    (ResearcherName, ["researcher_id", "key"]),
+    (ResearcherTopic, ["researcher_id", "topic_id"]),
+]
+
+
+def analyze_growing() -> None:
+    """Refresh the planner's statistics of the tables an import grows.
+
+    Planned from statistics of a table a fraction of its size (or none: autovacuum may be
+    off, and lags behind a fast import anyway), a batch's ``work_id = ANY(...)`` lookups
+    become scans of the whole table, and each batch costs more than the one before.
+    Sampled columns only: a few hundred milliseconds however large the tables.
+    """
+    cur = bulk.cursor()
+    for model, fields in GROWING:
+        columns = ", ".join(bulk.quote(model._meta.get_field(f).column) for f in fields)
+        cur.execute(f"ANALYZE {bulk.table(model)} ({columns})")

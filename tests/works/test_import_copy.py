@@ -58,3 +58,26 @@ def test_the_refresh_in_small_chunks_stores_what_the_orm_stores(monkeypatch):
     )
 
     assert set_based == orm
+
+
+def test_statistics_are_refreshed_as_the_tables_grow(tmp_path, monkeypatch):
+    """After 8 batches, 32, 128... and once before the refresh: a batch's lookups by work are
+    planned from statistics of a table of about its size, not of an empty one."""
+    if not bulk.is_postgres():
+        pytest.skip("ANALYZE is PostgreSQL's")
+    from tests.works.test_import_setbased import work, write_jsonl
+    from works import import_sql
+
+    analyzed = []
+    real = import_sql.analyze_growing
+    monkeypatch.setattr(
+        import_sql, "analyze_growing", lambda: analyzed.append(len(Work.objects.all())) or real()
+    )
+    records = [
+        {**work("2024-01-01", f"A{n}"), "id": f"https://openalex.org/W{n}"} for n in range(1, 34)
+    ]
+
+    result = openalex_import(paths=[write_jsonl(tmp_path / "w.jsonl", records)], batch_size=1)
+
+    assert result.counts["works"] == 33
+    assert analyzed == [8, 32, 33]
