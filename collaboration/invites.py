@@ -162,7 +162,8 @@ def invite_send(
         raise DomainError(
             "You already have a pending invitation to this researcher.", status=409
         ) from None
-    page_cache.forget_person([recipient.pk], "unread")  # the inbox's unread count
+    # The inbox's unread count; notify_invite() forgets it too (the header counts both).
+    page_cache.forget_person([recipient.pk], "unread")  # pragma: no mutate
     notifications.notify_invite(invite=invite)
     _mail_recipient_on_commit(invite)
     return invite
@@ -174,7 +175,8 @@ def invite_mark_read(*, invite: Invite, user: User) -> None:
     if user.pk == invite.recipient_id and invite.read_at is None:
         invite.read_at = timezone.now()
         Invite.objects.filter(pk=invite.pk, read_at__isnull=True).update(read_at=invite.read_at)
-        page_cache.forget_person([user.pk], "unread")
+        # notifications_mark_read_for() forgets it too: the header counts both.
+        page_cache.forget_person([user.pk], "unread")  # pragma: no mutate
         notifications.notifications_mark_read_for(user=user, group_key=f"invite:{invite.pk}")
 
 
@@ -260,7 +262,8 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> None:
     now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(**{field: now})
     setattr(conversation, field, now)
-    page_cache.forget_person([user.pk], "unread")
+    # notifications_mark_read_for() forgets it too: the header counts both.
+    page_cache.forget_person([user.pk], "unread")  # pragma: no mutate
     notifications.notifications_mark_read_for(
         user=user, group_key=f"conversation:{conversation.pk}"
     )

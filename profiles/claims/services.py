@@ -170,7 +170,9 @@ def claim_confirm_email(*, token: str) -> Claim:
     _record(claim, Kind.CONFIRMED, Role.CLAIMANT, claim.user)
     if researcher.owner_id is None:
         _approve_automatically(claim, researcher)
-    _sync_unowned_status(researcher)
+    # Kept as a guard; an open claim has kept the status "pending" since it was submitted
+    # (every change to the record's claims or owner syncs it), so this changes nothing today.
+    _sync_unowned_status(researcher)  # pragma: no mutate
     _after_event(researcher)
     return claim
 

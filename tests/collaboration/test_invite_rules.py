@@ -5,15 +5,19 @@ a sender gets when another pending invite commits in the middle of theirs."""
 import threading
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from bzpeer import page_cache
 from bzpeer.errors import DomainError
 from collaboration import invites
 from collaboration.models import Conversation, Invite
 from tests import factories
+from works.models import Researcher
 
 from .conftest import confirm_email
 
@@ -218,3 +222,68 @@ def test_reading_a_thread_leaves_the_conversation_object_as_stored(send, owner, 
     invites.conversation_mark_read(conversation=conversation, user=sender)
     assert conversation.sender_read_at is not None
     assert invites.unread_count(sender) == 0
+
+
+# --- Each refusal's status, and the unread badge after each change --------------------------
+
+
+def refusal(call, **kwargs) -> tuple[int, str]:
+    with pytest.raises(DomainError) as refused:
+        call(**kwargs)
+    return refused.value.status, refused.value.message
+
+
+def test_each_refusal_of_an_invite_has_its_own_status(
+    send, sender, owner, record, make_user, monkeypatch
+):
+    unconfirmed = make_user("unconfirmed@example.org")
+    assert refusal(send, sender=unconfirmed)[0] == 403
+    closed = another_record(make_user)
+    Researcher.objects.filter(pk=closed.pk).update(open_to_collaborate=False)
+    assert refusal(send, researcher=closed) == (
+        409,
+        "This researcher is not taking collaboration invitations right now.",
+    )
+    elsewhere = factories.work(authors=[factories.researcher()], title="Not theirs")
+    assert refusal(send, work=elsewhere)[0] == 409
+    assert refusal(send, topic=factories.topic(display_name="Not theirs either"))[0] == 409
+    send()
+    assert refusal(send) == (409, "You already have a pending invitation to this researcher.")
+    # The pending invite committed after the check: the constraint refuses, with the same words.
+    exists = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists", lambda qs: False if qs.model is Invite else exists(qs))
+    assert refusal(send) == (409, "You already have a pending invitation to this researcher.")
+    assert Invite.objects.count() == 1
+
+
+def badge(user) -> int:
+    """The header's unread count, as a page reads it: from the cache, filled on a miss."""
+    return page_cache.person_state(SimpleNamespace(user=user))["unread"].inbox
+
+
+def test_the_badge_follows_every_change_to_invites_and_threads(send, owner, sender, make_user):
+    assert (badge(owner), badge(sender)) == (0, 0)
+    invite = send()
+    assert badge(owner) == 1  # a new invitation
+    invites.invite_mark_read(invite=invite, user=owner)
+    assert badge(owner) == 0
+    conversation = invites.invite_accept(invite=invite, user=owner)
+    assert (badge(owner), badge(sender)) == (0, 1)  # the thread is new for the sender
+    invites.conversation_mark_read(conversation=conversation, user=sender)
+    assert badge(sender) == 0
+    invites.conversation_message_send(conversation=conversation, author=sender, body="Hello")
+    assert (badge(owner), badge(sender)) == (1, 0)
+    invites.conversation_message_send(conversation=conversation, author=owner, body="Hi")
+    assert (badge(owner), badge(sender)) == (0, 1)
+
+
+def test_the_badge_forgets_a_declined_or_blocked_invitation(send, owner, make_user):
+    invite = send()
+    assert badge(owner) == 1
+    invites.invite_decline(invite=invite, user=owner)
+    assert badge(owner) == 0
+    second = confirm_email(make_user("second@example.org"))
+    send(sender=second)
+    assert badge(owner) == 1
+    invites.block_create(blocker=owner, blocked=second)
+    assert badge(owner) == 0

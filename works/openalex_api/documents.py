@@ -17,11 +17,13 @@ jsonb: document filters answer a 400 there that says so.
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable
 
 from django.db import connection, models
 from django.db.models import Q
 
+from works import identifiers
 from works.models import OpenAlexRecord
 
 from .filters import QueryError
@@ -132,7 +134,9 @@ def camel(*known: str) -> Callable[[str], list]:
     by_lower = {value.lower(): value for value in known}
 
     def normalize(text):
-        return [by_lower.get(text.lower(), text)]
+        if text.lower() not in by_lower:
+            raise QueryError(f"expects one of {', '.join(known)}")
+        return [by_lower[text.lower()]]
 
     return normalize
 
@@ -149,16 +153,41 @@ def openalex_id(*letters: str) -> Callable[[str], list]:
     return normalize
 
 
+# The form of the last part of an id written as a URL, by the URL's prefix (after `case`):
+# a value of another form is refused. The schema states the same forms.
+ID_TAILS = {
+    "https://ror.org/": r"0[a-z0-9]{8}",
+    "https://www.wikidata.org/wiki/": r"Q[1-9][0-9]{0,11}",
+    "https://pubmed.ncbi.nlm.nih.gov/": r"[1-9][0-9]{0,11}",
+    "https://metadata.un.org/sdg/": r"[1-9][0-9]?",
+    OPENALEX + "licenses/": r"[a-z0-9][a-z0-9.-]{0,59}",
+    OPENALEX + "keywords/": r"[a-z0-9][a-z0-9-]{0,99}",
+    OPENALEX + "domains/": r"[1-9][0-9]{0,5}",
+    OPENALEX + "fields/": r"[1-9][0-9]{0,5}",
+    OPENALEX + "subfields/": r"[1-9][0-9]{0,5}",
+}
+ISSN_FORM = r"[0-9]{4}-[0-9]{3}[0-9X]"
+
+
 def prefixed(prefix: str, *, case: Callable[[str], str] = str.lower) -> Callable[[str], list]:
     """Ids written as URLs (`https://ror.org/…`, `…/keywords/…`): the last part, or the URL."""
+    tail_form = re.compile(ID_TAILS[prefix])
 
     def normalize(text):
-        tail = text.strip().rstrip("/").rsplit("/", 1)[-1]
-        if not tail:
-            raise ValueError("empty id")
-        return [prefix + case(tail)]
+        tail = case(text.strip().rstrip("/").rsplit("/", 1)[-1])
+        if not tail_form.fullmatch(tail):
+            raise QueryError(f"not an id of the form {prefix}{ID_TAILS[prefix]}")
+        return [prefix + tail]
 
     return normalize
+
+
+def doi_url(text: str) -> list:
+    """A DOI, bare or as its doi.org URL: the URL the documents hold (a funder's `ids.doi`)."""
+    value = identifiers.normalize_doi(text)
+    if not value:
+        raise QueryError("not a DOI")
+    return ["https://doi.org/" + value]
 
 
 def number_or_text(text: str) -> list:
@@ -173,6 +202,8 @@ def issn(text: str) -> list:
     value = text.strip().upper()
     if len(value) == 8 and "-" not in value:
         value = value[:4] + "-" + value[4:]
+    if not re.fullmatch(ISSN_FORM, value):
+        raise QueryError("not an ISSN (1234-5678)")
     return [value]
 
 

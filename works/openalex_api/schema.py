@@ -15,6 +15,7 @@ from bzpeer.schema import NO_NUL, OPENALEX_ERROR, ApiSchema
 
 from . import filters as f
 from . import fulltext, search
+from .documents import ID_TAILS
 from .entities import ENTITIES
 from .ids import LETTERS
 from .queries import DEFAULT_PER_PAGE, MAX_GROUPS
@@ -29,46 +30,125 @@ EXCLUSIVE = [
     ("group-by", "group_by"),
 ]
 
-# The form of each kind of filter's values (entities.base makes the filters), by the name of
-# the function that made it. A filter of another kind is documented as free text; the schema
-# tests then tell whether that is honest. (Asking a filter itself would run queries: the
-# author name search looks names up as it is built.)
+WIKIDATA_URL = "https://www.wikidata.org/wiki/"
+
+# The form of each filter's values (entities.base, entity_filters and work_filters make the
+# filters), read from the function that made it and what it was made with (its closure): every
+# value the form matches is one the filter takes, and the filters that check a form (ids,
+# dates, numbers, true/false, the ids written as URLs of documents.ID_TAILS) refuse any other
+# with a 400. (Asking a filter itself would run queries: the author name search looks names
+# up as it is built.) Only the `*.search` keys take free text; a key matched as a text as it
+# is stored (a name, a city, a page number, a country code) takes any words.
 BOOLEAN = r"(true|false)"
+BOOLEAN_OR_NULL = r"(true|false|null)"
 DATE = r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
-NUMBER = r"[<>]?[0-9]{1,4}"
+DATE_TIME = DATE + r"(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?"
 DOI = r"(https://doi\.org/)?10\.[0-9]{4,5}/[a-z0-9]{1,12}"
 ORCID = r"(https://orcid\.org/)?0000-000[1-9]-[0-9]{4}-[0-9]{3}[0-9X]"
+ISSN = r"[0-9]{4}-?[0-9]{3}[0-9X]"
+# Words with one space between them: a `+` is AND in a filter, and a form-encoded space is a `+`,
+# so two spaces in a row would make an empty value (refused), and so would a blank one.
+TEXT = r"[^,\x00|+!\s]+( [^,\x00|+\s]+)*"
+# A `*.search` key's value: one search, read by `search` (its `+` is a space).
+FREE_VALUE = r"[^,\x00|+!\s][^,\x00|+!]*"
+ID_FORM = r"(https://openalex\.org/)?[{letters}][1-9][0-9]{{0,9}}"
+
+# By the function that made the filter.
 FORMS = {
     "boolean": BOOLEAN,
+    "flag": BOOLEAN,
+    "present": BOOLEAN,
+    "corresponding": BOOLEAN,
+    "has_orcid": BOOLEAN,
+    "open_copy": BOOLEAN,
+    "typed_flag": BOOLEAN_OR_NULL,
     "date": DATE,
-    "number": NUMBER,
+    "since": DATE_TIME,
+    "updated": DATE_TIME,
+    "updated_date": DATE_TIME,
     "doi": DOI,
     "orcid": ORCID,
     "AUTHOR_ORCID_OF_WORK": ORCID,
     "_scopus": r"[0-9]{1,20}",
+    "_host": ID_FORM.format(letters="PI"),
+    "cites": ID_FORM.format(letters="W"),
+    "cited_by": ID_FORM.format(letters="W"),
+    "related_to": ID_FORM.format(letters="W"),
+    "best_open_version": r"(any|acceptedOrPublished|published)",
+    # Matched as the text is stored: any words are a value.
+    "text_exact": TEXT,
+    "byline_country": TEXT,
+    "byline_institution": TEXT,  # except `ror`, read through documents.prefixed
+    "affiliated": TEXT,
+    "_doi_starts_with": TEXT,
 }
-# Values a `term` filter reads through a normaliser of its own, by the normaliser's name.
-NORMALIZED_FORMS = {"number_or_text": r"(https://[a-z./]+/)?[0-9]{1,18}"}
+# Filters made with a lambda (no closure to read), by key: those that check a form.
+LAMBDA_FORMS = {
+    "issn": ISSN,
+    "wikidata": f"({re.escape(WIKIDATA_URL)})?{ID_TAILS[WIKIDATA_URL]}",
+    "wikidata_id": f"({re.escape(WIKIDATA_URL)})?{ID_TAILS[WIKIDATA_URL]}",
+}
+# The values a stored-record filter (`term`) reads through its normaliser, by the normaliser's
+# name; `openalex_id`, `prefixed` and `camel` make normalisers told apart by what they were
+# made with.
+NORMALIZED_FORMS = {
+    "as_is": TEXT,
+    "lower": TEXT,
+    "upper": TEXT,
+    "<lambda>": TEXT,
+    "issn": ISSN,
+    "doi_url": DOI,
+    "pmcid": r"(PMC)?[1-9][0-9]{0,8}",
+    "number_or_text": r"(https://[a-z./]+/)?[0-9]{1,18}",
+}
 ID_KINDS = {"own_id", "related_id", "fk_id"}
-ID_FORM = r"(https://openalex\.org/)?{letter}[1-9][0-9]{{0,9}}"
-FREE_VALUE = r"[^,\x00|+!]+"
 
 
-def value_form(build) -> str:
+def value_form(key: str, build) -> str:
+    """The form of a filter's values (a regular expression, not anchored)."""
     kind = getattr(build, "__qualname__", "").split(".")[0]
     made_with = _closure(build)
     if kind in ID_KINDS:
-        return ID_FORM.format(letter=LETTERS[made_with["entity"]][0])
+        return ID_FORM.format(letters=LETTERS[made_with["entity"]][0])
+    if kind == "<lambda>":
+        return LAMBDA_FORMS.get(key.rsplit(".", 1)[-1], TEXT)
+    if kind in {"number", "amount"}:
+        return number_form(made_with)
     normalize = made_with.get("normalize")
-    if getattr(normalize, "__name__", "") in NORMALIZED_FORMS:
-        return NORMALIZED_FORMS[normalize.__name__]
-    return FORMS.get(kind, FREE_VALUE)
+    if kind == "byline_institution" and "prefix" in _closure(normalize):
+        return normalized_form(normalize)
+    if kind in FORMS:
+        return FORMS[kind]
+    if normalize is not None:  # term(), _typed_json_list()
+        return normalized_form(normalize)
+    raise LookupError(f"filter {key}: no form for the values of a {kind} filter")
+
+
+def number_form(made_with: dict) -> str:
+    """`5`, `<5`, `>5`, `2018-2020` or `null`, with as many digits as stay under the limit."""
+    digits = min(len(str(made_with.get("high", 10**9 - 1) + 1)) - 1, 9)
+    whole = f"[0-9]{{1,{digits}}}"
+    number = whole + (r"(\.[0-9]{1,6})?" if made_with.get("decimal") else "")
+    return f"(null|[<>]?{number}|{number}-{whole})"
+
+
+def normalized_form(normalize) -> str:
+    made_with = _closure(normalize)
+    if "letters" in made_with:  # openalex_id(*letters)
+        return ID_FORM.format(letters="".join(made_with["letters"]))
+    if "prefix" in made_with:  # prefixed(prefix): the prefix may be given or not
+        prefix = made_with["prefix"]
+        return f"({re.escape(prefix)})?{ID_TAILS[prefix]}"
+    if "by_lower" in made_with:  # camel(*known)
+        return f"({_names(made_with['by_lower'].values())})"
+    return NORMALIZED_FORMS[normalize.__name__]
 
 
 def _closure(build) -> dict:
     """The variables a filter builder was made with (its closure), by name."""
     names = getattr(getattr(build, "__code__", None), "co_freevars", ())
-    return dict(zip(names, [c.cell_contents for c in build.__closure__ or ()], strict=True))
+    cells = getattr(build, "__closure__", None) or ()  # none for a builtin such as str.upper
+    return dict(zip(names, [cell.cell_contents for cell in cells], strict=True))
 
 
 def _names(names) -> str:
@@ -85,7 +165,7 @@ def filter_pattern(entity) -> str:
     """`key:value` clauses joined by `,`, each value in its filter's form, OR-ed with `|`."""
     by_form: dict[str, list[str]] = {}
     for key in filter_keys(entity):
-        form = FREE_VALUE if f.is_search_key(key) else value_form(entity.filters[key])
+        form = FREE_VALUE if f.is_search_key(key) else value_form(key, entity.filters[key])
         by_form.setdefault(form, []).append(key)
     clause = "|".join(
         # `!` only at the head of an OR list: `key:!a|b` is NOT (a or b), as OpenAlex reads it.

@@ -12,6 +12,7 @@ from works.models import ResearcherInstitution
 from ..documents import (
     OPENALEX,
     amount,
+    doi_url,
     flag,
     issn,
     number_or_text,
@@ -237,7 +238,7 @@ FUNDER_FILTERS = {
         ror=ROR,
         wikidata=WIKIDATA,
         crossref=lambda text: [text.strip()],
-        doi=prefixed("https://doi.org/"),
+        doi=doi_url,
     ),
     "grants_count": amount("grants_count"),
     "awards_count": amount("awards_count"),
