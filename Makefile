@@ -78,7 +78,9 @@ bench-search: venv
 	$(PY) scripts/bench/search.py $(if $(WORKS),--works $(WORKS)) $(ARGS)
 
 # A snapshot imported through 1 and 2 Celery worker processes, and an incremental sync of 1%
-# changed works beside a full re-import, into docs/benchmarks.md (ARGS="--works N --parts P").
+# changed works beside a full re-import, into docs/benchmarks.md (ARGS="--works N --parts P";
+# ARGS="--large-database DB" also syncs changed works into DB, a copy of a generated bench
+# database that the sync changes; BENCH_REDIS_PORT chooses its Redis port).
 bench-scale: venv
 	@scripts/services.sh
 	$(PY) scripts/bench/scale.py $(ARGS)

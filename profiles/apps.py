@@ -14,7 +14,9 @@ class ProfilesConfig(AppConfig):
         from . import page_cache, services
         from .claims.models import Claim
 
-        # After the public counters: rescore the records and retire their cached pages.
+        # The set-based refresh writes the scores with the counters; after the public
+        # counters, rescore the records (whatever refreshed them) and retire their pages.
+        signals.register_computed_columns(services.TRUST_COMPUTED)
         signals.researchers_changed.connect(
             services.on_researchers_changed, dispatch_uid="profiles.trust_scores"
         )

@@ -5,33 +5,134 @@ correction, ``works.signals.researchers_changed`` reaches ``on_researchers_chang
 (connected in ProfilesConfig.ready), which rescores the records and retires their cached pages.
 """
 
+import functools
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
+from works import bulk, signals
 from works import services as record_services
-from works.models import Researcher
+from works.models import Researcher, ResearcherInstitution
 
 from . import page_cache, trust
+
+# Researchers rescored per transaction: their inputs are one query, their scores one UPDATE.
+TRUST_BATCH = 20_000
+
+# What the rubric reads of a record (trust_inputs), as the columns of one query.
+TRUST_COLUMNS = [
+    "verification_level",
+    "figures_from",
+    "figures_works_count",
+    "works_count",
+    "close_collaborators_count",
+    "followers_count",
+    "orcid",
+    "headline",
+    "owner_id",
+]
+
+
+@functools.lru_cache(maxsize=65536)
+def _total(facts: trust.TrustInputs) -> int:
+    """The rubric's total (a pure function of the facts; most records share theirs)."""
+    return trust.score(facts).total
+
+
+def trust_score_of(row) -> int:
+    """The score of a record read as TRUST_COLUMNS and ``has_affiliation`` (a row or model)."""
+    return _total(trust_inputs(row, has_affiliation=row.has_affiliation))
+
+
+# The import's refresh (works.derived) writes the scores with the counters they are built on,
+# each record once; the receiver of researchers_changed then finds them up to date.
+TRUST_COMPUTED = signals.ComputedColumns(
+    columns=("trust_score", "trust_rubric_version"),
+    reads=tuple(TRUST_COLUMNS),
+    inputs={
+        "has_affiliation": f"EXISTS (SELECT 1 FROM {ResearcherInstitution._meta.db_table} a "
+        "WHERE a.researcher_id = r.id)"
+    },
+    compute=lambda row: (trust_score_of(row), trust.RUBRIC_VERSION),
+)
 
 
 def researcher_trust_scores_refresh(*, researcher_ids: Iterable[int]) -> int:
     """Recompute and store the trust scores of many records, and retire their cached pages.
 
-    Works in batches, as the counter refresh does. Returns how many researchers were scored.
+    Set-based: the rubric's inputs of a whole batch come in one query (no model instances),
+    the pure rubric scores them, and one statement writes the scores that changed. Returns
+    how many researchers were scored.
     """
     scored = 0
-    for batch in record_services.batches(researcher_ids):
+    postgres = bulk.is_postgres()
+    size = TRUST_BATCH if postgres else record_services.REFRESH_BATCH
+    for batch in record_services.batches(researcher_ids, size):
         with transaction.atomic():
-            researchers = list(
-                Researcher.objects.filter(pk__in=batch).prefetch_related("affiliations")
-            )
-            for researcher in researchers:
-                _apply_trust(researcher)
-            record_services.update_fields(researchers, ["trust_score", "trust_rubric_version"])
+            rows = _trust_rows_sql(batch) if postgres else _trust_rows_orm(batch)
+            changed = {}
+            for row in rows:
+                total = trust_score_of(row)
+                if (row.trust_score, row.trust_rubric_version) != (total, trust.RUBRIC_VERSION):
+                    changed[row.pk] = total
+            _trust_scores_write(changed)
             page_cache.invalidate(batch)
-            scored += len(researchers)
+            scored += len(rows)
     return scored
+
+
+def _trust_row(pk, *values) -> SimpleNamespace:
+    """A row of the rubric's inputs, read by trust_inputs as it reads a model instance."""
+    names = [*TRUST_COLUMNS, "trust_score", "trust_rubric_version", "has_affiliation"]
+    return SimpleNamespace(pk=pk, **dict(zip(names, values, strict=True)))
+
+
+def _trust_rows_sql(batch: list[int]) -> list[SimpleNamespace]:
+    cur = bulk.cursor()
+    ids = bulk.id_table(cur, batch)
+    affiliations = bulk.table(ResearcherInstitution)
+    columns = ", ".join(
+        f"r.{bulk.quote(Researcher._meta.get_field(name).column)}"
+        for name in [*TRUST_COLUMNS, "trust_score", "trust_rubric_version"]
+    )
+    cur.execute(
+        f"SELECT r.id, {columns}, EXISTS ("
+        f"SELECT 1 FROM {affiliations} a WHERE a.researcher_id = r.id) "
+        f"FROM {bulk.table(Researcher)} r JOIN {ids} i ON i.id = r.id"
+    )
+    return [_trust_row(*row) for row in cur]
+
+
+def _trust_rows_orm(batch: list[int]) -> list[SimpleNamespace]:
+    affiliated = ResearcherInstitution.objects.filter(researcher_id=OuterRef("pk"))
+    rows = (
+        Researcher.objects.filter(pk__in=batch)
+        .annotate(has_affiliation=Exists(affiliated))
+        .values_list("pk", *TRUST_COLUMNS, "trust_score", "trust_rubric_version", "has_affiliation")
+        .order_by()
+    )
+    return [_trust_row(*row) for row in rows]
+
+
+def _trust_scores_write(scores: dict[int, int]) -> None:
+    """Store these scores (researcher -> total) under the current rubric version."""
+    if not scores:
+        return
+    if bulk.is_postgres():
+        bulk.cursor().execute(
+            f"UPDATE {bulk.table(Researcher)} r SET trust_score = v.score, "
+            f"trust_rubric_version = %s "
+            f"FROM unnest(%s::bigint[], %s::smallint[]) AS v(id, score) WHERE r.id = v.id",
+            [trust.RUBRIC_VERSION, list(scores), list(scores.values())],
+        )
+        return
+    researchers = [
+        Researcher(pk=pk, trust_score=total, trust_rubric_version=trust.RUBRIC_VERSION)
+        for pk, total in scores.items()
+    ]
+    record_services.update_fields(researchers, ["trust_score", "trust_rubric_version"])
 
 
 def researchers_refresh(*, researcher_ids: Iterable[int]) -> int:
@@ -45,9 +146,14 @@ def researchers_refresh(*, researcher_ids: Iterable[int]) -> int:
     return refreshed
 
 
-def on_researchers_changed(sender, *, researcher_ids, **kwargs) -> None:
-    """Receiver of works.signals.researchers_changed: the counters are fresh, rescore."""
-    researcher_trust_scores_refresh(researcher_ids=researcher_ids)
+def on_researchers_changed(sender, *, researcher_ids, columns_computed=False, **kwargs) -> None:
+    """Receiver of works.signals.researchers_changed: the counters are fresh, rescore (unless
+    the refresh wrote the scores with them: TRUST_COMPUTED) and retire the cached pages."""
+    if not columns_computed:
+        researcher_trust_scores_refresh(researcher_ids=researcher_ids)
+        return
+    for batch in record_services.batches(researcher_ids, TRUST_BATCH):
+        page_cache.invalidate(batch)
 
 
 def _apply_trust(researcher: Researcher) -> None:

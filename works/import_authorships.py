@@ -41,6 +41,8 @@ def chunks(values: Sequence, size: int = LOOKUP_CHUNK) -> Iterable[Sequence]:
 def openalex_merges(openalex_ids: Iterable[str]) -> dict[str, str]:
     """Return ``{merged id: surviving id}`` for the ids OpenAlex merged away."""
     ids = list(openalex_ids)
+    if bulk.is_postgres():
+        return import_sql.lookup(MergedAuthorId, "openalex_id", "merge_into_id", ids)
     merged: dict[str, str] = {}
     for chunk in chunks(ids):
         merged.update(
@@ -66,6 +68,11 @@ def survivors(researchers: dict[str, int], merged_away: dict[str, str]) -> dict[
     }
     merged_into: dict[int, int] = {}
     pks = list(set(resolved.values()))
+    if bulk.is_postgres():
+        merged_into = import_sql.lookup(
+            Researcher, "id", "merged_into_id", pks, " AND merged_into_id IS NOT NULL"
+        )
+        pks = []
     for chunk in chunks(pks):
         merged_into.update(
             Researcher.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(

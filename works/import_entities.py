@@ -58,6 +58,8 @@ def pk_map(model: type[models.Model], openalex_ids: Iterable[str]) -> dict[str, 
 
 def stored_dates(model: type[models.Model], openalex_ids: Sequence[str]) -> dict:
     """``{openalex_id: updated_date}`` of the rows that exist (None: no date stored)."""
+    if bulk.is_postgres():
+        return import_sql.lookup(model, "openalex_id", "updated_date", list(openalex_ids))
     found: dict = {}
     for chunk in chunks(list(openalex_ids)):
         found.update(
@@ -283,16 +285,19 @@ def researchers_upsert(
     rest = {stub.openalex_id: stub for stub in stubs if stub.openalex_id not in pks}
     # An authorship may know an ORCID iD that an earlier import did not: fill it in, never
     # replace one.
-    missing_orcid: list[Researcher] = []
-    for chunk in chunks(list(rest)):
-        for openalex_id, pk, orcid in Researcher.objects.filter(openalex_id__in=chunk).values_list(
-            "openalex_id", "pk", "orcid"
-        ):
-            pks[openalex_id] = pk
-            if not orcid and rest[openalex_id].orcid:
-                missing_orcid.append(Researcher(pk=pk, orcid=rest[openalex_id].orcid))
-    if missing_orcid:
-        Researcher.objects.bulk_update(missing_orcid, ["orcid"])
+    if bulk.is_postgres():
+        pks.update(import_sql.researchers_found({k: stub.orcid for k, stub in rest.items()}))
+    else:
+        missing_orcid: list[Researcher] = []
+        for chunk in chunks(list(rest)):
+            for openalex_id, pk, orcid in Researcher.objects.filter(
+                openalex_id__in=chunk
+            ).values_list("openalex_id", "pk", "orcid"):
+                pks[openalex_id] = pk
+                if not orcid and rest[openalex_id].orcid:
+                    missing_orcid.append(Researcher(pk=pk, orcid=rest[openalex_id].orcid))
+        if missing_orcid:
+            Researcher.objects.bulk_update(missing_orcid, ["orcid"])
     new = {openalex_id: stub for openalex_id, stub in rest.items() if openalex_id not in pks}
     if bulk.is_postgres():
         fields = ["display_name", "orcid", "verification_level"]

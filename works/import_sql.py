@@ -12,7 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import bulk
-from .models import Authorship, AuthorshipInstitution, OpenAlexRecord, ResearcherInstitution
+from .models import (
+    Authorship,
+    AuthorshipInstitution,
+    OpenAlexRecord,
+    Researcher,
+    ResearcherInstitution,
+    ResearcherName,
+    ResearcherTopic,
+    Work,
+    WorkConcept,
+    WorkTopic,
+)
 
 # An upsert's condition: the stored row has no date of its own, or an older one.
 NEWER = "t.updated_date IS NULL OR (EXCLUDED.updated_date IS NOT NULL AND t.updated_date < EXCLUDED.updated_date)"  # noqa: E501
@@ -50,12 +61,47 @@ def ensure(model, fields: list[str], rows: list[tuple]) -> dict[str, int]:
 
 
 def pks_of(model, openalex_ids: list[str]) -> dict[str, int]:
+    return lookup(model, "openalex_id", "id", openalex_ids)
+
+
+def lookup(model, key: str, value: str, keys: list, where: str = "") -> dict:
+    """``{key: value}`` of the rows whose ``key`` column is one of ``keys`` (and ``where``).
+
+    The keys go as one binary array parameter: the ORM's IN list compiles a placeholder per
+    key, and psycopg's text arrays escape every element with a regular expression.
+    """
+    if not keys:
+        return {}
     cur = bulk.cursor()
     cur.execute(
-        f"SELECT openalex_id, id FROM {bulk.table(model)} WHERE openalex_id = ANY(%s)",
-        [openalex_ids],
+        f"SELECT {key}, {value} FROM {bulk.table(model)} WHERE {key} = ANY(%b){where}",
+        [list(keys)],
     )
     return dict(cur.fetchall())
+
+
+def researchers_found(orcids: dict[str, str]) -> dict[str, int]:
+    """The pks of the researchers stored under these OpenAlex ids; an ORCID iD given here
+    fills in a stored record that has none (never replaces one)."""
+    if not orcids:
+        return {}
+    cur = bulk.cursor()
+    cur.execute(
+        f"SELECT openalex_id, id, orcid FROM {bulk.table(Researcher)} WHERE openalex_id = ANY(%b)",
+        [list(orcids)],
+    )
+    found, fill = {}, {}
+    for openalex_id, pk, orcid in cur.fetchall():
+        found[openalex_id] = pk
+        if not orcid and orcids[openalex_id]:
+            fill[pk] = orcids[openalex_id]
+    if fill:
+        cur.execute(
+            f"UPDATE {bulk.table(Researcher)} r SET orcid = v.orcid "
+            f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, orcid) WHERE r.id = v.id",
+            [list(fill), list(fill.values())],
+        )
+    return found
 
 
 def documents_store(rows: Iterable[tuple[str, dict]]) -> None:
@@ -225,3 +271,31 @@ def researcher_institutions_write(desired: dict[int, dict[int, object]]) -> None
         """,
         [*([row[i] for row in rows] for i in range(5)), list(desired)],
     )
+
+
+# The tables an import grows, and the columns its statements look rows up by.
+GROWING = [
+    (Work, ["id"]),
+    (Authorship, ["work_id", "researcher_id", "order"]),
+    (AuthorshipInstitution, ["authorship_id", "institution_id", "order"]),
+    (WorkTopic, ["work_id", "topic_id"]),
+    (WorkConcept, ["work_id", "concept_id"]),
+    (Researcher, ["id", "figures_from"]),
+    (ResearcherInstitution, ["researcher_id", "institution_id"]),
+    (ResearcherName, ["researcher_id", "key"]),
+    (ResearcherTopic, ["researcher_id", "topic_id"]),
+]
+
+
+def analyze_growing() -> None:
+    """Refresh the planner's statistics of the tables an import grows.
+
+    Planned from statistics of a table a fraction of its size (or none: autovacuum may be
+    off, and lags behind a fast import anyway), a batch's ``work_id = ANY(...)`` lookups
+    become scans of the whole table, and each batch costs more than the one before.
+    Sampled columns only: a few hundred milliseconds however large the tables.
+    """
+    cur = bulk.cursor()
+    for model, fields in GROWING:
+        columns = ", ".join(bulk.quote(model._meta.get_field(f).column) for f in fields)
+        cur.execute(f"ANALYZE {bulk.table(model)} ({columns})")

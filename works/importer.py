@@ -22,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from . import openalex
+from . import bulk, import_sql, openalex
 from .import_authorships import (
     authorships_sync,
     desired_authorships,
@@ -48,6 +48,9 @@ from .models import Concept, Funder, Institution, Publisher, Researcher, Source,
 from .services import researchers_changed
 
 MAX_KEPT_ERRORS = 1000
+# Batches after which (and after 4 times as many, 16 times...) the statistics of the tables
+# an import grows are refreshed (import_sql.analyze_growing).
+ANALYZE_AFTER = 8
 MAX_KEPT_WARNINGS = 1000
 
 # Each kind of record: its name in the summary and its table.
@@ -168,6 +171,16 @@ def openalex_import(
         if on_progress:
             on_progress(len(batch))
 
+    written = [0]  # batches flushed
+
+    def flushed(batch: list[openalex.Parsed]) -> None:
+        flush(batch)
+        written[0] += 1
+        # Statistics as the tables grow: after 8, 32, 128... batches (import_sql.GROWING).
+        times, rest = divmod(written[0], ANALYZE_AFTER)
+        if bulk.is_postgres() and not rest and _power_of_4(times):
+            import_sql.analyze_growing()
+
     batch: list[openalex.Parsed] = []
     for item in openalex.read_paths(files):
         if isinstance(item, openalex.ParseError):
@@ -186,14 +199,20 @@ def openalex_import(
             seen[openalex_id] = "seen"
         batch.append(item)
         if len(batch) >= batch_size:
-            flush(batch)
+            flushed(batch)
             batch = []
     if batch:
-        flush(batch)
+        flushed(batch)
 
     if refresh and result.touched_researcher_ids:
+        if bulk.is_postgres() and written[0] >= ANALYZE_AFTER:
+            import_sql.analyze_growing()  # the refresh reads every table the import grew
         researchers_changed(researcher_ids=result.touched_researcher_ids)
     return result
+
+
+def _power_of_4(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0 and (n.bit_length() - 1) % 2 == 0
 
 
 # --- One batch ----------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import openalex
+from . import models, openalex
 from .importer import ImportResult, openalex_import
 from .models import ImportPart, ImportRun, ImportRunResearcher
 from .openalex.manifest import ManifestReport, check_manifests, short_line
@@ -34,8 +35,12 @@ PHASES = {"authors": 1, "works": 2}
 LAST_PHASE = 2
 # The advisory locks of parts being imported: (this namespace, the part's id).
 LOCK_NAMESPACE = 0x425A5052  # "BZPR"
+# The shared advisory locks of a run's live finishers: (this namespace, the run's id).
+FINISH_LOCK_NAMESPACE = LOCK_NAMESPACE + 1
 KEPT_ERROR_LINES = 50
 TOUCHED_BATCH = 5000
+# Researchers refreshed per transaction at the end of a run.
+REFRESH_CHUNK = 20_000
 # A batch lost to a deadlock between two parts is written again: the part is run again.
 TRANSIENT = ("deadlock detected", "could not serialize access")
 TRANSIENT_ATTEMPTS = 3
@@ -79,6 +84,8 @@ def import_run_start(
 ) -> tuple[ImportRun, bool]:
     """Start a run over a snapshot folder, or return the unfinished run on it (resumed).
 
+    A run on the folder that ended with failed parts is reopened: its failed parts are queued
+    again, files of the folder it does not hold yet are added, and its done parts stay done.
     Raises SnapshotIncomplete when a manifest cannot be read, or lists a part that is missing
     and the run is not ``partial``.
     """
@@ -91,27 +98,67 @@ def import_run_start(
     if problems:
         raise SnapshotIncomplete(report, problems)
     specs = snapshot_parts(Path(source), report)
+    last = ImportRun.objects.filter(source=resolved).order_by("-created_at", "-pk").first()
     try:
         with transaction.atomic():
+            if last is not None and last.state == ImportRun.State.FAILED:
+                run = _reopen(last, specs, partial=partial, batch_size=batch_size)
+                if run is not None:
+                    return run, False
             run = ImportRun.objects.create(
                 source=resolved,
                 partial=partial,
                 batch_size=batch_size,
                 phase=min((spec.phase for spec in specs), default=0),
             )
-            ImportPart.objects.bulk_create(
-                ImportPart(
-                    run=run,
-                    path=str(spec.path),
-                    entity=spec.entity,
-                    phase=spec.phase,
-                    expected_records=spec.expected_records,
-                )
-                for spec in specs
-            )
-    except IntegrityError:  # another command started a run on the same folder just now
+            _parts_add(run, specs)
+    except IntegrityError:  # another command started (or reopened) a run on it just now
         return ImportRun.objects.get(source=resolved, state=ImportRun.State.RUNNING), False
     return run, True
+
+
+def _parts_add(run: ImportRun, specs: list[PartSpec]) -> None:
+    ImportPart.objects.bulk_create(
+        ImportPart(
+            run=run,
+            path=str(spec.path),
+            entity=spec.entity,
+            phase=spec.phase,
+            expected_records=spec.expected_records,
+        )
+        for spec in specs
+    )
+
+
+def _reopen(
+    run: ImportRun, specs: list[PartSpec], *, partial: bool, batch_size: int | None
+) -> ImportRun | None:
+    """Run a failed run again: its failed parts (and the folder's new files) queued, its done
+    parts left alone; None when another command reopened it first."""
+    reopened = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.FAILED).update(
+        state=ImportRun.State.RUNNING,
+        finished_at=None,
+        partial=partial,
+        batch_size=batch_size if batch_size is not None else run.batch_size,
+    )
+    if not reopened:
+        return None
+    held = set(run.parts.values_list("path", flat=True))
+    _parts_add(run, [spec for spec in specs if str(spec.path) not in held])
+    run.parts.filter(state=State.FAILED).update(
+        state=State.QUEUED,
+        records=0,
+        written=0,
+        unchanged=0,
+        warnings=0,
+        errors=0,
+        error_lines=[],
+        finished_at=None,
+    )
+    waiting = run.parts.filter(state=State.QUEUED).order_by("phase").first()
+    ImportRun.objects.filter(pk=run.pk).update(phase=waiting.phase if waiting else run.phase)
+    run.refresh_from_db()
+    return run
 
 
 # --- Claims -------------------------------------------------------------------------------
@@ -302,34 +349,119 @@ def import_run_advance(*, run_id: int) -> tuple[str, list[int]]:
             return "wait", []
         if run.parts.filter(phase=run.phase, state__in=[State.QUEUED, State.RUNNING]).exists():
             return "wait", []
-        following = run.parts.filter(phase__gt=run.phase).order_by("phase").first()
+        # The next phase with parts to import: a reopened run skips the phases it finished.
+        following = (
+            run.parts.filter(phase__gt=run.phase, state=State.QUEUED).order_by("phase").first()
+        )
         if following is None:
+            if run.researchers_refreshed is None:  # the first time: statistics, once
+                _analyze()
+                run.researchers_refreshed = 0
+                run.save(update_fields=["researchers_refreshed"])
             return "finish", []
         run.phase = following.phase
         run.save(update_fields=["phase"])
         return "phase", queued_parts(run)
 
 
+# What the refresh of researchers reads: the tables the parts have just filled.
+REFRESH_READS = [
+    models.Authorship,
+    models.AuthorshipInstitution,
+    models.Work,
+    models.WorkTopic,
+    models.Researcher,
+    models.ResearcherInstitution,
+    models.ResearcherName,
+    models.ResearcherTopic,
+]
+
+
+def _analyze() -> None:
+    """Bring the planner's statistics up to date before the refresh: after a first load they
+    describe empty tables (autovacuum analyzes late), and each chunk's per-researcher lookups
+    would be planned as scans of whole tables. ANALYZE reads a fixed sample, whatever the
+    size."""
+    if not settings.DATABASE_IS_POSTGRES:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in REFRESH_READS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
 def import_run_finish(*, run_id: int) -> ImportRun:
-    """Refresh every researcher the run touched, once, and record how the run ended."""
+    """Refresh the researchers the run touched, once each, and record how the run ended.
+
+    Any number of these may run at once, on every worker: each takes a chunk of the touched
+    researchers no other holds (FOR UPDATE SKIP LOCKED), refreshes it and forgets it in one
+    transaction, until none is left. Memory and transactions stay bounded however many the
+    run touched; a finisher killed half-way loses only its uncommitted chunk, which another
+    takes. The one that finds nothing left, not even a chunk another holds, ends the run.
+    """
+    run = ImportRun.objects.get(pk=run_id)
+    if run.state != ImportRun.State.RUNNING or _unfinished(run):
+        return run
+    _finisher_lock(run_id, hold=True)
+    try:
+        while _refresh_chunk(run_id):
+            pass
+    finally:
+        _finisher_lock(run_id, hold=False)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
-        unfinished = run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
-        if run.state != ImportRun.State.RUNNING or unfinished:
+        left = ImportRunResearcher.objects.filter(run=run).exists()
+        if run.state != ImportRun.State.RUNNING or _unfinished(run) or left:
             return run
-        touched = ImportRunResearcher.objects.filter(run=run).values_list(
-            "researcher_id", flat=True
-        )
-        touched = list(touched)
-        if touched:
-            researchers_changed(researcher_ids=touched)
         failed = run.parts.filter(state=State.FAILED).exists()
         run.state = ImportRun.State.FAILED if failed else ImportRun.State.DONE
         run.finished_at = timezone.now()
-        run.researchers_refreshed = len(touched)
+        run.researchers_refreshed = run.researchers_refreshed or 0
         run.save(update_fields=["state", "finished_at", "researchers_refreshed"])
-        ImportRunResearcher.objects.filter(run=run).delete()
     return run
+
+
+def _finisher_lock(run_id: int, *, hold: bool) -> None:
+    """Say that a finisher of the run is alive (a shared lock, which dies with its process)."""
+    if settings.DATABASE_IS_POSTGRES:
+        call = "pg_advisory_lock_shared" if hold else "pg_advisory_unlock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {call}(%s, %s)", [FINISH_LOCK_NAMESPACE, run_id])
+
+
+def finishers_alive(run_id: int) -> bool:
+    """Whether a finisher of the run is at work now (always False off PostgreSQL)."""
+    if not settings.DATABASE_IS_POSTGRES:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s "
+            "AND objsubid = 2 AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [FINISH_LOCK_NAMESPACE, run_id],
+        )
+        return cursor.fetchone() is not None
+
+
+def _unfinished(run: ImportRun) -> bool:
+    return run.parts.filter(state__in=[State.QUEUED, State.RUNNING]).exists()
+
+
+def _refresh_chunk(run_id: int) -> int:
+    """Refresh one chunk of the run's touched researchers no other finisher holds; 0 if none."""
+    rows = ImportRunResearcher.objects.filter(run_id=run_id).order_by("researcher_id")
+    with transaction.atomic():
+        if settings.DATABASE_IS_POSTGRES:
+            rows = rows.select_for_update(skip_locked=True)
+        chunk = list(rows.values_list("researcher_id", flat=True)[:REFRESH_CHUNK])
+        if not chunk:
+            return 0
+        researchers_changed(researcher_ids=chunk)
+        ImportRunResearcher.objects.filter(run_id=run_id, researcher_id__in=chunk).delete()
+        # Last, so that the run's row is locked only for the moment before the commit.
+        ImportRun.objects.filter(pk=run_id).update(
+            researchers_refreshed=Coalesce("researchers_refreshed", 0) + len(chunk)
+        )
+    return len(chunk)
 
 
 def import_run_progress(run: ImportRun) -> dict:

@@ -48,7 +48,10 @@ def researchers_changed(*, researcher_ids: Iterable[int]) -> None:
     """
     researcher_ids = list(researcher_ids)
     researcher_counters_refresh(researcher_ids=researcher_ids)
-    signals.researchers_changed.send(sender=Researcher, researcher_ids=researcher_ids)
+    # The set-based refresh also wrote the apps' computed columns (signals.computed_columns).
+    signals.researchers_changed.send(
+        sender=Researcher, researcher_ids=researcher_ids, columns_computed=bulk.is_postgres()
+    )
 
 
 def _close_collaborator_counts(researcher_ids: list[int]) -> dict[int, int]:
@@ -106,11 +109,12 @@ def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
     or its receiver of researchers_changed). Returns how many researchers were refreshed.
     """
     refreshed = 0
-    for batch in batches(researcher_ids):
-        if bulk.is_postgres():
+    if bulk.is_postgres():
+        for batch in batches(researcher_ids, derived.BATCH):
             with transaction.atomic():
                 refreshed += derived.refresh(batch)
-            continue
+        return refreshed
+    for batch in batches(researcher_ids):
         with transaction.atomic():
             works = _works_and_citations(batch)
             topics = _researcher_topics_replace(batch)

@@ -14,6 +14,10 @@ from .models import ImportRun
 # A part found held is looked at again this many times, this many seconds apart.
 HELD_RETRIES = 12
 HELD_RETRY_SECONDS = 5
+# Finishers queued at the end of a run: each refreshes chunks of its touched researchers
+# until none is left, so as many worker processes as are free share the refresh (one
+# that finds nothing to take ends at once).
+FINISH_TASKS = 16
 
 
 def worker_name() -> str:
@@ -49,7 +53,16 @@ def import_run_next(*, run_id: int) -> None:
     if step == "phase":
         transaction.on_commit(lambda: _send(part_ids))
     elif step == "finish":
-        transaction.on_commit(lambda: import_run_finish.delay(run_id))
+        transaction.on_commit(lambda: _send_finishers(run_id))
+
+
+def _send_finishers(run_id: int) -> None:
+    # The command's watch asks again every few seconds while the run ends: finishers at work
+    # are enough (ones lost with their worker are not, and are sent again).
+    if runs.finishers_alive(run_id):
+        return
+    for _ in range(FINISH_TASKS):
+        import_run_finish.delay(run_id)
 
 
 # acks_late and reject_on_worker_lost (the settings): a part whose worker process dies goes

@@ -7,6 +7,7 @@ real worker process.
 import json
 import shutil
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -17,8 +18,8 @@ from tests.conftest import REAL_DATA
 from tests.works.canonical import canonical, empty_tables
 from tests.works.test_import import run
 from tests.works.test_manifest import gzip_lines
-from works import runs
-from works.models import ImportPart, ImportRun, Work
+from works import runs, tasks
+from works.models import ImportPart, ImportRun, ImportRunResearcher, Work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -176,3 +177,129 @@ def test_two_runs_on_one_snapshot_are_one_run(snapshot):
     assert created and not created_again and second.pk == first.pk
     with pytest.raises(IntegrityError):
         ImportRun.objects.create(source=first.source)  # the database refuses a second
+
+
+def test_failed_run_is_reopened_and_retries_only_its_failed_parts(snapshot):
+    broken = snapshot / "works" / "updated_date=2021-11-04" / "part_000.gz"
+    whole = broken.read_bytes()
+    broken.write_bytes(whole[:-200])  # cut short
+    with pytest.raises(CommandError, match="1 part"):
+        run(snapshot, workers=True, partial=True)
+    failed = ImportRun.objects.get()
+    assert failed.state == ImportRun.State.FAILED
+
+    broken.write_bytes(whole)  # the part fixed, the same command again
+    out, _ = run(snapshot, workers=True, partial=True)
+
+    assert f"Resuming import run {failed.pk}" in out
+    reopened = ImportRun.objects.get()
+    assert (reopened.pk, reopened.state) == (failed.pk, ImportRun.State.DONE)
+    part = reopened.parts.get(path=str(broken))
+    assert (part.state, part.attempts, part.errors, part.error_lines) == ("done", 2, 0, [])
+    others = reopened.parts.exclude(pk=part.pk)
+    assert set(others.values_list("state", "attempts")) == {("done", 1)}
+    assert Work.objects.count() == 78
+    assert reopened.researchers_refreshed > 0  # the retried part's researchers
+
+
+def test_reopened_run_skips_the_phases_it_finished(snapshot):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    institutions = started.parts.filter(entity="institutions").order_by("path").first()
+    path = Path(institutions.path)
+    whole = path.read_bytes()
+    path.write_bytes(b"\x1f\x8b" + b"not really gzip" * 20)
+    with pytest.raises(CommandError, match="1 part"):
+        run(snapshot, workers=True, partial=True)
+    path.write_bytes(whole)
+
+    # Without the command following the run: the tasks alone must take it to its end, from
+    # phase 0 straight past the finished phases 1 and 2.
+    run(snapshot, workers=True, partial=True, no_wait=True)
+
+    started.refresh_from_db()
+    assert started.state == ImportRun.State.DONE
+    assert set(started.parts.values_list("state", flat=True)) == {"done"}
+    assert started.parts.get(pk=institutions.pk).attempts == 2
+
+
+def test_a_done_run_is_not_reopened(snapshot):
+    run(snapshot, workers=True, partial=True)
+
+    out, _ = run(snapshot, workers=True, partial=True)
+
+    assert "Started import run" in out
+    assert ImportRun.objects.count() == 2
+
+
+def test_finish_refreshes_in_chunks_and_resumes_after_a_failure(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    for part in started.parts.order_by("phase", "path"):
+        runs.import_part_run(part_id=part.pk, worker="me")
+    touched = ImportRunResearcher.objects.filter(run=started).count()
+    assert touched > 30
+    monkeypatch.setattr(runs, "REFRESH_CHUNK", 10)
+    refreshed = []
+
+    def dies_on_the_third_chunk(*, researcher_ids):
+        if len(refreshed) == 2:
+            raise RuntimeError("the worker died")
+        refreshed.append(list(researcher_ids))
+
+    monkeypatch.setattr(runs, "researchers_changed", dies_on_the_third_chunk)
+    with pytest.raises(RuntimeError):
+        runs.import_run_finish(run_id=started.pk)
+    started.refresh_from_db()
+    assert (started.state, started.researchers_refreshed) == (ImportRun.State.RUNNING, 20)
+    assert ImportRunResearcher.objects.filter(run=started).count() == touched - 20
+
+    monkeypatch.setattr(runs, "researchers_changed", lambda *, researcher_ids: None)
+    finished = runs.import_run_finish(run_id=started.pk)
+
+    assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
+    assert not ImportRunResearcher.objects.filter(run=started).exists()
+
+
+def test_finishers_share_the_refresh_and_the_last_one_ends_the_run(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    for part in started.parts.order_by("phase", "path"):
+        runs.import_part_run(part_id=part.pk, worker="me")
+    touched = ImportRunResearcher.objects.filter(run=started).count()
+    monkeypatch.setattr(runs, "REFRESH_CHUNK", 10)
+    monkeypatch.setattr(runs, "researchers_changed", lambda *, researcher_ids: None)
+    with psycopg.connect(database_url()) as other:  # another finisher, mid-chunk
+        held = other.execute(
+            "SELECT researcher_id FROM works_importrunresearcher WHERE run_id = %s "
+            "ORDER BY researcher_id LIMIT 10 FOR UPDATE",
+            [started.pk],
+        ).fetchall()
+
+        running = runs.import_run_finish(run_id=started.pk)
+
+        assert running.state == ImportRun.State.RUNNING  # the other's chunk is not done
+        left = ImportRunResearcher.objects.filter(run=started)
+        assert sorted(left.values_list("researcher_id", flat=True)) == [pk for (pk,) in held]
+        other.rollback()  # that finisher died: its chunk goes back
+
+    finished = runs.import_run_finish(run_id=started.pk)
+
+    assert (finished.state, finished.researchers_refreshed) == (ImportRun.State.DONE, touched)
+
+
+def test_no_finishers_are_sent_while_one_is_at_work(snapshot, monkeypatch):
+    started, _ = runs.import_run_start(source=snapshot, partial=True)
+    sent = []
+    monkeypatch.setattr(tasks.import_run_finish, "delay", sent.append)
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute(
+            "SELECT pg_advisory_lock_shared(%s, %s)", [runs.FINISH_LOCK_NAMESPACE, started.pk]
+        )
+        assert runs.finishers_alive(started.pk)
+        tasks._send_finishers(started.pk)
+        assert sent == []
+    deadline = time.monotonic() + 10  # its server process ends a moment after
+    while runs.finishers_alive(started.pk) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    tasks._send_finishers(started.pk)
+
+    assert sent == [started.pk] * tasks.FINISH_TASKS

@@ -19,13 +19,15 @@ import requests
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from graph.models import GraphSlice
 from tests.celery_worker import worker_database_url
 from tests.conftest import REAL_DATA, REPO_ROOT
 from tests.graph.test_worker_outage import free_port
-from works.models import Researcher, SyncState, Work
+from works import signals
+from works.models import Researcher, SyncResearcher, SyncState, Work
 from works.sync import api
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -178,7 +180,38 @@ def test_sync_fetches_every_change_then_only_what_changed(peer, tmp_path):
     assert stale == authors
 
 
-def test_failed_sync_resumes_from_its_cursor(peer):
+@pytest.fixture
+def refreshes():
+    """The researcher ids of every refresh (works.signals.researchers_changed), in order."""
+    calls = []
+
+    def receiver(sender, *, researcher_ids, **kwargs):
+        calls.append(set(researcher_ids))
+
+    signals.researchers_changed.connect(receiver, weak=False, dispatch_uid="test-refreshes")
+    yield calls
+    signals.researchers_changed.disconnect(dispatch_uid="test-refreshes")
+
+
+def counters_right() -> bool:
+    """Every researcher's works_count is the number of works it holds."""
+    held = Researcher.objects.annotate(held=Count("authorships__work", distinct=True))
+    return all(r.works_count == r.held for r in held)
+
+
+def test_sync_refreshes_the_touched_researchers_once_at_the_end(peer, refreshes):
+    since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    sync = api.api_sync(client=client_for(peer), since=since, entities=["works"])
+
+    assert sync.pages >= 2 and Work.objects.count() == PEER_WORKS
+    holding = set(Researcher.objects.filter(authorships__isnull=False).values_list("pk", flat=True))
+    assert refreshes == [holding]
+    assert sync.researchers_changed == len(holding)
+    assert counters_right()
+    assert not SyncResearcher.objects.exists()
+
+
+def test_failed_sync_resumes_from_its_cursor(peer, refreshes):
     def stop_after_first_page(entity, page):
         if page["results"] and peer.process.poll() is None:
             peer.stop()
@@ -195,6 +228,10 @@ def test_failed_sync_resumes_from_its_cursor(peer):
     assert Work.objects.count() == 200
     assert state.entity == "works" and state.cursor not in {"", "*"}
     assert "ConnectionError" in state.last_error
+    assert refreshes == []  # nothing refreshed yet: the first page's researchers are kept
+    first_page = set(
+        Researcher.objects.filter(authorships__isnull=False).values_list("pk", flat=True)
+    )
 
     peer.start()
     sync = api.api_sync(client=client_for(peer), entities=["works"])
@@ -204,6 +241,9 @@ def test_failed_sync_resumes_from_its_cursor(peer):
     assert Work.objects.count() == PEER_WORKS
     state.refresh_from_db()
     assert state.pending_from is None and state.synced_until is not None
+    # One refresh, of both halves' researchers: the first page's were not lost.
+    assert len(refreshes) == 1 and first_page <= refreshes[0]
+    assert counters_right()
 
 
 class Flaky(BaseHTTPRequestHandler):

@@ -12,7 +12,9 @@ from django.core.management.base import CommandError
 
 from graph.models import GraphSlice
 from tests.conftest import REAL_DATA
+from works import signals
 from works.models import MergedAuthorId, Researcher, SyncState, Work
+from works.sync import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +130,35 @@ def test_bad_record_keeps_the_sync_point(first_snapshot, tmp_path):
 def test_missing_folder_is_one_line_error(tmp_path):
     with pytest.raises(CommandError, match="not a folder"):
         sync(tmp_path / "nowhere")
+
+
+def test_sync_that_died_before_its_refresh_refreshes_next_time(
+    first_snapshot, newer_snapshot, monkeypatch
+):
+    sync(first_snapshot)
+    changed_authors = set(
+        Researcher.objects.filter(authorships__work__openalex_id=CHANGED).values_list(
+            "pk", flat=True
+        )
+    )
+    refreshed = []
+
+    def receiver(sender, *, researcher_ids, **kwargs):
+        refreshed.append(set(researcher_ids))
+
+    def dies(state):
+        raise RuntimeError("the machine went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot, "touched_refresh", dies)
+        with pytest.raises(RuntimeError):
+            sync(newer_snapshot)
+    assert Work.objects.get(openalex_id=CHANGED).title == "A newer title"  # written, not refreshed
+    signals.researchers_changed.connect(receiver, weak=False, dispatch_uid="test-refreshed")
+    try:
+        out, _ = sync(newer_snapshot)  # its records now read as unchanged
+    finally:
+        signals.researchers_changed.disconnect(dispatch_uid="test-refreshed")
+
+    assert "imported nothing" in out
+    assert refreshed and changed_authors <= set().union(*refreshed)

@@ -20,7 +20,7 @@ from .researchers import (
     ResearcherQuerySet,
     ResearcherTopic,
 )
-from .runs import ImportPart, ImportRun, ImportRunResearcher, SyncState
+from .runs import ImportPart, ImportRun, ImportRunResearcher, SyncResearcher, SyncState
 
 __all__ = [
     "Authorship",
@@ -31,6 +31,7 @@ __all__ = [
     "ImportPart",
     "ImportRun",
     "ImportRunResearcher",
+    "SyncResearcher",
     "Institution",
     "MergedAuthorId",
     "OpenAlexRecord",

@@ -137,3 +137,25 @@ class SyncState(models.Model):
 
     def __str__(self):
         return f"sync of {self.source} until {self.synced_until}"
+
+
+class SyncResearcher(models.Model):
+    """A researcher whose data a sync under way changed: refreshed once, when the sync ends.
+
+    Written in each batch's transaction, so that a sync that fails half-way and resumes from
+    its cursor still refreshes what its first half wrote.
+    """
+
+    sync = models.ForeignKey(SyncState, on_delete=models.CASCADE, related_name="+")
+    # No foreign key, as ImportRunResearcher: a merged-away id is skipped when read.
+    researcher_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sync", "researcher_id"], name="works_syncresearcher_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"researcher {self.researcher_id} in sync {self.sync_id}"

@@ -2,7 +2,8 @@
 
 ``GET {base}/{entity}?filter=from_updated_date:<last sync>&cursor=*&per_page=200&mailto=...``
 page after page (``meta.next_cursor``), entities in dependency order. After each page is
-written, the cursor of the next one is stored: a sync that fails half-way resumes there. A 429
+written, the cursor of the next one is stored: a sync that fails half-way resumes there. The
+researchers the pages change are stored as they are written and refreshed once, at the end. A 429
 or 5xx answer, or a dropped connection, is tried again, waiting twice as long each time.
 """
 
@@ -22,8 +23,8 @@ from django.utils import timezone
 
 from ..importer import ImportResult, openalex_import
 from ..models import SyncState
-from ..services import researchers_changed
 from .snapshot import ENTITY_ORDER
+from .touched import touched_refresh, touched_store
 
 PER_PAGE = 200
 RETRY_AFTER_MAX_SECONDS = 60
@@ -159,15 +160,11 @@ def api_sync(
                 state.last_error = str(exc)[:1000]
                 state.save(update_fields=["last_error", "updated_at"])
                 raise
-            result = _import_page(page)
+            result = _import_page(page, on_batch_written=lambda ids: touched_store(state, ids))
             sync.pages += 1
             sync.written += sum(result.counts.values())
             sync.rejected += result.rejected
             sync.errors += [str(error) for error in result.errors]
-            if result.touched_researcher_ids:
-                # Per page: a failed sync must not leave the records it wrote unrefreshed.
-                researchers_changed(researcher_ids=result.touched_researcher_ids)
-                sync.researchers_changed += len(result.touched_researcher_ids)
             meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
             results = page.get("results")
             state.cursor = (meta.get("next_cursor") or "") if results else ""
@@ -176,6 +173,9 @@ def api_sync(
             if on_page is not None:
                 on_page(entity, page)
 
+    # Once, at the end: every researcher a page changed, kept in the database meanwhile, so a
+    # sync resumed after a failure refreshes what its first half wrote too.
+    sync.researchers_changed = touched_refresh(state)
     state.synced_until = state.pending_until
     state.pending_from = state.pending_until = None
     state.entity, state.cursor, state.last_error = "", "", ""
@@ -183,9 +183,9 @@ def api_sync(
     return sync
 
 
-def _import_page(page: dict) -> ImportResult:
+def _import_page(page: dict, on_batch_written: Callable[[set[int]], None]) -> ImportResult:
     """Import one API page, as the importer reads pages: from a file."""
     with tempfile.TemporaryDirectory(prefix="bzpeer-sync-") as folder:
         path = Path(folder) / "page.json"
         path.write_text(json.dumps(page))
-        return openalex_import(paths=[path], refresh=False)
+        return openalex_import(paths=[path], on_batch_written=on_batch_written, refresh=False)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from .. import openalex
 from ..importer import ImportResult, openalex_import
 from ..models import SyncState
-from ..services import researchers_changed
+from .touched import touched_refresh, touched_store
 
 PARTITION = re.compile(r"^updated_date=(\d{4}-\d{2}-\d{2})$")
 MERGED_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$")
@@ -36,6 +36,7 @@ class SnapshotSync:
     result: ImportResult | None = None
     merge_errors: list[str] = field(default_factory=list)
     merges: object = None  # what apply_merges returned, summed
+    researchers_refreshed: int = 0
 
 
 def _entity_rank(name: str) -> int:
@@ -96,13 +97,19 @@ def snapshot_sync(
     state.save(update_fields=["pending_from", "updated_at"])
 
     sync.result = openalex_import(
-        paths=sync.partitions, batch_size=batch_size, on_error=on_error, refresh=False
+        paths=sync.partitions,
+        batch_size=batch_size,
+        on_error=on_error,
+        on_batch_written=lambda ids: touched_store(state, ids),
+        refresh=False,
     )
     if apply_merges is not None:
         sync.merged_ids_files = merged_ids_after(root, since)
         sync.merges = _apply_merges(sync, apply_merges)
-    if sync.result.touched_researcher_ids:
-        researchers_changed(researcher_ids=sync.result.touched_researcher_ids)
+    # Only the researchers the new partitions changed (and those of an earlier sync that
+    # failed before its end): kept in the database, since a record written by a failed sync
+    # is unchanged when read again.
+    sync.researchers_refreshed = touched_refresh(state)
 
     state.pending_from = None
     state.records = sum(sync.result.counts.values())

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Read {len(sync.partitions)} new partition(s) and {len(sync.merged_ids_files)} "
             f"merged-ids file(s): imported {written}, merged {merged} record(s); refreshed "
-            f"{result.researchers_changed} researcher(s)."
+            f"{sync.researchers_refreshed} researcher(s)."
         )
         errors = result.error_count + len(sync.merge_errors)
         if errors:
