@@ -42,6 +42,6 @@ def remove_vector(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("works", "0011_openalex_record_filter_index")]
+    dependencies = [("works", "0012_sync_touched_researchers")]
 
     operations = [migrations.RunPython(add_vector, remove_vector)]
