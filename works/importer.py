@@ -22,6 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from bzpeer import page_cache
+
 from . import bulk, import_sql, openalex
 from .import_authorships import (
     authorships_sync,
@@ -142,6 +144,10 @@ def openalex_import(
         try:
             with transaction.atomic():
                 written, unchanged, touched = write_batch([item.record for item in batch])
+                if written:
+                    # Public pages list works that touch no researcher (an unlinked byline),
+                    # which researchers_changed would not retire.
+                    page_cache.retire([page_cache.RECORDS])
                 if on_batch_written:
                     on_batch_written(touched)
         except DatabaseError as exc:

@@ -1,5 +1,7 @@
 """Public pages are rendered once and shared; every visible change shows at once."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,3 +124,33 @@ def test_ready_slice_json_is_cached_until_the_slice_changes(client, record):
     graph_services.graph_slices_mark_stale(researcher_ids=[ada.pk])
     assert GraphSlice.objects.get(pk=graph_slice.pk).stale
     assert client.get(url).json()["stale"] is True
+
+
+def test_an_imported_work_without_researchers_shows_at_once(
+    client, record, tmp_path, django_capture_on_commit_callbacks
+):
+    """A work whose byline links no researcher touches no profile, yet the public pages that
+    list it (its topic's page) must show it: the import itself retires the public record."""
+    from works.importer import openalex_import
+
+    url = urls(record)["topic"]
+    assert "Authorless imported paper" not in visit(client, url)[0]
+    topic_id = record["topic"].openalex_id
+    work = {
+        "id": "https://openalex.org/W9900000001",
+        "display_name": "Authorless imported paper",
+        "publication_year": 2024,
+        "type": "article",
+        "cited_by_count": 5000,
+        "updated_date": "2026-11-30T00:00:00",
+        "authorships": [],
+        "topics": [
+            {"id": f"https://openalex.org/{topic_id}", "display_name": "Caching", "score": 0.9}
+        ],
+    }
+    path = tmp_path / "works.jsonl"
+    path.write_text(json.dumps(work) + "\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = openalex_import(paths=[path])
+    assert result.counts["works"] == 1 and not result.touched_researcher_ids
+    assert "Authorless imported paper" in visit(client, url)[0]
