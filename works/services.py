@@ -88,15 +88,7 @@ COUNTER_FIELDS = [
     "close_collaborators_count",
     "search_text",
 ]
-FIGURE_FIELDS = [
-    "figures_from",
-    "figures_works_count",
-    "figures_cited_by_count",
-    "h_index",
-    "i10_index",
-    "two_year_mean_citedness",
-    "counts_by_year",
-]
+FIGURE_FIELDS = derived.HELD_FIGURES  # one list: the set-based refresh writes the same
 
 
 def researcher_counters_refresh(*, researcher_ids: Iterable[int]) -> int:
