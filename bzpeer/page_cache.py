@@ -47,12 +47,40 @@ def _version_key(scope: str) -> str:
 def versions(scopes: Iterable[str]) -> str:
     """One token for the current versions of these scopes: one cache read when they exist."""
     keys = [_version_key(scope) for scope in scopes]
-    found = cache.get_many(keys)
+    return _token(keys, cache.get_many(keys))
+
+
+def _token(keys: list[str], found: dict) -> str:
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=None)
             found[key] = cache.get(key, time.time_ns())  # a cache that is down: a miss, always
     return ".".join(str(found[key]) for key in keys)
+
+
+def _slot_key(name: str) -> str:
+    return f"kept:{name}"
+
+
+def lookup(name: str, scopes: Iterable[str], *extra_keys: str) -> tuple[str, object, dict]:
+    """The current version token of `scopes`, the value kept under `name` if it was kept under
+    that token (else None), and the `extra_keys` found: all in one cache round trip.
+
+    A value is kept beside the token it was rendered under (`keep`), so reading the versions
+    and the value together is as safe as reading the versions first: a value rendered from old
+    rows carries a token already retired."""
+    version_keys = [_version_key(scope) for scope in scopes]
+    slot = _slot_key(name)
+    found = cache.get_many([*version_keys, slot, *extra_keys])
+    kept = found.pop(slot, None)
+    token = _token(version_keys, found)
+    value = kept[1] if kept is not None and kept[0] == token else None
+    return token, value, {key: found[key] for key in extra_keys if key in found}
+
+
+def keep(name: str, token: str, value, timeout: int = PAGE_TIMEOUT) -> None:
+    """Keep `value` under `name`, for readers of the version `token` (see `lookup`)."""
+    cache.set(_slot_key(name), (token, value), timeout=timeout)
 
 
 def retire(scopes: Iterable[str]) -> None:
@@ -85,10 +113,20 @@ def _person_key(user_id: int, name: str) -> str:
     return f"person-state:{user_id}:{name}"
 
 
-def person_state(request) -> dict:
+def person_keys(request) -> list[str]:
+    """The cache keys of the signed-in reader's state, for a caller that reads them alongside
+    its own keys (`lookup`); none for an anonymous reader."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    return [_person_key(user.pk, name) for name in _person_loaders]
+
+
+def person_state(request, found: dict | None = None) -> dict:
     """The signed-in reader's state (unread counts, follows...): one cache read, memoised.
 
-    Each piece is kept apart, so that a change reloads only its own piece."""
+    `found` is what a caller already read of `person_keys` (no read then). Each piece is kept
+    apart, so that a change reloads only its own piece."""
     state = getattr(request, "_bz_person_state", None)
     if state is not None:
         return state
@@ -96,7 +134,8 @@ def person_state(request) -> dict:
     state = {}
     if user.is_authenticated:
         keys = {name: _person_key(user.pk, name) for name in _person_loaders}
-        found = cache.get_many(list(keys.values()))
+        if found is None:
+            found = cache.get_many(list(keys.values()))
         missing = {}
         for name, key in keys.items():
             if key in found:
@@ -144,7 +183,7 @@ def is_shareable(request, allowed_params: Iterable[str] | None = ("page",)) -> b
 def query_variant(request) -> str:
     """A short key for a page's query string, whatever order its parameters come in."""
     items = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
-    return hashlib.sha256(urlencode(items).encode()).hexdigest()[:24]
+    return _digest(urlencode(items))
 
 
 def public_page(name: str, *, allowed_params: Iterable[str] | None = ("page",), timeout=None):
@@ -183,9 +222,32 @@ def serve(
 ) -> HttpResponse:
     """The shared page `name` (with `variant`), rendered by `render` once per version of
     `scopes`, with this reader's parts stitched in. `part_context(response)` gives what the
-    parts need of the page (a snapshot of plain values, stored with it)."""
-    key = f"page:{name}:{variant}:{versions(scopes)}"
-    shared = cache.get(key)
+    parts need of the page (a snapshot of plain values, stored with it).
+
+    A signed-in reader's state is read in the same round trip as the page. Anonymous readers
+    all get the same parts for the same address, so their whole page is kept as it is sent:
+    one cache round trip and no stitching."""
+    scopes = list(scopes)
+    page = f"page:{name}:{variant}"
+    if not request.user.is_authenticated:
+        anonymous = f"{page}:anonymous:{_digest(request.get_full_path())}"
+        token, html, _ = lookup(anonymous, scopes)
+        if html is not None:
+            return HttpResponse(html)
+        response = _serve_shared(request, page, token, scopes, render, part_context, timeout)
+        # A part that used a CSRF token (a form) is this reader's own: never kept for others.
+        if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            keep(anonymous, token, response.content, timeout)
+        return response
+    token, shared, found = lookup(page, scopes, *person_keys(request))
+    person_state(request, found)
+    return _serve_shared(request, page, token, scopes, render, part_context, timeout, shared)
+
+
+def _serve_shared(request, page, token, scopes, render, part_context, timeout, shared=None):
+    if shared is None and not request.user.is_authenticated:
+        # The anonymous page is not kept yet; the shared page may be.
+        token, shared, _ = lookup(page, scopes)
     if shared is None:
         setattr(request, SHARED_RENDER, True)
         try:
@@ -199,8 +261,12 @@ def serve(
             )
         context = part_context(response) if part_context else {}
         shared = Shared(html=_text(response), context=context)
-        cache.set(key, shared, timeout=timeout)
+        keep(page, token, shared, timeout)
     return HttpResponse(stitch(request, shared))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _text(response) -> str:
