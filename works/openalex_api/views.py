@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from bzpeer.schema import SOME_TEXT
 
-from . import autocomplete, queries
+from . import autocomplete, pages, queries
 from .entities import ENTITIES
 from .filters import QueryError
 from .rendering import OpenAlexJSONRenderer
@@ -99,6 +99,9 @@ class EntityList(OpenAlexView):
         params = queries.parse_list_params(
             self.entity, request.META.get("QUERY_STRING", ""), request.query_params
         )
+        indent = request.accepted_renderer.get_indent(request.accepted_media_type, {})
+        if pages.keepable(params) and indent is None:
+            return pages.list_page(self.entity, params)
         return Response(queries.list_response(self.entity, params))
 
 
