@@ -522,9 +522,9 @@ directory name queries (full names, surnames, 4-letter prefixes, given names), t
 of researchers whose slices were built first, and OpenAlex works lists filtered by author
 (among them the member of the longest consortium byline, which comes round often), institution,
 topic, year, type, DOI and citations. Every page was visited once before the runs
-(answered 200: {warmed}), so shared pages come from the cache, as on a live site; the OpenAlex
-lists are not cached as pages (each counts and reads its rows), but their works' JSON and
-their large counts are (works/openalex_api/fragments.py). The API throttles count per second
+(answered 200: {warmed}), so shared pages come from the cache, as on a live site; so do the
+OpenAlex lists, kept whole as they are sent (works/openalex_api/pages.py), and on a first
+visit their works' JSON and large counts (fragments.py). The API throttles count per second
 here. The signed-in runs send one session cookie: the shared page with that
 reader's own parts stitched in (bzpeer/page_cache.py). Each round runs all of them in turn;
 the table gives the medians of {len(rounds)} rounds and the ratio to `/healthz` in the same

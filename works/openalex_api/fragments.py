@@ -7,8 +7,9 @@ version of the public record (bzpeer.page_cache.RECORDS), which imports, correct
 and renames retire. The version is read before the database, as the shared pages do: JSON built
 from old rows is only ever stored under a version already retired, so it is never served.
 
-A page then costs its own two queries (count, page rows, read light) and one cache round trip;
-only the works not cached are loaded whole and serialized.
+A page not kept whole yet (pages.py keeps whole pages) then costs its own two queries (count,
+page rows, read light) and one cache round trip; only the works not cached are loaded whole
+and serialized.
 
 A large count (a filter such as `type:article` matches most works: counting them took 0.5-0.7 s
 at 1,000,000 works) is kept under the same version, as long as the shared pages are; a count
