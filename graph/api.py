@@ -1,7 +1,6 @@
 """The graph's JSON API: a researcher's slice, and the bounded neighbours of one node."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -80,8 +79,8 @@ class GraphSliceView(APIView):
     def get(self, request, pk):
         # A ready slice's answer is the same for everyone until the slice changes: kept as
         # JSON under the slice's version, which every write to the slice retires.
-        key = f"graph-slice-json:{pk}:{page_cache.versions([services.slice_scope(pk)])}"
-        cached = cache.get(key)
+        name = f"graph-slice-json:{pk}"
+        token, cached, _ = page_cache.lookup(name, [services.slice_scope(pk)])
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
         researcher = get_object_or_404(Researcher, pk=pk)
@@ -99,7 +98,7 @@ class GraphSliceView(APIView):
             code = status.HTTP_503_SERVICE_UNAVAILABLE
         headers = {"Retry-After": str(data["retry_after"])} if data["retry_after"] else {}
         if code == status.HTTP_200_OK and data["status"] == "ready" and not data["stale"]:
-            cache.set(key, JSONRenderer().render(data), timeout=page_cache.PAGE_TIMEOUT)
+            page_cache.keep(name, token, JSONRenderer().render(data))
         return Response(data, status=code, headers=headers)
 
 

@@ -230,3 +230,14 @@ def test_a_page_holding_a_readers_csrf_token_is_never_shared(rf):
 
     first, second = read_page(), read_page()
     assert len(renders) == 2 and first.content != second.content
+
+
+def test_a_ready_slice_reads_the_cache_once(client, record, cache_calls):
+    ada = record["ada"]
+    graph_slice = graph_services.graph_slice_ensure(researcher_id=ada.pk)
+    graph_services.graph_slice_build(slice_id=graph_slice.pk, force=True)
+    url = reverse("graph:api-slice", args=[ada.pk])
+    first = client.get(url).json()
+    cache_calls.clear()
+    assert client.get(url).json() == first and first["status"] == "ready"
+    assert cache_calls == ["get_many"]  # the slice's version and its JSON together
