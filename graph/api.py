@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bzpeer import page_cache
+from profiles.corrections.views import merged_redirect
 from works.models import Institution, Researcher, Topic, Work
 
 from . import builder, queries, services, tasks
@@ -84,6 +85,9 @@ class GraphSliceView(APIView):
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
         researcher = get_object_or_404(Researcher, pk=pk)
+        if researcher.merged_into_id:
+            # A merge retires both records' slices, so a merged record is never cached.
+            return merged_redirect(request, researcher.merged_into_id, "graph-slice/", api=True)
         graph_slice = tasks.graph_slice_request(researcher=researcher)
         if graph_slice.is_fresh and graph_slice.payload.get("version") != builder.VERSION:
             # Built by an older builder: serve it while a rebuild in today's shape is queued.
