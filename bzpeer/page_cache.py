@@ -235,8 +235,7 @@ def serve(
         if html is not None:
             return HttpResponse(html)
         response = _serve_shared(request, page, token, scopes, render, part_context, timeout)
-        # A part that used a CSRF token (a form) is this reader's own: never kept for others.
-        if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        if response.status_code == 200 and not _used_csrf_token(request):
             keep(anonymous, token, response.content, timeout)
         return response
     token, shared, found = lookup(page, scopes, *person_keys(request))
@@ -261,8 +260,16 @@ def _serve_shared(request, page, token, scopes, render, part_context, timeout, s
             )
         context = part_context(response) if part_context else {}
         shared = Shared(html=_text(response), context=context)
+        if _used_csrf_token(request):
+            return HttpResponse(stitch(request, shared))  # it holds this reader's token
         keep(page, token, shared, timeout)
     return HttpResponse(stitch(request, shared))
+
+
+def _used_csrf_token(request) -> bool:
+    """Whether a form in what was rendered holds this reader's CSRF token: never kept for
+    others (get_token marks the request)."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
 def _digest(text: str) -> str:

@@ -354,10 +354,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "bzpeer.schema.ApiSchema",
     # A service's DomainError answers as {"detail": message} with its 4xx status.
     "EXCEPTION_HANDLER": "bzpeer.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # The anon and user rates, one cache round trip a request (bzpeer/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["bzpeer.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
         "user": env_rate("API_THROTTLE_USER", "600/minute"),

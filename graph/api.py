@@ -1,7 +1,6 @@
 """The graph's JSON API: a researcher's slice, and the bounded neighbours of one node."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bzpeer import page_cache
+from profiles.corrections.views import merged_redirect
 from works.models import Institution, Researcher, Topic, Work
 
 from . import builder, queries, services, tasks
@@ -80,11 +80,14 @@ class GraphSliceView(APIView):
     def get(self, request, pk):
         # A ready slice's answer is the same for everyone until the slice changes: kept as
         # JSON under the slice's version, which every write to the slice retires.
-        key = f"graph-slice-json:{pk}:{page_cache.versions([services.slice_scope(pk)])}"
-        cached = cache.get(key)
+        name = f"graph-slice-json:{pk}"
+        token, cached, _ = page_cache.lookup(name, [services.slice_scope(pk)])
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
         researcher = get_object_or_404(Researcher, pk=pk)
+        if researcher.merged_into_id:
+            # A merge retires both records' slices, so a merged record is never cached.
+            return merged_redirect(request, researcher.merged_into_id, "graph-slice/", api=True)
         graph_slice = tasks.graph_slice_request(researcher=researcher)
         if graph_slice.is_fresh and graph_slice.payload.get("version") != builder.VERSION:
             # Built by an older builder: serve it while a rebuild in today's shape is queued.
@@ -99,7 +102,7 @@ class GraphSliceView(APIView):
             code = status.HTTP_503_SERVICE_UNAVAILABLE
         headers = {"Retry-After": str(data["retry_after"])} if data["retry_after"] else {}
         if code == status.HTTP_200_OK and data["status"] == "ready" and not data["stale"]:
-            cache.set(key, JSONRenderer().render(data), timeout=page_cache.PAGE_TIMEOUT)
+            page_cache.keep(name, token, JSONRenderer().render(data))
         return Response(data, status=code, headers=headers)
 
 

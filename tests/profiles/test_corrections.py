@@ -13,6 +13,7 @@ from django.urls import reverse
 from bzpeer.errors import DomainError
 from collaboration import services as follows
 from collaboration.models import Follow
+from graph import services as graph_services
 from graph.models import GraphSlice
 from profiles.corrections import merges
 from profiles.corrections import services as corrections
@@ -381,6 +382,9 @@ def test_owner_merges_two_records_works_followers_and_claims_move(twins, owner):
 def test_a_merged_record_redirects_on_pages_and_in_the_api(twins, owner, client):
     ada, twin = twins
     client.get(ada.get_absolute_url())  # a visitor's cached page, retired by the merge
+    graph_slice = graph_services.graph_slice_ensure(researcher_id=ada.pk)
+    graph_services.graph_slice_build(slice_id=graph_slice.pk, force=True)
+    assert client.get(f"/api/researchers/{ada.pk}/graph-slice/").status_code == 200  # cached
     merges.researcher_merge(user=owner, source=ada, target=twin)
 
     cases = {

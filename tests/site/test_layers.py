@@ -4,7 +4,7 @@ Every Python module of the apps is parsed (imports at the top and inside functio
 graph of module-to-module imports. A module may import its own layer and the layers below it:
 
     bzpeer's plumbing (api, errors, cache, mail, health, permissions,   imports no app
-      safety, template_filters, page_cache)
+      safety, template_filters, page_cache, throttling)
     works                                                                the public record
     profiles                                                             the people layer
     graph | collaboration                                                side by side
@@ -33,6 +33,7 @@ PLUMBING = {
     "bzpeer.safety",
     "bzpeer.schema",
     "bzpeer.template_filters",
+    "bzpeer.throttling",
 }
 # graph and collaboration stand side by side: neither imports the other.
 LEVELS = {"plumbing": 0, "works": 1, "profiles": 2, "graph": 3, "collaboration": 3, "site": 4}
