@@ -524,10 +524,9 @@ topic, year, type, DOI and citations. Every page was visited once before the run
 OpenAlex lists, kept whole as they are sent (works/openalex_api/pages.py), and on a first
 visit their works' JSON and large counts (fragments.py). The API rate limit is set beyond
 wrk's reach here (it still counts every request). The signed-in runs send one session cookie:
-the shared page with that
-reader's own parts stitched in (bzpeer/page_cache.py). Each round runs all of them in turn;
-the table gives the medians of {len(rounds)} rounds and the ratio to `/healthz` in the same
-round. Errors and non-2xx answers in all runs: {errors}.
+the shared page with that reader's own parts stitched in (bzpeer/page_cache.py). Each round
+runs all of them in turn; the table gives the medians of {len(rounds)} rounds and the ratio to
+`/healthz` in the same round. Errors and non-2xx answers in all runs: {errors}.
 
 | page | requests/s | p50 | p99 | max | share of trivial | target |
 |---|---:|---:|---:|---:|---:|---:|
