@@ -13,9 +13,9 @@ and serialized.
 
 A large count (a filter such as `type:article` matches most works: counting them took 0.5-0.7 s
 at 1,000,000 works) is kept under the same version, as long as the shared pages are; a count
-below COUNTED_FROM is always counted. So a large count lags, as the shared work, topic and
-institution pages do, only behind a change that retires no version (a work imported without
-any linked author, which calls no hook); smaller counts never lag.
+below COUNTED_FROM is counted by every page not kept whole yet. A large count lags, as the
+shared pages and the kept list pages do, only behind a change that retires no version (every
+import batch does; a write by hand, in the shell, does not).
 """
 
 from django.core.cache import cache
