@@ -13,7 +13,7 @@ def researcher_works(request, pk):
     """Every work of a record, to sort and filter; a plain GET form, no JavaScript needed.
 
     Shared by every reader of the same sort and filters, until the record or anything on the
-    public record changes (co-authors' names on the bylines included). A merged record's
+    public record changes (a venue's new name, say). A merged record's
     address never reaches here: profiles.corrections redirects its sub-pages.
     """
     if not shared.is_shareable(request, allowed_params=None):
