@@ -13,8 +13,8 @@ def researcher_works(request, pk):
     """Every work of a record, to sort and filter; a plain GET form, no JavaScript needed.
 
     Shared by every reader of the same sort and filters, until the record or anything on the
-    public record changes (a venue's new name, say). A merged record's
-    address never reaches here: profiles.corrections redirects its sub-pages.
+    public record changes (a venue's new name, say). A merged record's address never reaches
+    here: profiles.corrections redirects its sub-pages.
     """
     if not shared.is_shareable(request, allowed_params=None):
         return _render(request, pk)
