@@ -329,3 +329,39 @@ def test_facets_count_items_not_versions():
     assert counted.open_access == 1 and counted.closed == 2
     only_open = rules.apply(items, rules.Filters(oa=True))
     assert [item.best.id for item in only_open] == [2]  # the article shows; its preprint is open
+
+
+def test_the_works_list_is_shared_until_the_record_changes(
+    client, visitor_client, shelf, django_capture_on_commit_callbacks
+):
+    from works.services import researchers_changed
+
+    person = shelf["person"]
+    url = works_url(person, sort="cited")
+    first = client.get(url).content.decode()
+    # Another reader of the same list gets it without the researcher's queries: only the
+    # site's merged-record check runs.
+    assert count_queries(visitor_client, url) == 1
+    assert visitor_client.get(url).content.decode() == first
+    assert titles(client.get(works_url(person, sort="title")).content.decode())[0] == (
+        "Alpha of ecology"
+    )
+    Work.objects.filter(title="Beta on physics").update(title="Beta, renamed")
+    with django_capture_on_commit_callbacks(execute=True):
+        researchers_changed(researcher_ids=[person.pk])
+    assert titles(client.get(url).content.decode())[0] == "Beta, renamed"
+
+
+def test_a_venue_renamed_by_an_import_shows_on_the_works_list_at_once(client, shelf):
+    from bzpeer import page_cache
+
+    venue = factories.source(display_name="Journal of Old Names")
+    Work.objects.filter(title="Alpha of ecology").update(source=venue)
+    url = works_url(shelf["person"], sort="title")
+    assert "Journal of Old Names" in client.get(url).content.decode()
+    venue.display_name = "Journal of New Names"
+    venue.save()
+    # What every import batch that writes does (works/importer.py): a venue touches no record.
+    page_cache.retire([page_cache.RECORDS])
+    html = client.get(url).content.decode()
+    assert "Journal of New Names" in html and "Journal of Old Names" not in html
