@@ -1,12 +1,9 @@
 """Site-wide response hardening: a Content-Security-Policy, no bidi controls in what we render."""
 
-import re
-
 from django.conf import settings
 
-# UTF-8 of U+202A-U+202E and U+2066-U+2069 (bzpeer.safety.BIDI_CONTROLS). UTF-8 never hides
-# these bytes inside another character, so they are removed without decoding the page.
-_BIDI_BYTES = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+from . import safety
+
 _RENDERED_TYPES = ("text/html", "application/json")
 
 
@@ -40,9 +37,13 @@ class StripBidiControlsMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         content_type = response.get("Content-Type", "")
-        if response.streaming or not content_type.startswith(_RENDERED_TYPES):
+        if (
+            response.streaming
+            or not content_type.startswith(_RENDERED_TYPES)
+            or getattr(response, "bidi_stripped", False)  # a shared page, kept cleaned
+        ):
             return response
-        cleaned, count = _BIDI_BYTES.subn(b"", response.content)
+        cleaned, count = safety.strip_bidi_bytes(response.content)
         if count:
             response.content = cleaned
             if response.has_header("Content-Length"):

@@ -27,6 +27,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 
+from . import safety
+
 # The public record every list and entity page shows (works, topics, institutions, names,
 # trust scores): imports, corrections, merges and rescoring retire it.
 RECORDS = "records"
@@ -233,10 +235,11 @@ def serve(
         anonymous = f"{page}:anonymous:{_digest(request.get_full_path())}"
         token, html, _ = lookup(anonymous, scopes)
         if html is not None:
-            return HttpResponse(html)
+            return _kept_response(html)
         response = _serve_shared(request, page, token, scopes, render, part_context, timeout)
         if response.status_code == 200 and not _used_csrf_token(request):
-            keep(anonymous, token, response.content, timeout)
+            # Kept as the bidi-controls middleware would send it, which then skips it.
+            keep(anonymous, token, safety.strip_bidi_bytes(response.content)[0], timeout)
         return response
     token, shared, found = lookup(page, scopes, *person_keys(request))
     person_state(request, found)
@@ -264,6 +267,12 @@ def _serve_shared(request, page, token, scopes, render, part_context, timeout, s
             return HttpResponse(stitch(request, shared))  # it holds this reader's token
         keep(page, token, shared, timeout)
     return HttpResponse(stitch(request, shared))
+
+
+def _kept_response(html: bytes) -> HttpResponse:
+    response = HttpResponse(html)
+    response.bidi_stripped = True
+    return response
 
 
 def _used_csrf_token(request) -> bool:

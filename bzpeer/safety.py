@@ -17,6 +17,16 @@ _NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# Their UTF-8: UTF-8 never hides these bytes inside another character, so they are removed
+# from a rendered page without decoding it.
+_BIDI_BYTES = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def strip_bidi_bytes(content: bytes) -> tuple[bytes, int]:
+    """A rendered page (UTF-8) without bidi controls, and how many were removed."""
+    return _BIDI_BYTES.subn(b"", content)
+
+
 def strip_bidi(text: str) -> str:
     """Return the text without Unicode bidirectional embedding, override and isolate controls."""
     if not isinstance(text, str):

@@ -388,6 +388,8 @@ SPECTACULAR_SETTINGS = {
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Signs nobody in; loads the signed-in users from the cache (profiles/accounts/backends.py).
+    "profiles.accounts.backends.CachedUserBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"

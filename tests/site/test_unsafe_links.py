@@ -146,3 +146,17 @@ def test_no_page_or_answer_carries_a_bidi_control(client, world, moderator):
         assert "\\u202e" not in body.lower() and "\\u2066" not in body.lower(), path
     profile = client.get(world["person"].get_absolute_url()).content.decode()
     assert "ecalevoL Ada x" in profile  # the name is shown, without its controls
+
+
+def test_a_visitors_cached_pages_carry_no_bidi_control(visitor_client, world):
+    """A visitor's second view comes whole from the cache, kept as the middleware cleaned it."""
+    served = []
+    for path in pages(world):
+        if visitor_client.get(path).status_code != 200:
+            continue  # a page for the signed-in only
+        body = visitor_client.get(path).content.decode()
+        assert not {"\u202e", "\u202c", "\u2066", "\u2069"} & set(body), path
+        served.append(path)
+    assert world["person"].get_absolute_url() in served
+    profile = visitor_client.get(world["person"].get_absolute_url()).content.decode()
+    assert "ecalevoL Ada x" in profile
