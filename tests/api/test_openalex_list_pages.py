@@ -233,3 +233,15 @@ def test_an_indented_answer_is_indented_and_not_kept(client, load):
     with CaptureQueriesContext(connection) as ctx:
         indented = client.get(WORKS, HTTP_ACCEPT="application/json; indent=2")
     assert indented.content.startswith(b'{\n  "meta"') and len(ctx.captured_queries) > 0
+
+
+def test_a_kept_page_is_sent_without_bidi_controls(client, load):
+    from bzpeer import page_cache
+    from tests import factories
+
+    factories.work(title="Kept \u202eregap")  # written by hand: the importer strips them
+    page_cache.retire([page_cache.RECORDS])
+    for _ in range(2):  # rendered, then kept
+        response = client.get(WORKS)
+        assert "Kept regap" in response.content.decode()
+        assert "\u202e" not in response.content.decode()
