@@ -545,8 +545,8 @@ runs all of them in turn; the table gives the medians of {len(rounds)} rounds an
     where = "\n".join(f"| `{name}` | {ms:.1f} |" for name, ms in counts["signed_in_profile"])
     counts_text = f"""\
 Queries of one signed-in profile page at {WORKS:,} works after a first visit (the shared page,
-the session and the reader's own state then come from the cache; what is left is loading the
-user), for the records with the fewest and the most works:
+the session, the reader's user row and own state then come from the cache), for the records
+with the fewest and the most works:
 
 | researcher | works | queries | status |
 |---|---:|---:|---:|
@@ -561,7 +561,7 @@ project's own functions by cumulative time; the profiler itself slows Python dow
 
 The suite pins the counts: `tests/profiles/test_profile_page.py` (a small and a large record
 make the same number of queries; an anonymous first view makes 5),
-`tests/profiles/test_page_cache.py` (a cached view makes 0, a signed-in one at most 1),
+`tests/profiles/test_page_cache.py` (a cached view makes 0, signed in or not),
 `tests/site/test_public_page_cache.py` (the shared public pages), and the query-count tests of
 the directory, work, topic and institution pages, the inbox, follows and the graph API
 (`grep -rn captured_queries tests/`)."""
