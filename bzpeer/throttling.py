@@ -11,7 +11,7 @@ The price of fixed windows, as with any fixed-window limiter: a client may send 
 its rate across a window boundary, never more.
 """
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
@@ -34,8 +34,8 @@ def count_in_window(key: str, seconds: int) -> int:
             return int(client.eval(_COUNT, 1, backend.make_and_validate_key(key), seconds))
         except RedisError:
             return 1
-    cache.add(key, 0, timeout=seconds)
-    return cache.incr(key)
+    backend.add(key, 0, timeout=seconds)
+    return backend.incr(key)
 
 
 class ApiRateThrottle(SimpleRateThrottle):
